@@ -1,0 +1,42 @@
+"use client";
+
+import { usePathname, useRouter } from "next/navigation";
+import type { PublicProfile } from "@/lib/profiles";
+
+/** Switches the endpoint profile in the URL; shows which endpoint is in view. */
+export function ProfileSwitcher({ profiles, selectedId }: { profiles: PublicProfile[]; selectedId: string }) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const selected = profiles.find((p) => p.id === selectedId);
+
+  return (
+    <div className="flex items-center gap-2 text-sm">
+      <label htmlFor="profile-switcher" className="text-muted-foreground">
+        Endpoint
+      </label>
+      <select
+        id="profile-switcher"
+        value={selectedId}
+        disabled={profiles.length < 2}
+        onChange={(event) => {
+          // A different endpoint has different buckets: keep no other filters.
+          const params = new URLSearchParams();
+          params.set("profile", event.target.value);
+          router.push(`${pathname}?${params.toString()}`);
+        }}
+        className="h-9 rounded-md border border-border bg-card px-2 text-sm"
+      >
+        {profiles.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.label}
+          </option>
+        ))}
+      </select>
+      {selected ? (
+        <code className="rounded bg-muted px-1.5 py-0.5 font-mono text-xs text-muted-foreground" title="Endpoint in view">
+          {selected.endpointHost}
+        </code>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+import "server-only";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { betterAuth } from "better-auth";
+import { getMigrations } from "better-auth/db/migration";
+import { nextCookies } from "better-auth/next-js";
+import { admin } from "better-auth/plugins";
+import { dbFilePath, getEnv } from "@/lib/env";
+import { getDb } from "@/lib/db";
+import { loginThrottleHooks } from "@/lib/auth/login-throttle";
+
+// Sign-in, sessions, roles and rate limiting come from Better Auth; we only configure it.
+// Users are created by an admin (UI or `npm run user`), never by open sign-up.
+
+/** The signing secret: from env, else generated once and kept beside the database. */
+function authSecret(): string {
+  const fromEnv = getEnv().BETTER_AUTH_SECRET;
+  if (fromEnv) return fromEnv;
+  const file = path.join(path.dirname(dbFilePath()), "auth-secret");
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, crypto.randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
+  }
+  return fs.readFileSync(file, "utf8").trim();
+}
+
+function createAuth() {
+  const env = getEnv();
+  const baseURL = env.BETTER_AUTH_URL;
+  return betterAuth({
+    appName: "Reclaim",
+    database: getDb(),
+    secret: authSecret(),
+    baseURL,
+    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8 },
+    session: { expiresIn: 60 * 60 * 8, updateAge: 60 * 60 },
+    rateLimit: {
+      enabled: true,
+      storage: "database",
+      window: 60,
+      max: 300,
+      customRules: { "/sign-in/email": { window: 60, max: 20 } },
+    },
+    advanced: {
+      useSecureCookies: baseURL?.startsWith("https://") ?? false,
+      defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
+    },
+    hooks: loginThrottleHooks,
+    plugins: [admin({ defaultRole: "viewer", adminRoles: ["admin"] }), nextCookies()],
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+const globalForAuth = globalThis as unknown as { reclaimAuth?: Auth; reclaimAuthReady?: Promise<void> };
+
+export function getAuth(): Auth {
+  globalForAuth.reclaimAuth ??= createAuth();
+  return globalForAuth.reclaimAuth;
+}
+
+/** Creates or updates Better Auth's tables, then the first admin from env when no user exists. */
+export function ensureAuthReady(): Promise<void> {
+  globalForAuth.reclaimAuthReady ??= (async () => {
+    const auth = getAuth();
+    const { runMigrations } = await getMigrations(auth.options);
+    await runMigrations();
+    const { RECLAIM_ADMIN_EMAIL: email, RECLAIM_ADMIN_PASSWORD: password } = getEnv();
+    const users = getDb().prepare("SELECT count(*) AS n FROM user").get() as { n: number };
+    if (email && password && users.n === 0) {
+      await auth.api.createUser({ body: { email, password, name: "Administrator", role: "admin" } });
+    }
+  })();
+  return globalForAuth.reclaimAuthReady;
+}

@@ -1,0 +1,162 @@
+import "server-only";
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { ConfigError, profilesFilePath } from "@/lib/env";
+
+// Endpoint profiles are server-side configuration. The browser only ever sees a profile's
+// id, label and endpoint host; credentials never leave this module's callers on the server.
+
+export const profileIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "Profile ids are lowercase letters, digits, - and _.");
+
+const credentialsSchema = z.union([
+  z.object({
+    /** Names of environment variables holding the key pair. */
+    env: z.object({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1) }),
+  }),
+  /** A JSON file {"accessKeyId","secretAccessKey"}; relative paths are from the profiles file. */
+  z.object({ file: z.string().min(1) }),
+]);
+
+const profileSchema = z.object({
+  id: profileIdSchema,
+  label: z.string().min(1),
+  endpoint: z.url({ protocol: /^https?$/ }),
+  region: z.string().min(1).default("us-east-1"),
+  forcePathStyle: z.boolean().default(true),
+  credentials: credentialsSchema,
+  expectedBucketOwner: z.string().min(1).optional(),
+  /** Buckets to inventory when the key may not call ListBuckets. */
+  buckets: z.array(z.string().min(1)).optional(),
+});
+
+const profilesFileSchema = z.object({ profiles: z.array(profileSchema).min(1) });
+
+const keyPairSchema = z.object({
+  accessKeyId: z.string().min(1),
+  secretAccessKey: z.string().min(1),
+});
+
+export interface Profile {
+  id: string;
+  label: string;
+  endpoint: string;
+  region: string;
+  forcePathStyle: boolean;
+  expectedBucketOwner?: string;
+  buckets?: string[];
+  credentials: { accessKeyId: string; secretAccessKey: string };
+}
+
+/** What the browser may know about a profile. */
+export interface PublicProfile {
+  id: string;
+  label: string;
+  endpointHost: string;
+  buckets: string[] | null;
+}
+
+export class UnknownProfileError extends Error {
+  override name = "UnknownProfileError";
+  constructor(readonly profileId: string) {
+    super(`No endpoint profile named "${profileId}" is configured.`);
+  }
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+}
+
+function readJson(file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(
+      code === "ENOENT"
+        ? `${what} ${file} does not exist. Start the local gateway (npm run demo) or set RECLAIM_PROFILES_FILE.`
+        : `${what} ${file} cannot be read (${code ?? "error"}).`,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ConfigError(`${what} ${file} is not valid JSON.`);
+  }
+}
+
+function resolveCredentials(
+  source: z.infer<typeof credentialsSchema>,
+  profileId: string,
+  baseDir: string,
+): Profile["credentials"] {
+  if ("env" in source) {
+    const accessKeyId = process.env[source.env.accessKeyId];
+    const secretAccessKey = process.env[source.env.secretAccessKey];
+    if (!accessKeyId || !secretAccessKey) {
+      throw new ConfigError(
+        `Profile "${profileId}": environment variables ${source.env.accessKeyId} and ${source.env.secretAccessKey} must both be set.`,
+      );
+    }
+    return { accessKeyId, secretAccessKey };
+  }
+  const file = path.resolve(baseDir, source.file);
+  const parsed = keyPairSchema.safeParse(readJson(file, `Secrets file for profile "${profileId}"`));
+  if (!parsed.success) {
+    throw new ConfigError(`Secrets file ${file}: ${describeIssues(parsed.error)}`);
+  }
+  return parsed.data;
+}
+
+let cache: { file: string; mtimeMs: number; profiles: Map<string, Profile> } | undefined;
+
+/** All configured profiles, re-read when the file changes. Throws ConfigError when invalid. */
+export function loadProfiles(): Map<string, Profile> {
+  const file = profilesFilePath();
+  const mtimeMs = fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+  if (cache && cache.file === file && cache.mtimeMs === mtimeMs) return cache.profiles;
+
+  const parsed = profilesFileSchema.safeParse(readJson(file, "Profiles file"));
+  if (!parsed.success) {
+    throw new ConfigError(`Profiles file ${file}: ${describeIssues(parsed.error)}`);
+  }
+  const profiles = new Map<string, Profile>();
+  for (const p of parsed.data.profiles) {
+    if (profiles.has(p.id)) throw new ConfigError(`Profiles file ${file}: duplicate id "${p.id}".`);
+    profiles.set(p.id, {
+      id: p.id,
+      label: p.label,
+      endpoint: p.endpoint,
+      region: p.region,
+      forcePathStyle: p.forcePathStyle,
+      expectedBucketOwner: p.expectedBucketOwner,
+      buckets: p.buckets,
+      credentials: resolveCredentials(p.credentials, p.id, path.dirname(file)),
+    });
+  }
+  cache = { file, mtimeMs, profiles };
+  return profiles;
+}
+
+/** The profile with this id; an id that is not configured is an error, never a fallback. */
+export function getProfile(id: string): Profile {
+  const profile = loadProfiles().get(id);
+  if (!profile) throw new UnknownProfileError(id);
+  return profile;
+}
+
+export function toPublicProfile(profile: Profile): PublicProfile {
+  return {
+    id: profile.id,
+    label: profile.label,
+    endpointHost: new URL(profile.endpoint).host,
+    buckets: profile.buckets ?? null,
+  };
+}
+
+export function listPublicProfiles(): PublicProfile[] {
+  return [...loadProfiles().values()].map(toPublicProfile);
+}

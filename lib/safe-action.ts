@@ -1,0 +1,50 @@
+import "server-only";
+import { unstable_rethrow } from "next/navigation";
+import { z } from "zod";
+import { fail, ok, type ActionResult } from "@/lib/action-result";
+import { ConfigError } from "@/lib/env";
+import { UnknownProfileError } from "@/lib/profiles";
+import { currentUser, type Role, type SessionUser } from "@/lib/auth/session";
+
+// Every server action is a public POST endpoint. This wrapper is the only way actions are
+// built, so none can skip validation or the session and role check.
+
+export interface ActionContext {
+  user: SessionUser;
+}
+
+const roleRank: Record<Role, number> = { viewer: 1, admin: 2 };
+
+export function defineAction<Schema extends z.ZodType, Output>(
+  options: { input: Schema; role: Role },
+  handler: (input: z.infer<Schema>, ctx: ActionContext) => Promise<ActionResult<Output>>,
+): (rawInput: z.input<Schema>) => Promise<ActionResult<Output>> {
+  return async (rawInput) => {
+    try {
+      const user = await currentUser();
+      if (!user) return fail("unauthenticated", "Your session has ended. Sign in again.");
+      if (roleRank[user.role] < roleRank[options.role]) {
+        return fail("forbidden", `This needs the ${options.role} role; you are signed in as ${user.role}.`);
+      }
+      const parsed = options.input.safeParse(rawInput);
+      if (!parsed.success) {
+        const detail = parsed.error.issues.map((i) => i.message).join(" ");
+        return fail("invalid-input", detail || "The request was not valid.");
+      }
+      return await handler(parsed.data, { user });
+    } catch (error) {
+      unstable_rethrow(error);
+      return failureFromError(error);
+    }
+  };
+}
+
+/** Known failures become a sentence; anything else is a bug, logged on the server only. */
+export function failureFromError(error: unknown): { ok: false; error: { code: string; message: string } } {
+  if (error instanceof UnknownProfileError) return fail("unknown-profile", error.message);
+  if (error instanceof ConfigError) return fail("config", error.message);
+  console.error("Unexpected error in server action:", error instanceof Error ? error.message : error);
+  return fail("internal", "Something went wrong on the server. Check the server log and try again.");
+}
+
+export { ok, fail };

@@ -1,0 +1,62 @@
+import path from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+
+// End-to-end tests drive Debian's Chromium against a production build served by
+// `next start`, talking to the real local Ceph gateway (scripts/test.sh starts and seeds it).
+const port = Number(process.env.RECLAIM_E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${port}`;
+const instanceDir = path.resolve(__dirname, ".data", process.env.RECLAIM_TEST_INSTANCE ?? "test");
+export const e2eAdmin = { email: "admin@reclaim.test", password: "admin-password-e2e" };
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  outputDir: "test-results",
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  globalSetup: "./tests/e2e/global-setup.ts",
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  projects: [
+    { name: "setup", testMatch: /auth\.setup\.ts/ },
+    {
+      name: "chromium",
+      use: { ...devices["Desktop Chrome"], viewport: { width: 1440, height: 900 } },
+      dependencies: ["setup"],
+    },
+  ],
+  webServer: {
+    command: `node_modules/.bin/next start -H 127.0.0.1 -p ${port}`,
+    url: `${baseURL}/api/health`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      RECLAIM_PROFILES_FILE: path.join(instanceDir, "profiles.json"),
+      RECLAIM_DB_FILE: path.join(instanceDir, "e2e.sqlite"),
+      BETTER_AUTH_URL: baseURL,
+      RECLAIM_ADMIN_EMAIL: e2eAdmin.email,
+      RECLAIM_ADMIN_PASSWORD: e2eAdmin.password,
+      RECLAIM_REFRESH_MS: "2000",
+    },
+  },
+});
