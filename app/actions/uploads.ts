@@ -1,0 +1,43 @@
+"use server";
+
+import { z } from "zod";
+import { defineAction, ok } from "@/lib/safe-action";
+import { getProfile, profileIdSchema } from "@/lib/profiles";
+import { abortUpload, listUploads, refreshParts, verifyUploads } from "@/lib/uploads/service";
+
+// Thin: parse → authorize (defineAction) → lib → typed result.
+
+const bucketName = z.string().min(1).max(255);
+const uploadRef = z.object({
+  bucket: bucketName,
+  key: z.string().min(1).max(4096),
+  uploadId: z.string().min(1).max(1024),
+});
+
+export const listUploadsAction = defineAction(
+  {
+    input: z.object({
+      profileId: profileIdSchema,
+      buckets: z.array(bucketName).max(1000).optional(),
+      prefix: z.string().max(1024).optional(),
+    }),
+    role: "viewer",
+  },
+  async ({ profileId, buckets, prefix }) => ok(await listUploads(getProfile(profileId), { buckets, prefix })),
+);
+
+/** Parts for the rows in view; at most a screenful or two per call so it stays fast. */
+export const refreshPartsAction = defineAction(
+  { input: z.object({ profileId: profileIdSchema, uploads: z.array(uploadRef).max(300) }), role: "viewer" },
+  async ({ profileId, uploads }) => ok(await refreshParts(getProfile(profileId), uploads)),
+);
+
+export const verifyUploadsAction = defineAction(
+  { input: z.object({ profileId: profileIdSchema, uploads: z.array(uploadRef).max(300) }), role: "viewer" },
+  async ({ profileId, uploads }) => ok(await verifyUploads(getProfile(profileId), uploads)),
+);
+
+export const abortUploadAction = defineAction(
+  { input: z.object({ profileId: profileIdSchema, upload: uploadRef }), role: "admin" },
+  async ({ profileId, upload }, { user }) => ok(await abortUpload(getProfile(profileId), upload, user)),
+);

@@ -1,0 +1,199 @@
+import "server-only";
+import type { SessionUser } from "@/lib/auth/session";
+import { recordAbortResult, recordIntent } from "@/lib/ledger/ledger";
+import type { Profile } from "@/lib/profiles";
+import { toPublicProfile } from "@/lib/profiles";
+import { abortAndVerify, verifyGone } from "@/lib/s3/abort";
+import { toReclaimError } from "@/lib/s3/errors";
+import { listBucketUploads, listBuckets, refreshParts as readParts, type UploadPartsResult } from "@/lib/s3/inventory";
+import type { AbortResult, BucketInventory, UploadRef } from "@/lib/s3/types";
+import { forgetParts, getParts, isStale, pruneParts, setParts } from "@/lib/uploads/parts-cache";
+import {
+  rowId,
+  type PartsUpdate,
+  type UploadListing,
+  type UploadRow,
+  type VerifyResult,
+} from "@/lib/uploads/types";
+
+// What the dashboard's actions call. The listing is cheap (ListMultipartUploads, one
+// request per 1,000 uploads); parts come from the cache, refreshed in the background for
+// stale rows and on demand for the rows in view.
+
+/** How long a listing waits for a cold cache to fill before answering with "counting…". */
+const FIRST_SCAN_WAIT_MS = 1_200;
+
+const scans = new Map<string, Promise<void>>();
+
+function applyPartsResult(profileId: string, result: UploadPartsResult): PartsUpdate {
+  const id = rowId(result.ref);
+  if (result.status === "listed") {
+    const partsInfo = {
+      parts: result.parts.parts,
+      bytes: result.parts.bytes,
+      lastPartAt: result.parts.lastPartAt,
+      checkedAt: result.parts.checkedAt,
+    };
+    setParts(profileId, id, partsInfo);
+    return { id, gone: false, partsInfo };
+  }
+  if (result.status === "gone") {
+    forgetParts(profileId, id);
+    return { id, gone: true, partsInfo: null };
+  }
+  return { id, gone: false, partsInfo: getParts(profileId, id), partsError: result.error };
+}
+
+/** Starts (unless one is running) a background read of the parts of these uploads. */
+function scanParts(profile: Profile, refs: UploadRef[]): Promise<void> {
+  const running = scans.get(profile.id);
+  if (running) return running;
+  const scan = readParts(profile, refs)
+    .then((results) => {
+      for (const result of results) applyPartsResult(profile.id, result);
+    })
+    .catch((error: unknown) => {
+      console.error(`Reclaim: background parts scan for profile ${profile.id} failed:`, toReclaimError(error, { operation: "list-parts" }).message);
+    })
+    .finally(() => scans.delete(profile.id));
+  scans.set(profile.id, scan);
+  return scan;
+}
+
+async function listBucket(profile: Profile, bucket: string, prefix: string | undefined, rows: UploadRow[]): Promise<BucketInventory> {
+  let uploads = 0;
+  let parts = 0;
+  let bytes = 0;
+  try {
+    for await (const page of listBucketUploads(profile, bucket, { prefix })) {
+      for (const upload of page) {
+        const ref = { bucket, key: upload.key, uploadId: upload.uploadId };
+        const id = rowId(ref);
+        const partsInfo = getParts(profile.id, id);
+        rows.push({
+          ...ref,
+          id,
+          initiated: upload.initiated,
+          storageClass: upload.storageClass,
+          initiator: upload.initiator,
+          partsInfo,
+        });
+        uploads++;
+        parts += partsInfo?.parts ?? 0;
+        bytes += partsInfo?.bytes ?? 0;
+      }
+    }
+    return { bucket, uploads, parts, bytes, complete: true };
+  } catch (error) {
+    const reclaimError = toReclaimError(error, { operation: "list-uploads", bucket });
+    return { bucket, uploads, parts, bytes, complete: false, error: reclaimError };
+  }
+}
+
+export async function listUploads(
+  profile: Profile,
+  options: { buckets?: string[]; prefix?: string } = {},
+): Promise<UploadListing> {
+  const bucketNames = options.buckets ?? (await listBuckets(profile)).map((b) => b.name);
+  const listedAt = new Date().toISOString();
+  const rowsPerBucket = bucketNames.map(() => [] as UploadRow[]);
+  const buckets = await Promise.all(bucketNames.map((name, i) => listBucket(profile, name, options.prefix, rowsPerBucket[i] ?? [])));
+  let rows = rowsPerBucket.flat();
+
+  if (!options.prefix) {
+    const fullyListed = new Set(buckets.filter((b) => b.complete).map((b) => b.bucket));
+    pruneParts(profile.id, new Set(rows.map((r) => r.id)), fullyListed);
+  }
+
+  const stale = rows.filter((row) => isStale(row.partsInfo));
+  if (stale.length > 0) {
+    const missing = stale.filter((row) => !row.partsInfo);
+    const scan = scanParts(profile, [...missing, ...stale.filter((row) => row.partsInfo)].map(({ bucket, key, uploadId }) => ({ bucket, key, uploadId })));
+    if (missing.length > 0) {
+      // A cold cache: give the scan a moment so small inventories arrive complete.
+      await Promise.race([scan, new Promise((resolve) => setTimeout(resolve, FIRST_SCAN_WAIT_MS))]);
+      rows = rows.map((row) => (row.partsInfo ? row : { ...row, partsInfo: getParts(profile.id, row.id) }));
+    }
+  }
+  return {
+    profileId: profile.id,
+    listedAt,
+    rows,
+    buckets: buckets.map((b) => withCachedTotals(b, rows)),
+    partsPending: rows.filter((row) => !row.partsInfo).length,
+  };
+}
+
+function withCachedTotals(bucket: BucketInventory, rows: UploadRow[]): BucketInventory {
+  let parts = 0;
+  let bytes = 0;
+  for (const row of rows) {
+    if (row.bucket !== bucket.bucket || !row.partsInfo) continue;
+    parts += row.partsInfo.parts;
+    bytes += row.partsInfo.bytes;
+  }
+  return { ...bucket, parts, bytes };
+}
+
+/** Re-reads ListParts for these rows now (the rows in view). */
+export async function refreshParts(profile: Profile, refs: UploadRef[]): Promise<PartsUpdate[]> {
+  const results = await readParts(profile, refs);
+  return results.map((result) => applyPartsResult(profile.id, result));
+}
+
+/** Live verification column: is each upload gone, and if not, how much is left. */
+export async function verifyUploads(profile: Profile, refs: UploadRef[]): Promise<VerifyResult[]> {
+  return Promise.all(
+    refs.map(async (ref) => {
+      const check = await verifyGone(profile, ref);
+      const id = rowId(ref);
+      if (check.gone) forgetParts(profile.id, id);
+      return {
+        id,
+        gone: check.gone,
+        partsRemaining: check.partsRemaining,
+        bytesRemaining: check.bytesRemaining,
+        checkedAt: new Date().toISOString(),
+      };
+    }),
+  );
+}
+
+/** One upload, through the ledger: intent with the parts snapshot, abort + verify, outcome. */
+export async function abortUpload(
+  profile: Profile,
+  ref: UploadRef,
+  actor: Pick<SessionUser, "id" | "email">,
+  options: { jobId?: string; initiated?: string | null } = {},
+): Promise<AbortResult> {
+  const [snapshot] = await readParts(profile, [ref]);
+  if (snapshot && snapshot.status === "gone") {
+    // Nothing to abort and nothing reclaimed by us; still recorded, so the history is whole.
+    const id = recordIntent({ ...intentBase(profile, ref, actor, options), partsBefore: 0, bytesBefore: 0 });
+    const now = new Date().toISOString();
+    const result: AbortResult = { ...ref, outcome: "already-gone", attempts: 0, partsBefore: 0, bytesBefore: 0, partsRemaining: 0, startedAt: now, finishedAt: now, durationMs: 0 };
+    recordAbortResult(id, result);
+    forgetParts(profile.id, rowId(ref));
+    return result;
+  }
+  const partsBefore = snapshot?.status === "listed" ? snapshot.parts.parts : 0;
+  const bytesBefore = snapshot?.status === "listed" ? snapshot.parts.bytes : 0;
+  const id = recordIntent({ ...intentBase(profile, ref, actor, options), partsBefore, bytesBefore });
+  const result = await abortAndVerify(profile, ref, { snapshot: { parts: partsBefore, bytes: bytesBefore } });
+  recordAbortResult(id, result);
+  if (result.outcome === "reclaimed" || result.outcome === "already-gone") forgetParts(profile.id, rowId(ref));
+  return result;
+}
+
+function intentBase(profile: Profile, ref: UploadRef, actor: Pick<SessionUser, "id" | "email">, options: { jobId?: string; initiated?: string | null }) {
+  return {
+    actor: { id: actor.id, email: actor.email },
+    profileId: profile.id,
+    endpointHost: toPublicProfile(profile).endpointHost,
+    bucket: ref.bucket,
+    key: ref.key,
+    uploadId: ref.uploadId,
+    initiated: options.initiated ?? null,
+    jobId: options.jobId ?? null,
+  };
+}

@@ -1,0 +1,59 @@
+// What the dashboard receives about uploads. Plain data, safe to send to the browser.
+import type { AbortResult, BucketInventory, ReclaimError, UploadRef } from "@/lib/s3/types";
+
+export type { AbortResult, BucketInventory, ReclaimError, UploadRef };
+
+/** Parts numbers of one upload, as last read with ListParts. */
+export interface PartsInfo {
+  parts: number;
+  bytes: number;
+  /** Newest part's LastModified (ISO); null when the upload has no parts. */
+  lastPartAt: string | null;
+  /** When ListParts was read (ISO). */
+  checkedAt: string;
+}
+
+/** One row of the uploads table. */
+export interface UploadRow extends UploadRef {
+  /** Stable row id: bucket, key and upload id joined. */
+  id: string;
+  initiated: string | null;
+  storageClass: string | null;
+  initiator: string | null;
+  /** Null until the server has read this upload's parts. */
+  partsInfo: PartsInfo | null;
+  /** ListParts failed for this upload (e.g. access denied); the row is still listed. */
+  partsError?: ReclaimError;
+}
+
+export interface UploadListing {
+  profileId: string;
+  /** When ListMultipartUploads was read (ISO). */
+  listedAt: string;
+  rows: UploadRow[];
+  /** Per bucket: counts, and an error when the bucket could not be listed. */
+  buckets: BucketInventory[];
+  /** Rows whose parts are still being read on the server (shown as "counting…"). */
+  partsPending: number;
+}
+
+/** Fresh parts numbers for rows in view; `gone` when the upload no longer exists. */
+export interface PartsUpdate {
+  id: string;
+  gone: boolean;
+  partsInfo: PartsInfo | null;
+  partsError?: ReclaimError;
+}
+
+/** Live verification of rows being aborted: parts left, or gone. */
+export interface VerifyResult {
+  id: string;
+  gone: boolean;
+  partsRemaining: number;
+  bytesRemaining: number;
+  checkedAt: string;
+}
+
+export function rowId(ref: UploadRef): string {
+  return `${ref.bucket}\u0000${ref.key}\u0000${ref.uploadId}`;
+}
