@@ -1,12 +1,13 @@
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
+import { users } from "./tests/fixtures";
 
 // End-to-end tests drive Debian's Chromium against a production build served by
 // `next start`, talking to the real local Ceph gateway (scripts/test.sh starts and seeds it).
 const port = Number(process.env.RECLAIM_E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 const instanceDir = path.resolve(__dirname, ".data", process.env.RECLAIM_TEST_INSTANCE ?? "test");
-export const e2eAdmin = { email: "admin@reclaim.test", password: "admin-password-e2e" };
+const serverLog = path.join(instanceDir, "e2e-server.log");
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -19,6 +20,7 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
   globalSetup: "./tests/e2e/global-setup.ts",
+  globalTeardown: "./tests/e2e/global-teardown.ts",
   use: {
     baseURL,
     trace: "retain-on-failure",
@@ -44,7 +46,8 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `node_modules/.bin/next start -H 127.0.0.1 -p ${port}`,
+    // The server's output is kept so the teardown can prove no secret was ever logged.
+    command: `node_modules/.bin/next start -H 127.0.0.1 -p ${port} 2>&1 | tee ${serverLog}`,
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,
@@ -54,8 +57,8 @@ export default defineConfig({
       RECLAIM_PROFILES_FILE: path.join(instanceDir, "profiles.json"),
       RECLAIM_DB_FILE: path.join(instanceDir, "e2e.sqlite"),
       BETTER_AUTH_URL: baseURL,
-      RECLAIM_ADMIN_EMAIL: e2eAdmin.email,
-      RECLAIM_ADMIN_PASSWORD: e2eAdmin.password,
+      RECLAIM_ADMIN_EMAIL: users.admin.email,
+      RECLAIM_ADMIN_PASSWORD: users.admin.password,
       RECLAIM_REFRESH_MS: "2000",
     },
   },

@@ -1,9 +1,14 @@
 import "server-only";
 import { ensureAuthReady } from "@/lib/auth/auth";
 import { ConfigError, getEnv } from "@/lib/env";
+import { recoverInterruptedBulkJobs } from "@/lib/jobs/runner";
+import { startLedgerRecovery } from "@/lib/ledger/recovery";
 import { loadProfiles } from "@/lib/profiles";
 
-/** Validates env, profiles and the database at server start; exits with a sentence if wrong. */
+/**
+ * Runs once at server start: validates env, profiles and the database (exits with a
+ * sentence if any is wrong), then settles what a previous process left half done.
+ */
 export async function checkStartup(): Promise<void> {
   try {
     getEnv();
@@ -17,4 +22,8 @@ export async function checkStartup(): Promise<void> {
     }
     throw error;
   }
+  // Jobs first: their unstarted items must be marked before the ledger is re-verified.
+  const interrupted = recoverInterruptedBulkJobs();
+  if (interrupted > 0) console.log(`Reclaim: marked ${interrupted} bulk job(s) interrupted by the last shutdown.`);
+  startLedgerRecovery();
 }

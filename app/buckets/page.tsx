@@ -1,4 +1,4 @@
-import { BucketList } from "@/components/buckets/bucket-list";
+import { BucketOverview } from "@/components/buckets/bucket-overview";
 import { ConfigProblem } from "@/components/shell/config-problem";
 import { PageFrame } from "@/components/shell/page-frame";
 import { ProfileSwitcher } from "@/components/shell/profile-switcher";
@@ -18,7 +18,8 @@ export default async function BucketsPage({ searchParams }: PageProps<"/buckets"
       actions={selected ? <ProfileSwitcher profiles={profiles} selectedId={selected.id} /> : null}
     >
       {selected ? (
-        <BucketList profileId={selected.id} />
+        // Keyed by profile so switching endpoints starts with a clean view (no dialog carried over).
+        <BucketOverview key={selected.id} profileId={selected.id} canEdit={user.role === "admin"} />
       ) : (
         <ConfigProblem
           title="Unknown endpoint profile"

@@ -1,0 +1,119 @@
+"use server";
+
+import { z } from "zod";
+import { defineAction, fail, ok } from "@/lib/safe-action";
+import { getProfile, profileIdSchema } from "@/lib/profiles";
+import { ReclaimS3Error } from "@/lib/s3/errors";
+import { listBuckets } from "@/lib/s3/inventory";
+import {
+  MAX_RULE_DAYS,
+  MAX_RULE_PREFIX_LENGTH,
+  MIN_RULE_DAYS,
+  buildBucketOverview,
+  isRejection,
+  readAbortRulesForBuckets,
+  removeAbortRule,
+  setAbortRule,
+} from "@/lib/s3/lifecycle";
+import { listUploads } from "@/lib/uploads/service";
+
+// Thin: parse → authorize (defineAction) → lib → typed result. S3 failures that stop the
+// whole answer (the bucket list, a rejected rule) become { ok: false } with their sentence.
+
+const bucketName = z
+  .string()
+  .min(1, "A bucket name is required.")
+  .max(255, "Bucket names are at most 255 characters.")
+  .regex(/^[A-Za-z0-9._-]+$/, "Bucket names are letters, digits, dots, hyphens and underscores.");
+
+function s3Failure(error: unknown) {
+  if (!(error instanceof ReclaimS3Error)) throw error;
+  return fail(isRejection(error.detail) ? "rejected" : error.detail.code, error.detail.message);
+}
+
+/** The abort rules of every bucket of a profile (or of the buckets given). */
+export const listLifecycleRulesAction = defineAction(
+  {
+    input: z.object({
+      profileId: profileIdSchema,
+      buckets: z.array(bucketName).max(1000).optional(),
+    }),
+    role: "viewer",
+  },
+  async ({ profileId, buckets }) => {
+    const profile = getProfile(profileId);
+    try {
+      const names = buckets ?? (await listBuckets(profile)).map((b) => b.name);
+      return ok({
+        readAt: new Date().toISOString(),
+        buckets: await readAbortRulesForBuckets(profile, names),
+      });
+    } catch (error) {
+      return s3Failure(error);
+    }
+  },
+);
+
+/** The buckets view: per bucket, its incomplete uploads, its abort rules and what they miss. */
+export const bucketOverviewAction = defineAction(
+  { input: z.object({ profileId: profileIdSchema }), role: "viewer" },
+  async ({ profileId }) => {
+    const profile = getProfile(profileId);
+    try {
+      const names = (await listBuckets(profile)).map((b) => b.name);
+      const [listing, lifecycles] = await Promise.all([
+        listUploads(profile, { buckets: names }),
+        readAbortRulesForBuckets(profile, names),
+      ]);
+      return ok(buildBucketOverview(profileId, listing, lifecycles));
+    } catch (error) {
+      return s3Failure(error);
+    }
+  },
+);
+
+export const setAbortRuleAction = defineAction(
+  {
+    input: z.object({
+      profileId: profileIdSchema,
+      bucket: bucketName,
+      days: z
+        .number({ error: "Days must be a whole number." })
+        .int("Days must be a whole number.")
+        .min(MIN_RULE_DAYS, `Days must be at least ${MIN_RULE_DAYS}.`)
+        .max(MAX_RULE_DAYS, `Days must be at most ${MAX_RULE_DAYS}.`),
+      prefix: z
+        .string()
+        .max(
+          MAX_RULE_PREFIX_LENGTH,
+          `The prefix must be at most ${MAX_RULE_PREFIX_LENGTH} characters.`,
+        )
+        .default(""),
+    }),
+    role: "admin",
+  },
+  async ({ profileId, bucket, days, prefix }, { user }) => {
+    try {
+      const lifecycle = await setAbortRule(getProfile(profileId), bucket, { days, prefix });
+      console.info(
+        `Reclaim: ${user.email} set the abort rule of ${profileId}/${bucket} to ${days} days, prefix "${prefix}"`,
+      );
+      return ok(lifecycle);
+    } catch (error) {
+      return s3Failure(error);
+    }
+  },
+);
+
+export const removeAbortRuleAction = defineAction(
+  { input: z.object({ profileId: profileIdSchema, bucket: bucketName }), role: "admin" },
+  async ({ profileId, bucket }, { user }) => {
+    try {
+      const lifecycle = await removeAbortRule(getProfile(profileId), bucket);
+      console.info(`Reclaim: ${user.email} removed the abort rule of ${profileId}/${bucket}`);
+      return ok(lifecycle);
+    } catch (error) {
+      return s3Failure(error);
+    }
+  },
+);

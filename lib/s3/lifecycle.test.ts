@@ -1,0 +1,418 @@
+import type { LifecycleRule } from "@aws-sdk/client-s3";
+import { describe, expect, it } from "vitest";
+import {
+  RECLAIM_RULE_ID,
+  buildBucketOverview,
+  coveredBy,
+  isRejection,
+  lifecycleError,
+  normalizeRuleForWrite,
+  ruleScope,
+  toLifecycleView,
+  uncoveredUploads,
+  uploadCoverage,
+  validateRuleInput,
+  withOurRule,
+  withoutOurRule,
+  type AbortRuleView,
+  type BucketLifecycle,
+  type CoverageRow,
+} from "@/lib/s3/lifecycle";
+
+const expiration: LifecycleRule = {
+  ID: "expire-logs",
+  Status: "Enabled",
+  Filter: { Prefix: "logs/" },
+  Expiration: { Days: 30 },
+};
+const legacy: LifecycleRule = {
+  ID: "legacy",
+  Status: "Enabled",
+  Prefix: "old/",
+  Expiration: { Days: 7 },
+};
+const transitions: LifecycleRule = {
+  ID: "tiering",
+  Status: "Enabled",
+  Filter: {
+    And: { Prefix: "media/", Tags: [{ Key: "tier", Value: "cold" }], ObjectSizeGreaterThan: 1024 },
+  },
+  Transitions: [{ Days: 30, StorageClass: "STANDARD_IA" }],
+  NoncurrentVersionExpiration: { NoncurrentDays: 3, NewerNoncurrentVersions: 2 },
+};
+const ours: LifecycleRule = {
+  ID: RECLAIM_RULE_ID,
+  Status: "Enabled",
+  Filter: { Prefix: "" },
+  AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+};
+
+function rule(overrides: Partial<AbortRuleView>): AbortRuleView {
+  return { id: "r", ours: false, enabled: true, days: 7, prefix: "", conditions: [], ...overrides };
+}
+
+describe("ruleScope", () => {
+  it("reads Filter.Prefix, the legacy rule Prefix and And.Prefix", () => {
+    expect(ruleScope(expiration)).toEqual({ prefix: "logs/", conditions: [] });
+    expect(ruleScope(legacy)).toEqual({ prefix: "old/", conditions: [] });
+    expect(ruleScope(transitions)).toEqual({
+      prefix: "media/",
+      conditions: ["tag tier=cold", "size > 1,024 bytes"],
+    });
+  });
+
+  it("treats a missing or empty filter as the whole bucket", () => {
+    expect(ruleScope({ ID: "a", Status: "Enabled" })).toEqual({ prefix: "", conditions: [] });
+    expect(ruleScope({ ID: "a", Status: "Enabled", Filter: {} })).toEqual({
+      prefix: "",
+      conditions: [],
+    });
+  });
+
+  it("reads RGW's prefix-outside-And shape", () => {
+    const rgw: LifecycleRule = {
+      ID: "t",
+      Status: "Enabled",
+      Filter: {
+        Prefix: "t/",
+        And: {
+          Tags: [
+            { Key: "a", Value: "b" },
+            { Key: "c", Value: "d" },
+          ],
+        },
+      },
+    };
+    expect(ruleScope(rgw)).toEqual({ prefix: "t/", conditions: ["tag a=b", "tag c=d"] });
+  });
+
+  it("lists a Tag-only filter as a condition", () => {
+    expect(
+      ruleScope({ ID: "t", Status: "Enabled", Filter: { Tag: { Key: "k", Value: "v" } } })
+        .conditions,
+    ).toEqual(["tag k=v"]);
+  });
+});
+
+describe("toLifecycleView", () => {
+  it("is none for an empty configuration", () => {
+    expect(toLifecycleView([])).toEqual({ status: "none" });
+  });
+
+  it("lists abort rules (ours first) and counts the others", () => {
+    const other: LifecycleRule = {
+      ID: "aaa-tmp",
+      Status: "Disabled",
+      Prefix: "tmp/",
+      AbortIncompleteMultipartUpload: { DaysAfterInitiation: 2 },
+    };
+    expect(toLifecycleView([expiration, other, legacy, ours])).toEqual({
+      status: "rules",
+      otherRules: 2,
+      rules: [
+        { id: RECLAIM_RULE_ID, ours: true, enabled: true, days: 7, prefix: "", conditions: [] },
+        { id: "aaa-tmp", ours: false, enabled: false, days: 2, prefix: "tmp/", conditions: [] },
+      ],
+    });
+  });
+
+  it("keeps an abort action without a day count and a rule without an id", () => {
+    const view = toLifecycleView([
+      { Status: "Enabled", Filter: { Prefix: "" }, AbortIncompleteMultipartUpload: {} },
+    ]);
+    expect(view).toEqual({
+      status: "rules",
+      otherRules: 0,
+      rules: [{ id: null, ours: false, enabled: true, days: null, prefix: "", conditions: [] }],
+    });
+  });
+});
+
+describe("normalizeRuleForWrite", () => {
+  it("returns canonical rules untouched (same object)", () => {
+    for (const r of [
+      expiration,
+      legacy,
+      transitions,
+      ours,
+      { ID: "t", Status: "Enabled", Filter: { Tag: { Key: "k", Value: "v" } } } as LifecycleRule,
+    ]) {
+      expect(normalizeRuleForWrite(r)).toBe(r);
+    }
+  });
+
+  it("moves RGW's top-level Prefix into And so the prefix is not lost", () => {
+    const rgw: LifecycleRule = {
+      ID: "tagged",
+      Status: "Disabled",
+      Filter: {
+        Prefix: "t/",
+        And: {
+          Tags: [
+            { Key: "a", Value: "b" },
+            { Key: "c", Value: "d" },
+          ],
+        },
+      },
+      Expiration: { Date: new Date("2030-01-01T00:00:00Z") },
+    };
+    const fixed = normalizeRuleForWrite(rgw);
+    expect(fixed).toEqual({
+      ID: "tagged",
+      Status: "Disabled",
+      Filter: {
+        And: {
+          Prefix: "t/",
+          Tags: [
+            { Key: "a", Value: "b" },
+            { Key: "c", Value: "d" },
+          ],
+        },
+      },
+      Expiration: { Date: new Date("2030-01-01T00:00:00Z") },
+    });
+    expect(ruleScope(fixed)).toEqual(ruleScope(rgw));
+    expect(rgw.Filter?.Prefix).toBe("t/"); // input not mutated
+  });
+
+  it("puts several top-level conditions into And", () => {
+    const mixed: LifecycleRule = {
+      ID: "m",
+      Status: "Enabled",
+      Filter: { Prefix: "p/", Tag: { Key: "k", Value: "v" }, ObjectSizeLessThan: 10 },
+    };
+    expect(normalizeRuleForWrite(mixed).Filter).toEqual({
+      And: { Prefix: "p/", Tags: [{ Key: "k", Value: "v" }], ObjectSizeLessThan: 10 },
+    });
+  });
+});
+
+describe("withOurRule / withoutOurRule", () => {
+  it("appends our rule and keeps every other rule field by field", () => {
+    const next = withOurRule([expiration, legacy, transitions], { days: 3, prefix: "uploads/" });
+    expect(next.slice(0, 3)).toEqual([expiration, legacy, transitions]);
+    expect(next[3]).toEqual({
+      ID: RECLAIM_RULE_ID,
+      Status: "Enabled",
+      Filter: { Prefix: "uploads/" },
+      AbortIncompleteMultipartUpload: { DaysAfterInitiation: 3 },
+    });
+  });
+
+  it("replaces ours in place when editing", () => {
+    const next = withOurRule([expiration, ours, legacy], { days: 14 });
+    expect(next).toHaveLength(3);
+    expect(next[0]).toBe(expiration);
+    expect(next[1]).toEqual({
+      ...ours,
+      AbortIncompleteMultipartUpload: { DaysAfterInitiation: 14 },
+    });
+    expect(next[2]).toBe(legacy);
+  });
+
+  it("removes only ours", () => {
+    expect(withoutOurRule([expiration, ours, legacy])).toEqual([expiration, legacy]);
+    expect(withoutOurRule([ours])).toEqual([]);
+  });
+});
+
+describe("validateRuleInput", () => {
+  it("accepts 1..3650 whole days and prefixes up to 1024 characters", () => {
+    expect(() => validateRuleInput({ days: 1 })).not.toThrow();
+    expect(() => validateRuleInput({ days: 3650, prefix: "x".repeat(1024) })).not.toThrow();
+    for (const days of [0, -1, 3651, 1.5, Number.NaN])
+      expect(() => validateRuleInput({ days })).toThrow(RangeError);
+    expect(() => validateRuleInput({ days: 1, prefix: "x".repeat(1025) })).toThrow(RangeError);
+  });
+});
+
+describe("coveredBy", () => {
+  it("matches keys under the rule's prefix; an empty prefix covers everything", () => {
+    const logs = rule({ prefix: "logs/" });
+    expect(coveredBy([logs], "logs/a.gz")).toBe(logs);
+    expect(coveredBy([logs], "media/a.mov")).toBeNull();
+    expect(coveredBy([logs], "log")).toBeNull();
+    const all = rule({ prefix: "" });
+    expect(coveredBy([all], "anything")).toBe(all);
+    expect(coveredBy([], "a")).toBeNull();
+  });
+
+  it("ignores disabled rules, rules without days and rules with tag/size conditions", () => {
+    expect(coveredBy([rule({ enabled: false })], "a")).toBeNull();
+    expect(coveredBy([rule({ days: null })], "a")).toBeNull();
+    expect(coveredBy([rule({ conditions: ["tag a=b"] })], "a")).toBeNull();
+  });
+
+  it("picks the rule that aborts soonest", () => {
+    const slow = rule({ id: "slow", days: 30 });
+    const fast = rule({ id: "fast", days: 2, prefix: "tmp/" });
+    expect(coveredBy([slow, fast], "tmp/x")).toBe(fast);
+    expect(coveredBy([slow, fast], "other")).toBe(slow);
+  });
+});
+
+describe("uploadCoverage / uncoveredUploads", () => {
+  const lifecycles: Record<string, BucketLifecycle> = {
+    protected: { status: "rules", otherRules: 1, rules: [rule({ prefix: "tmp/" })] },
+    bare: { status: "none" },
+    secret: { status: "denied", error: { code: "access-denied", message: "denied" } },
+    old: { status: "unsupported", error: { code: "not-implemented", message: "no" } },
+    broken: { status: "error", error: { code: "timeout", message: "slow" } },
+  };
+  const rows: CoverageRow[] = [
+    { bucket: "protected", key: "tmp/a", partsInfo: { bytes: 100 } },
+    { bucket: "protected", key: "keep/b", partsInfo: { bytes: 10 } },
+    { bucket: "protected", key: "keep/c", partsInfo: null },
+    { bucket: "bare", key: "x", partsInfo: { bytes: 1000 } },
+    { bucket: "secret", key: "y", partsInfo: { bytes: 5 } },
+    { bucket: "old", key: "z", partsInfo: { bytes: 7 } },
+    { bucket: "broken", key: "w", partsInfo: { bytes: 3 } },
+    { bucket: "unlisted", key: "v", partsInfo: { bytes: 1 } },
+  ];
+
+  it("classifies one upload", () => {
+    expect(uploadCoverage(lifecycles.protected, "tmp/a").state).toBe("covered");
+    expect(uploadCoverage(lifecycles.protected, "keep/b")).toEqual({ state: "uncovered" });
+    expect(uploadCoverage(lifecycles.bare, "x")).toEqual({ state: "uncovered" });
+    expect(uploadCoverage(lifecycles.old, "x")).toEqual({ state: "uncovered" });
+    expect(uploadCoverage(lifecycles.secret, "x")).toEqual({ state: "unknown", reason: "denied" });
+    expect(uploadCoverage(lifecycles.broken, "x")).toEqual({ state: "unknown", reason: "error" });
+    expect(uploadCoverage(undefined, "x")).toEqual({ state: "unknown", reason: "not-read" });
+  });
+
+  it("sums uploads and bytes no rule would catch, overall and per bucket", () => {
+    const coverage = uncoveredUploads(rows, lifecycles);
+    expect(coverage.covered).toEqual({ uploads: 1, bytes: 100, uncounted: 0 });
+    // keep/b + keep/c (parts not counted yet) + bare + old (unsupported endpoint)
+    expect(coverage.uncovered).toEqual({ uploads: 4, bytes: 1017, uncounted: 1 });
+    // denied + error + a bucket whose lifecycle was not read: never counted as covered
+    expect(coverage.unknown).toEqual({ uploads: 3, bytes: 9, uncounted: 0 });
+    expect(coverage.byBucket.protected).toEqual({
+      covered: { uploads: 1, bytes: 100, uncounted: 0 },
+      uncovered: { uploads: 2, bytes: 10, uncounted: 1 },
+      unknown: { uploads: 0, bytes: 0, uncounted: 0 },
+    });
+  });
+
+  it("does not read inherited properties as lifecycles", () => {
+    const coverage = uncoveredUploads(
+      [
+        { bucket: "constructor", key: "k", partsInfo: { bytes: 1 } },
+        { bucket: "__proto__", key: "k", partsInfo: { bytes: 2 } },
+      ],
+      {},
+    );
+    expect(coverage.unknown).toEqual({ uploads: 2, bytes: 3, uncounted: 0 });
+    expect(Object.keys(coverage.byBucket).sort()).toEqual(["__proto__", "constructor"]);
+    expect(coverage.byBucket.__proto__?.unknown.bytes).toBe(2);
+  });
+});
+
+describe("buildBucketOverview", () => {
+  it("adds up uploads, bytes, the oldest upload and coverage per bucket", () => {
+    const overview = buildBucketOverview(
+      "local",
+      {
+        listedAt: "2026-11-27T10:00:00.000Z",
+        rows: [
+          {
+            bucket: "a",
+            key: "tmp/1",
+            initiated: "2026-11-20T00:00:00.000Z",
+            partsInfo: { bytes: 10 },
+          },
+          {
+            bucket: "a",
+            key: "x/2",
+            initiated: "2026-08-01T00:00:00.000Z",
+            partsInfo: { bytes: 5 },
+          },
+          { bucket: "a", key: "x/3", initiated: null, partsInfo: null },
+        ],
+        buckets: [
+          { bucket: "a", uploads: 3, complete: true },
+          {
+            bucket: "b",
+            uploads: 0,
+            complete: false,
+            error: { code: "access-denied", message: "no list" },
+          },
+        ],
+      },
+      {
+        a: { status: "rules", otherRules: 0, rules: [rule({ prefix: "tmp/" })] },
+        b: { status: "none" },
+      },
+    );
+    const [a, b] = overview.buckets;
+    expect(a).toMatchObject({
+      bucket: "a",
+      uploads: 3,
+      bytes: 15,
+      uncounted: 1,
+      oldestInitiated: "2026-08-01T00:00:00.000Z",
+      complete: true,
+    });
+    expect(a?.coverage.uncovered).toEqual({ uploads: 2, bytes: 5, uncounted: 1 });
+    expect(b).toMatchObject({
+      bucket: "b",
+      uploads: 0,
+      bytes: 0,
+      oldestInitiated: null,
+      complete: false,
+      listError: { code: "access-denied" },
+    });
+    expect(overview.totals).toMatchObject({
+      buckets: 2,
+      uploads: 3,
+      bytes: 15,
+      protectedBuckets: 1,
+      unreadableBuckets: 0,
+    });
+    expect(overview.totals.uncovered).toEqual({ uploads: 2, bytes: 5, uncounted: 1 });
+  });
+});
+
+describe("lifecycleError", () => {
+  const sdkError = (name: string, status: number) =>
+    Object.assign(new Error("UnknownError"), {
+      name,
+      Code: name,
+      $metadata: { httpStatusCode: status },
+    });
+
+  it("names the bucket, the S3 code and the permission", () => {
+    const e = lifecycleError(sdkError("AccessDenied", 403), "write", "logs");
+    expect(e).toMatchObject({
+      code: "access-denied",
+      s3Code: "AccessDenied",
+      httpStatus: 403,
+      bucket: "logs",
+    });
+    expect(e.message).toContain("`logs`");
+    expect(e.message).toContain("s3:PutLifecycleConfiguration");
+    expect(e.message).not.toContain("UnknownError");
+  });
+
+  it("maps NotImplemented, 501 and MethodNotAllowed to not-implemented", () => {
+    expect(lifecycleError(sdkError("NotImplemented", 501), "read", "b").code).toBe(
+      "not-implemented",
+    );
+    expect(lifecycleError(sdkError("MethodNotAllowed", 405), "read", "b").code).toBe(
+      "not-implemented",
+    );
+    expect(
+      lifecycleError(
+        Object.assign(new Error(""), { name: "UnknownError", $metadata: { httpStatusCode: 501 } }),
+        "read",
+        "b",
+      ).code,
+    ).toBe("not-implemented");
+  });
+
+  it("says plainly when the endpoint rejects the rules", () => {
+    const e = lifecycleError(sdkError("InvalidArgument", 400), "write", "b");
+    expect(isRejection(e)).toBe(true);
+    expect(e.message).toMatch(/rejected.*InvalidArgument.*nothing was changed/);
+  });
+});
