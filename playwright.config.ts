@@ -11,7 +11,7 @@ const serverLog = path.join(instanceDir, "e2e-server.log");
 
 export default defineConfig({
   testDir: "tests/e2e",
-  outputDir: "test-results",
+  outputDir: path.join("test-results", process.env.RECLAIM_TEST_INSTANCE ?? "test"),
   fullyParallel: false,
   workers: 1,
   forbidOnly: !!process.env.CI,

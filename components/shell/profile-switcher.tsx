@@ -10,7 +10,7 @@ export function ProfileSwitcher({ profiles, selectedId }: { profiles: PublicProf
   const selected = profiles.find((p) => p.id === selectedId);
 
   return (
-    <div className="flex items-center gap-2 text-sm">
+    <div className="flex min-w-0 flex-wrap items-center gap-2 text-sm">
       <label htmlFor="profile-switcher" className="text-muted-foreground">
         Endpoint
       </label>
@@ -24,7 +24,7 @@ export function ProfileSwitcher({ profiles, selectedId }: { profiles: PublicProf
           params.set("profile", event.target.value);
           router.push(`${pathname}?${params.toString()}`);
         }}
-        className="h-9 rounded-md border border-border bg-card px-2 text-sm"
+        className="h-9 max-w-full min-w-0 rounded-md border border-border bg-card px-2 text-sm"
       >
         {profiles.map((p) => (
           <option key={p.id} value={p.id}>

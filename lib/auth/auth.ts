@@ -6,6 +6,7 @@ import { betterAuth } from "better-auth";
 import { getMigrations } from "better-auth/db/migration";
 import { nextCookies } from "better-auth/next-js";
 import { admin } from "better-auth/plugins";
+import { adminAc, userAc } from "better-auth/plugins/admin/access";
 import { dbFilePath, getEnv } from "@/lib/env";
 import { getDb } from "@/lib/db";
 import { loginThrottleHooks } from "@/lib/auth/login-throttle";
@@ -47,7 +48,11 @@ function createAuth() {
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
     },
     hooks: loginThrottleHooks,
-    plugins: [admin({ defaultRole: "viewer", adminRoles: ["admin"] }), nextCookies()],
+    // Our two roles: "viewer" has Better Auth's plain-user rights, "admin" its admin rights.
+    plugins: [
+      admin({ defaultRole: "viewer", adminRoles: ["admin"], roles: { admin: adminAc, viewer: userAc } }),
+      nextCookies(),
+    ],
   });
 }
 

@@ -3,6 +3,8 @@ import { signIn, users } from "../fixtures";
 
 // Signs in once per role and saves the cookies for the other tests.
 setup("sign in as admin and create a viewer", async ({ page, browser, request, baseURL }) => {
+  // The first requests compile nothing but warm a cold server: allow for a slow machine.
+  setup.setTimeout(180_000);
   await signIn(page, users.admin);
   await page.context().storageState({ path: users.admin.state });
 
