@@ -29,4 +29,58 @@ export const migrations: readonly string[] = [
    CREATE INDEX abort_attempt_started ON abort_attempt (started_at);
    CREATE INDEX abort_attempt_outcome ON abort_attempt (outcome);
    CREATE INDEX abort_attempt_bucket ON abort_attempt (profile_id, bucket);`,
+  // 2: bulk cleanup jobs (lib/jobs). One row per job with running counters, one row per
+  // upload it covers. Each abort an item sends is an abort_attempt row with this job_id.
+  `CREATE TABLE bulk_job (
+     id                 TEXT    PRIMARY KEY,
+     created_at         TEXT    NOT NULL,
+     started_at         TEXT,
+     finished_at        TEXT,
+     actor_id           TEXT,
+     actor_email        TEXT    NOT NULL,
+     profile_id         TEXT    NOT NULL,
+     endpoint_host      TEXT    NOT NULL,
+     filter_json        TEXT    NOT NULL,
+     include_active     INTEGER NOT NULL DEFAULT 0,
+     status             TEXT    NOT NULL,
+     total              INTEGER NOT NULL,
+     done               INTEGER NOT NULL DEFAULT 0,
+     parts_selected     INTEGER NOT NULL DEFAULT 0,
+     bytes_selected     INTEGER NOT NULL DEFAULT 0,
+     bytes_reclaimed    INTEGER NOT NULL DEFAULT 0,
+     n_reclaimed        INTEGER NOT NULL DEFAULT 0,
+     n_already_gone     INTEGER NOT NULL DEFAULT 0,
+     n_verify_failed    INTEGER NOT NULL DEFAULT 0,
+     n_denied           INTEGER NOT NULL DEFAULT 0,
+     n_failed           INTEGER NOT NULL DEFAULT 0,
+     n_skipped          INTEGER NOT NULL DEFAULT 0,
+     n_not_attempted    INTEGER NOT NULL DEFAULT 0,
+     n_interrupted      INTEGER NOT NULL DEFAULT 0,
+     message            TEXT,
+     runner_id          TEXT,
+     heartbeat_at       TEXT
+   );
+   CREATE INDEX bulk_job_created ON bulk_job (created_at);
+   CREATE INDEX bulk_job_status ON bulk_job (status);
+   CREATE TABLE bulk_job_item (
+     job_id          TEXT    NOT NULL REFERENCES bulk_job (id) ON DELETE CASCADE,
+     seq             INTEGER NOT NULL,
+     bucket          TEXT    NOT NULL,
+     key             TEXT    NOT NULL,
+     upload_id       TEXT    NOT NULL,
+     initiated       TEXT,
+     parts_before    INTEGER,
+     bytes_before    INTEGER,
+     state           TEXT    NOT NULL DEFAULT 'pending',
+     attempts        INTEGER NOT NULL DEFAULT 0,
+     bytes_reclaimed INTEGER NOT NULL DEFAULT 0,
+     error_code      TEXT,
+     error_message   TEXT,
+     ledger_id       INTEGER REFERENCES abort_attempt (id),
+     started_at      TEXT,
+     finished_at     TEXT,
+     PRIMARY KEY (job_id, seq)
+   );
+   CREATE INDEX bulk_job_item_state ON bulk_job_item (job_id, state);
+   CREATE INDEX abort_attempt_job ON abort_attempt (job_id, upload_id) WHERE job_id IS NOT NULL;`,
 ];

@@ -1,0 +1,149 @@
+"use client";
+
+import { ItemStateBadge } from "@/components/bulk/item-state-badge";
+import { Button } from "@/components/ui/button";
+import { formatBytes, formatBytesExact, formatCount, plural, shortUploadId } from "@/lib/format";
+import { OUTCOME_LABEL } from "@/lib/jobs/status";
+import { ITEM_OUTCOMES, type ItemFilter, type JobItemsPage } from "@/lib/jobs/types";
+
+const FILTERS: { value: ItemFilter; label: string }[] = [
+  { value: "all", label: "All uploads" },
+  { value: "problems", label: "Not reclaimed (problems, skipped)" },
+  { value: "pending", label: "Pending" },
+  { value: "running", label: "Running" },
+  ...ITEM_OUTCOMES.map((o) => ({ value: o, label: OUTCOME_LABEL[o] })),
+];
+
+/** The job's uploads, one page at a time, each with its outcome and the reason when not reclaimed. */
+export function JobItems({
+  page,
+  filter,
+  onFilter,
+  onOffset,
+}: {
+  page: JobItemsPage | null;
+  filter: ItemFilter;
+  onFilter: (filter: ItemFilter) => void;
+  onOffset: (offset: number) => void;
+}) {
+  const first = page && page.total > 0 ? page.offset + 1 : 0;
+  const last = page ? Math.min(page.total, page.offset + page.limit) : 0;
+  return (
+    <section aria-labelledby="bulk-items-title" className="flex flex-col gap-2">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h3 id="bulk-items-title" className="text-sm font-semibold">
+          Uploads
+        </h3>
+        <div className="flex items-center gap-2 text-sm">
+          <label htmlFor="bulk-item-filter" className="text-muted-foreground">
+            Show
+          </label>
+          <select
+            id="bulk-item-filter"
+            value={filter}
+            onChange={(e) => onFilter(e.target.value as ItemFilter)}
+            className="h-8 rounded-md border border-border bg-card px-2 text-sm"
+          >
+            {FILTERS.map((f) => (
+              <option key={f.value} value={f.value}>
+                {f.label}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {/* Phones: one card per upload; wider screens: the table. */}
+      <ul aria-label="Uploads in this job" className="flex flex-col divide-y divide-border rounded-md border border-border sm:hidden">
+        {page && page.items.length > 0 ? (
+          page.items.map((item) => (
+            <li key={item.seq} className="flex flex-col gap-1 px-3 py-2.5 text-sm">
+              <div className="flex items-center justify-between gap-2">
+                <ItemStateBadge state={item.state} />
+                <span className="text-xs text-muted-foreground tabular-nums">
+                  #{item.seq + 1} · {item.bytesBefore === null ? "?" : formatBytes(item.bytesBefore)}
+                </span>
+              </div>
+              <p className="font-mono text-xs break-all">
+                <span className="text-muted-foreground">{item.bucket}/</span>
+                {item.key}
+              </p>
+              <p className="font-mono text-[11px] text-muted-foreground">
+                {shortUploadId(item.uploadId)}
+                {item.ledgerId !== null ? ` · ledger #${item.ledgerId}` : ""}
+                {item.attempts > 1 ? ` · ${item.attempts} tries` : ""}
+              </p>
+              {item.errorMessage ? <p className="text-xs text-muted-foreground">{item.errorMessage}</p> : null}
+            </li>
+          ))
+        ) : (
+          <li className="px-3 py-6 text-center text-sm text-muted-foreground">{page ? "No uploads with this outcome." : "Loading…"}</li>
+        )}
+      </ul>
+      <div className="hidden overflow-x-auto rounded-md border border-border sm:block">
+        <table className="w-full min-w-[44rem] text-sm">
+          <caption className="sr-only">Uploads in this job and their outcome</caption>
+          <thead className="border-b border-border bg-muted/60 text-left text-xs text-muted-foreground uppercase">
+            <tr>
+              <th scope="col" className="w-12 px-3 py-2 text-right font-medium">#</th>
+              <th scope="col" className="px-3 py-2 font-medium">Upload</th>
+              <th scope="col" className="px-3 py-2 text-right font-medium">Size</th>
+              <th scope="col" className="px-3 py-2 font-medium">Outcome</th>
+              <th scope="col" className="px-3 py-2 font-medium">Reason</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page && page.items.length > 0 ? (
+              page.items.map((item) => (
+                <tr key={item.seq} className="border-b border-border align-top last:border-0">
+                  <td className="px-3 py-2 text-right text-xs text-muted-foreground tabular-nums">{item.seq + 1}</td>
+                  <td className="max-w-[26rem] px-3 py-2">
+                    <span className="block truncate font-mono text-xs" title={`${item.bucket}/${item.key}`}>
+                      <span className="text-muted-foreground">{item.bucket}/</span>
+                      {item.key}
+                    </span>
+                    <span className="font-mono text-[11px] text-muted-foreground" title={item.uploadId}>
+                      {shortUploadId(item.uploadId)}
+                      {item.ledgerId !== null ? ` · ledger #${item.ledgerId}` : ""}
+                      {item.attempts > 1 ? ` · ${item.attempts} tries` : ""}
+                    </span>
+                  </td>
+                  <td className="px-3 py-2 text-right whitespace-nowrap tabular-nums" title={item.bytesBefore === null ? undefined : formatBytesExact(item.bytesBefore)}>
+                    {item.bytesBefore === null ? "?" : formatBytes(item.bytesBefore)}
+                  </td>
+                  <td className="px-3 py-2">
+                    <ItemStateBadge state={item.state} />
+                  </td>
+                  <td className="min-w-[14rem] px-3 py-2 text-xs text-muted-foreground">{item.errorMessage ?? ""}</td>
+                </tr>
+              ))
+            ) : (
+              <tr>
+                <td colSpan={5} className="px-3 py-6 text-center text-sm text-muted-foreground">
+                  {page ? "No uploads with this outcome." : "Loading…"}
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      {page && page.total > page.limit ? (
+        <nav aria-label="Upload pages" className="flex flex-wrap items-center justify-between gap-2 text-sm">
+          <p className="text-muted-foreground tabular-nums">
+            {formatCount(first)}–{formatCount(last)} of {formatCount(page.total)}
+          </p>
+          <div className="flex gap-2">
+            <Button size="sm" variant="outline" disabled={page.offset === 0} onClick={() => onOffset(Math.max(0, page.offset - page.limit))}>
+              Previous
+            </Button>
+            <Button size="sm" variant="outline" disabled={last >= page.total} onClick={() => onOffset(page.offset + page.limit)}>
+              Next
+            </Button>
+          </div>
+        </nav>
+      ) : page ? (
+        <p className="text-xs text-muted-foreground tabular-nums">{plural(page.total, "upload")}</p>
+      ) : null}
+    </section>
+  );
+}
+

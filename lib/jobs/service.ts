@@ -1,0 +1,40 @@
+import "server-only";
+import { fail, type ActionResult } from "@/lib/action-result";
+import { consumePreview, readyPreview } from "@/lib/jobs/preview";
+import { startJob, type JobActor, type RunnerOptions } from "@/lib/jobs/runner";
+import { byInitiated } from "@/lib/jobs/selection";
+import type { BulkJob } from "@/lib/jobs/types";
+
+// What app/actions/bulk.ts calls to start a job: from a preview the same user saw, with the
+// count the admin typed. The job aborts exactly the previewed uploads (never uploads that
+// appeared after the preview); ones aborted meanwhile by someone else end "already gone".
+
+export function startJobFromPreview(params: {
+  previewId: string;
+  actor: JobActor & { id: string };
+  includeActive: boolean;
+  confirmCount: number;
+  options?: RunnerOptions;
+}): ActionResult<BulkJob> {
+  const previewed = readyPreview(params.previewId, params.actor.id);
+  if (!previewed) {
+    return fail("preview-expired", "This preview has expired or was already used — preview again to see the current selection.");
+  }
+  const items = params.includeActive ? [...previewed.eligible, ...previewed.active].sort(byInitiated) : previewed.eligible;
+  if (params.confirmCount !== items.length) {
+    return fail(
+      "selection-changed",
+      `The selection changed — preview again. You confirmed ${params.confirmCount.toLocaleString("en-US")} uploads; the preview now selects ${items.length.toLocaleString("en-US")}.`,
+    );
+  }
+  const started = startJob({
+    profile: previewed.profile,
+    actor: params.actor,
+    selection: previewed.preview.selection,
+    includeActive: params.includeActive,
+    items,
+    options: params.options,
+  });
+  if (started.ok) consumePreview(params.previewId);
+  return started;
+}

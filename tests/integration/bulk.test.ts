@@ -1,0 +1,508 @@
+// Bulk cleanup against the real gateway: the dry run must equal what the raw SDK lists, the
+// job must abort exactly the selection (and prove it), and every way a job can stop early
+// (failures, cancel, the endpoint going away, a restart) must leave S3 and the ledger agreeing.
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import {
+  AbortMultipartUploadCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  DeleteBucketCommand,
+  DeleteBucketPolicyCommand,
+  ListMultipartUploadsCommand,
+  ListPartsCommand,
+  PutBucketPolicyCommand,
+  UploadPartCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { profilesFile, rawClient, readGateway } from "../support/gateway";
+import { startFaultProxy, type FaultProxy } from "../support/fault-proxy";
+
+// Our own database, set before any lib module reads the environment.
+const dbFile = path.join(os.tmpdir(), `reclaim-it-bulk-${process.pid}-${randomBytes(4).toString("hex")}.sqlite`);
+process.env.RECLAIM_DB_FILE = dbFile;
+process.env.RECLAIM_PROFILES_FILE ??= profilesFile;
+
+const lib = {
+  preview: () => import("@/lib/jobs/preview"),
+  runner: () => import("@/lib/jobs/runner"),
+  service: () => import("@/lib/jobs/service"),
+  store: () => import("@/lib/jobs/store"),
+  profiles: () => import("@/lib/profiles"),
+  ledgerDb: () => import("@/lib/ledger/db"),
+};
+
+type Preview = import("@/lib/jobs/types").BulkPreview;
+type Selection = import("@/lib/jobs/types").BulkSelection;
+type Profile = import("@/lib/profiles").Profile;
+type BulkJob = import("@/lib/jobs/types").BulkJob;
+
+const actor = { id: "it-bulk-admin", email: "it-bulk@reclaim.test" };
+const run = randomBytes(4).toString("hex");
+const bucket = `it-bulk-${run}`;
+/** Our own uploads in the seeded bucket the restricted key may list but not abort in. */
+const logsPrefix = `it-bulk-${run}/`;
+
+let admin: S3Client;
+
+interface RawUpload {
+  bucket: string;
+  key: string;
+  uploadId: string;
+  initiated: string | null;
+  parts: number;
+  bytes: number;
+}
+
+async function listRaw(b: string, prefix: string): Promise<{ key: string; uploadId: string; initiated: string | null }[]> {
+  const out: { key: string; uploadId: string; initiated: string | null }[] = [];
+  let keyMarker: string | undefined;
+  let uploadIdMarker: string | undefined;
+  for (let page = 0; page < 1000; page++) {
+    const answer = await admin.send(new ListMultipartUploadsCommand({ Bucket: b, Prefix: prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }));
+    for (const u of answer.Uploads ?? []) {
+      if (u.Key !== undefined && u.UploadId) out.push({ key: u.Key, uploadId: u.UploadId, initiated: u.Initiated?.toISOString() ?? null });
+    }
+    if (!answer.IsTruncated) return out;
+    keyMarker = answer.NextKeyMarker;
+    uploadIdMarker = answer.NextUploadIdMarker;
+  }
+  throw new Error("ListMultipartUploads did not end");
+}
+
+async function partsRaw(b: string, key: string, uploadId: string): Promise<{ parts: number; bytes: number }> {
+  const seen = new Map<number, number>();
+  let marker: string | undefined;
+  for (let page = 0; page < 100; page++) {
+    const answer = await admin.send(new ListPartsCommand({ Bucket: b, Key: key, UploadId: uploadId, PartNumberMarker: marker }));
+    for (const p of answer.Parts ?? []) if (p.PartNumber !== undefined) seen.set(p.PartNumber, p.Size ?? 0);
+    if (!answer.IsTruncated) break;
+    marker = answer.NextPartNumberMarker;
+  }
+  return { parts: seen.size, bytes: [...seen.values()].reduce((a, b) => a + b, 0) };
+}
+
+/** What the raw SDK says is under a prefix: every upload with its parts. */
+async function inventoryRaw(b: string, prefix: string): Promise<RawUpload[]> {
+  const listed = await listRaw(b, prefix);
+  return Promise.all(listed.map(async (u) => ({ bucket: b, ...u, ...(await partsRaw(b, u.key, u.uploadId)) })));
+}
+
+async function createUploads(b: string, prefix: string, sizes: number[][]): Promise<RawUpload[]> {
+  return Promise.all(
+    sizes.map(async (partSizes, i) => {
+      const key = `${prefix}${String(i).padStart(3, "0")}.bin`;
+      const created = await admin.send(new CreateMultipartUploadCommand({ Bucket: b, Key: key }));
+      const uploadId = created.UploadId ?? "";
+      for (const [n, size] of partSizes.entries()) {
+        await admin.send(new UploadPartCommand({ Bucket: b, Key: key, UploadId: uploadId, PartNumber: n + 1, Body: randomBytes(size) }));
+      }
+      return { bucket: b, key, uploadId, initiated: null, parts: partSizes.length, bytes: partSizes.reduce((a, s) => a + s, 0) };
+    }),
+  );
+}
+
+function sameSize(n: number, parts: number[]): number[][] {
+  return Array.from({ length: n }, () => [...parts]);
+}
+
+async function abortRaw(u: { bucket: string; key: string; uploadId: string }): Promise<void> {
+  await admin.send(new AbortMultipartUploadCommand({ Bucket: u.bucket, Key: u.key, UploadId: u.uploadId })).catch(() => undefined);
+}
+
+async function until<T>(read: () => T | Promise<T>, ok: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function profile(id: "local" | "local-restricted"): Promise<Profile> {
+  return (await lib.profiles()).getProfile(id);
+}
+
+/** The "local" profile through a loopback proxy (faults, or the endpoint going away). */
+async function viaProxy(proxy: FaultProxy, id: string): Promise<Profile> {
+  return { ...(await profile("local")), id, endpoint: proxy.url };
+}
+
+async function previewOf(p: Profile, selection: Selection): Promise<Preview> {
+  const { startPreview, waitForPreview } = await lib.preview();
+  const entry = startPreview(p, selection, actor.id);
+  const state = await waitForPreview(entry.id, actor.id);
+  if (state?.status !== "ready") throw new Error(`preview did not resolve: ${JSON.stringify(state)}`);
+  return state.preview;
+}
+
+async function startFrom(preview: Preview, confirmCount: number, options: import("@/lib/jobs/runner").RunnerOptions = {}, includeActive = false): Promise<BulkJob> {
+  const started = (await lib.service()).startJobFromPreview({ previewId: preview.previewId, actor, includeActive, confirmCount, options });
+  if (!started.ok) throw new Error(started.error.message);
+  return started.data;
+}
+
+async function finished(jobId: string): Promise<BulkJob> {
+  const { jobSettled, readJob } = await lib.runner();
+  await jobSettled(jobId);
+  const job = readJob(jobId);
+  if (!job) throw new Error("job vanished");
+  return job;
+}
+
+interface LedgerRow {
+  id: number;
+  bucket: string;
+  key: string;
+  upload_id: string;
+  outcome: string;
+  bytes_before: number;
+  parts_before: number;
+  error_code: string | null;
+}
+
+async function ledgerRows(jobId: string): Promise<LedgerRow[]> {
+  return (await lib.ledgerDb()).ledgerDb().prepare("SELECT * FROM abort_attempt WHERE job_id = ? ORDER BY id").all(jobId) as LedgerRow[];
+}
+
+async function allItems(jobId: string) {
+  return (await lib.store()).listItems(jobId, { limit: 500 }).items;
+}
+
+function ids(list: { uploadId: string }[]): string[] {
+  return list.map((u) => u.uploadId).sort();
+}
+
+beforeAll(async () => {
+  readGateway(); // refuses a non-loopback endpoint
+  admin = rawClient("admin");
+  await admin.send(new CreateBucketCommand({ Bucket: bucket }));
+  // The restricted key may list, read parts and abort in our bucket (in reclaim-logs it may not abort).
+  const restricted = readGateway().users.restricted.uid;
+  await admin.send(
+    new PutBucketPolicyCommand({
+      Bucket: bucket,
+      Policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { AWS: [`arn:aws:iam:::user/${restricted}`] },
+            Action: ["s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"],
+            Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+          },
+        ],
+      }),
+    }),
+  );
+});
+
+afterAll(async () => {
+  if (!admin) return;
+  for (const u of await listRaw(bucket, "").catch(() => [])) await abortRaw({ bucket, ...u });
+  for (const u of await listRaw("reclaim-logs", logsPrefix).catch(() => [])) await abortRaw({ bucket: "reclaim-logs", ...u });
+  await admin.send(new DeleteBucketPolicyCommand({ Bucket: bucket })).catch(() => undefined);
+  await admin.send(new DeleteBucketCommand({ Bucket: bucket })).catch(() => undefined);
+  admin.destroy();
+  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(dbFile + suffix, { force: true });
+});
+
+describe("dry run", () => {
+  it("counts exactly what ListMultipartUploads + ListParts show, per bucket, with the active ones apart", async () => {
+    const sizes = [[], [1024], [2048, 100], [5000, 5000, 7], [64 * 1024], [1], [3000, 3000]];
+    await createUploads(bucket, "dry/", sizes);
+    await createUploads(bucket, "dry-not/", sameSize(3, [10]));
+    await createUploads(bucket, "other/dry/", sameSize(2, [10]));
+    const raw = await inventoryRaw(bucket, "dry/");
+    expect(raw).toHaveLength(sizes.length);
+    const rawParts = raw.reduce((a, u) => a + u.parts, 0);
+    const rawBytes = raw.reduce((a, u) => a + u.bytes, 0);
+    const initiated = raw.map((u) => u.initiated ?? "").sort();
+
+    const local = await profile("local");
+    // No activity check: everything under the prefix is eligible.
+    const all = await previewOf(local, { profileId: "local", buckets: [bucket], key: "dry/", keyMatch: "prefix", activeWithinMinutes: 0 });
+    expect(all.eligible.totals).toMatchObject({ count: raw.length, parts: rawParts, bytes: rawBytes, partsUnknown: 0 });
+    expect(all.eligible.totals.oldestInitiated).toBe(initiated[0]);
+    expect(all.eligible.totals.newestInitiated).toBe(initiated.at(-1));
+    expect(all.eligible.buckets).toEqual([expect.objectContaining({ bucket, count: raw.length, parts: rawParts, bytes: rawBytes })]);
+    expect(all.active.totals.count).toBe(0);
+
+    // The default window: uploads written to just now look active and are kept apart.
+    const fresh = await previewOf(local, { profileId: "local", buckets: [bucket], key: "dry/", keyMatch: "prefix", activeWithinMinutes: 15 });
+    expect(fresh.eligible.totals.count).toBe(0);
+    expect(fresh.active.totals).toMatchObject({ count: raw.length, parts: rawParts, bytes: rawBytes });
+    expect(fresh.withActive.totals).toMatchObject({ count: raw.length, parts: rawParts, bytes: rawBytes });
+    expect(ids(fresh.activeUploads)).toEqual(ids(raw));
+
+    // "contains" matches anywhere in the key (every bucket of the profile is listed).
+    const contains = await previewOf(local, { profileId: "local", key: `dry/`, keyMatch: "contains", buckets: [bucket], activeWithinMinutes: 0 });
+    expect(contains.eligible.totals.count).toBe(raw.length + 2);
+
+    // Size: at least 4 KiB.
+    const big = await previewOf(local, { profileId: "local", buckets: [bucket], key: "dry/", keyMatch: "prefix", largerThanBytes: 4096, activeWithinMinutes: 0 });
+    const rawBig = raw.filter((u) => u.bytes >= 4096);
+    expect(big.eligible.totals).toMatchObject({ count: rawBig.length, bytes: rawBig.reduce((a, u) => a + u.bytes, 0) });
+
+    // Age: nothing we just created is a day old; idle for an hour: none either.
+    const old = await previewOf(local, { profileId: "local", buckets: [bucket], key: "dry/", keyMatch: "prefix", olderThanMs: 86_400_000, activeWithinMinutes: 0 });
+    expect(old.eligible.totals.count).toBe(0);
+    const idle = await previewOf(local, { profileId: "local", buckets: [bucket], key: "dry/", keyMatch: "prefix", idleForMs: 3_600_000, activeWithinMinutes: 0 });
+    expect(idle.eligible.totals.count).toBe(0);
+
+    // A dry run changes nothing.
+    expect(ids(await listRaw(bucket, "dry/"))).toEqual(ids(raw));
+  });
+});
+
+describe("bulk job", () => {
+  it("refuses a count that is not the previewed one, then aborts exactly the selection and records it", async () => {
+    await createUploads(bucket, "job/", [[1000], [2000, 2000], [], [10, 20, 30], [4096], [1], [7, 7], [333]]);
+    await createUploads(bucket, "keep/", sameSize(3, [50]));
+    const raw = await inventoryRaw(bucket, "job/");
+    const keep = await inventoryRaw(bucket, "keep/");
+    const local = await profile("local");
+    const preview = await previewOf(local, { profileId: "local", buckets: [bucket], key: "job/", keyMatch: "prefix", activeWithinMinutes: 0 });
+    expect(preview.eligible.totals.count).toBe(raw.length);
+
+    const { startJobFromPreview } = await lib.service();
+    const wrong = startJobFromPreview({ previewId: preview.previewId, actor, includeActive: false, confirmCount: raw.length + 1 });
+    expect(wrong).toMatchObject({ ok: false, error: { code: "selection-changed" } });
+    expect(wrong.ok ? "" : wrong.error.message).toMatch(/the selection changed — preview again/i);
+
+    const job = await startFrom(preview, raw.length);
+    expect(job.total).toBe(raw.length);
+    expect(job.bytesSelected).toBe(raw.reduce((a, u) => a + u.bytes, 0));
+    // A preview starts one job only.
+    expect(startJobFromPreview({ previewId: preview.previewId, actor, includeActive: false, confirmCount: raw.length })).toMatchObject({
+      ok: false,
+      error: { code: "preview-expired" },
+    });
+
+    const done = await finished(job.id);
+    expect(done.status).toBe("done");
+    expect(done.done).toBe(raw.length);
+    expect(done.counts.reclaimed).toBe(raw.length);
+    expect(done.bytesReclaimed).toBe(raw.reduce((a, u) => a + u.bytes, 0));
+    expect(done.message).toBeNull();
+
+    // S3: none of them, all the others intact.
+    expect(await listRaw(bucket, "job/")).toEqual([]);
+    expect(await inventoryRaw(bucket, "keep/")).toEqual(keep);
+
+    // Ledger: one row per upload, reclaimed, with the parts snapshot; each item points at its row.
+    const rows = await ledgerRows(job.id);
+    expect(rows.map((r) => r.upload_id).sort()).toEqual(ids(raw));
+    expect(rows.every((r) => r.outcome === "reclaimed")).toBe(true);
+    for (const u of raw) {
+      const row = rows.find((r) => r.upload_id === u.uploadId);
+      expect(row).toMatchObject({ bucket, key: u.key, parts_before: u.parts, bytes_before: u.bytes });
+    }
+    const items = await allItems(job.id);
+    expect(items.every((i) => i.state === "reclaimed" && i.ledgerId !== null)).toBe(true);
+    expect(new Set(items.map((i) => i.ledgerId))).toEqual(new Set(rows.map((r) => r.id)));
+  });
+
+  it("reports each outcome of a mixed batch and finishes with failures, never done", async () => {
+    const [valid1, valid2, goneLater] = await createUploads(bucket, "mixed/", [[100], [200, 200], [300]]);
+    const [inLogs] = await createUploads("reclaim-logs", logsPrefix, [[400]]);
+    if (!valid1 || !valid2 || !goneLater || !inLogs) throw new Error("uploads not created");
+    const restricted = await profile("local-restricted");
+    const refs = [valid1, valid2, goneLater, inLogs].map(({ bucket: b, key, uploadId }) => ({ bucket: b, key, uploadId }));
+    const preview = await previewOf(restricted, { profileId: "local-restricted", refs, activeWithinMinutes: 0 });
+    expect(preview.eligible.totals).toMatchObject({ count: 4, parts: 5, bytes: 1200 });
+    expect(preview.eligible.buckets.map((b) => b.bucket).sort()).toEqual([bucket, "reclaim-logs"].sort());
+
+    await abortRaw(goneLater); // another admin gets there first
+    const job = await finished((await startFrom(preview, 4)).id);
+    expect(job.status).toBe("finished-with-failures");
+    expect(job.counts).toMatchObject({ reclaimed: 2, "already-gone": 1, denied: 1, failed: 0, "verify-failed": 0 });
+    expect(job.message).toMatch(/1 denied/);
+    expect(job.bytesReclaimed).toBe(500);
+
+    const items = await allItems(job.id);
+    const state = (u: { uploadId: string }) => items.find((i) => i.uploadId === u.uploadId);
+    expect(state(valid1)?.state).toBe("reclaimed");
+    expect(state(valid2)?.state).toBe("reclaimed");
+    expect(state(goneLater)?.state).toBe("already-gone");
+    expect(state(inLogs)).toMatchObject({ state: "denied", errorCode: "access-denied" });
+    expect(state(inLogs)?.errorMessage).toMatch(/Access denied .*s3:AbortMultipartUpload/);
+
+    // The denied upload is untouched; the ledger says the same as the items.
+    expect(ids(await listRaw("reclaim-logs", logsPrefix))).toEqual([inLogs.uploadId]);
+    expect(await listRaw(bucket, "mixed/")).toEqual([]);
+    const rows = await ledgerRows(job.id);
+    expect(Object.fromEntries(rows.map((r) => [r.upload_id, r.outcome]))).toEqual({
+      [valid1.uploadId]: "reclaimed",
+      [valid2.uploadId]: "reclaimed",
+      [goneLater.uploadId]: "already-gone",
+      [inLogs.uploadId]: "denied",
+    });
+  });
+
+  it("cancel: items not started stay untouched and skipped; aborted ones stay aborted and recorded", async () => {
+    const proxy = await startFaultProxy(readGateway().endpoint);
+    try {
+      proxy.addFault({ match: "AbortMultipartUpload", action: { type: "delay", ms: 150 } });
+      await createUploads(bucket, "cancel/", sameSize(16, [64]));
+      const p = await viaProxy(proxy, "it-bulk-cancel");
+      const preview = await previewOf(p, { profileId: p.id, buckets: [bucket], key: "cancel/", keyMatch: "prefix", activeWithinMinutes: 0 });
+      expect(preview.eligible.totals.count).toBe(16);
+      const job = await startFrom(preview, 16, { concurrency: 2 });
+
+      const { cancelJob, readJob } = await lib.runner();
+      await until(() => readJob(job.id), (j) => (j?.counts.reclaimed ?? 0) >= 3);
+      const cancelling = cancelJob(job.id);
+      expect(cancelling.ok && cancelling.data.status).toBe("cancelling");
+      const done = await finished(job.id);
+
+      expect(done.status).toBe("cancelled");
+      expect(done.message).toMatch(/^Cancelled: /);
+      const aborted = done.counts.reclaimed;
+      expect(aborted).toBeGreaterThanOrEqual(3);
+      expect(aborted).toBeLessThan(16);
+      expect(done.counts.skipped).toBe(16 - aborted);
+      expect(done.done).toBe(16);
+
+      const items = await allItems(job.id);
+      const skipped = items.filter((i) => i.state === "skipped");
+      const reclaimed = items.filter((i) => i.state === "reclaimed");
+      expect(skipped.every((i) => i.ledgerId === null && /cancelled/.test(i.errorMessage ?? ""))).toBe(true);
+      // Later items untouched: the raw SDK still lists exactly the skipped ones.
+      expect(ids(await listRaw(bucket, "cancel/"))).toEqual(ids(skipped));
+      // Aborted ones recorded; nothing in the ledger for the skipped ones.
+      const rows = await ledgerRows(job.id);
+      expect(rows.map((r) => r.upload_id).sort()).toEqual(ids(reclaimed));
+      expect(rows.every((r) => r.outcome === "reclaimed")).toBe(true);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("the endpoint going away: stops early, leaves the rest untouched and the ledger consistent; a re-run finishes", async () => {
+    const created = await createUploads(bucket, "away/", sameSize(24, [32]));
+    const first = await startFaultProxy(readGateway().endpoint);
+    const p = await viaProxy(first, "it-bulk-away");
+    const selection: Selection = { profileId: p.id, buckets: [bucket], key: "away/", keyMatch: "prefix", activeWithinMinutes: 0 };
+    const preview = await previewOf(p, selection);
+    expect(preview.eligible.totals.count).toBe(created.length);
+
+    first.addFault({ match: "AbortMultipartUpload", action: { type: "delay", ms: 100 } });
+    const job = await startFrom(preview, created.length, { concurrency: 2, unreachableLimit: 4 });
+    const { readJob } = await lib.runner();
+    await until(() => readJob(job.id), (j) => (j?.counts.reclaimed ?? 0) >= 4);
+    await first.close(); // the gateway goes away mid-job
+
+    const stopped = await finished(job.id);
+    expect(stopped.status).toBe("failed");
+    expect(stopped.message).toMatch(/in a row could not reach the endpoint/);
+    expect(stopped.message).toMatch(/not attempted and left untouched/);
+    const { counts } = stopped;
+    expect(counts.failed).toBeGreaterThanOrEqual(4);
+    expect(counts["not-attempted"]).toBeGreaterThan(0);
+    expect(counts.reclaimed + counts["already-gone"] + counts.failed + counts["not-attempted"]).toBe(created.length);
+
+    const items = await allItems(job.id);
+    const failed = items.filter((i) => i.state === "failed");
+    const notAttempted = items.filter((i) => i.state === "not-attempted");
+    expect(failed.every((i) => i.errorCode === "unreachable" || i.errorCode === "timeout")).toBe(true);
+    expect(failed.every((i) => /Cannot reach|connection to .* was lost|No answer from/.test(i.errorMessage ?? ""))).toBe(true);
+    expect(notAttempted.every((i) => /Not attempted — the endpoint was unreachable/.test(i.errorMessage ?? "") && i.ledgerId === null)).toBe(true);
+
+    // Ledger: no "unknown" rows, and no rows at all for aborts never sent.
+    const rows = await ledgerRows(job.id);
+    expect(rows.filter((r) => r.outcome === "unknown")).toEqual([]);
+    const notSent = new Set(notAttempted.map((i) => i.uploadId));
+    expect(rows.filter((r) => notSent.has(r.upload_id))).toEqual([]);
+    // Untouched on S3.
+    const left = ids(await listRaw(bucket, "away/"));
+    for (const id of notSent) expect(left).toContain(id);
+
+    // The endpoint is back (a new proxy): the same filter finds what is left and finishes it.
+    const second = await startFaultProxy(readGateway().endpoint);
+    try {
+      const back = await viaProxy(second, "it-bulk-away");
+      const again = await previewOf(back, selection);
+      expect(again.eligible.totals.count).toBe(left.length);
+      expect(ids(again.sample)).toEqual(left);
+      const rerun = await finished((await startFrom(again, left.length)).id);
+      expect(rerun.status).toBe("done");
+      expect(rerun.counts.reclaimed + rerun.counts["already-gone"]).toBe(left.length);
+      expect(await listRaw(bucket, "away/")).toEqual([]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it("retries throttled aborts a bounded number of times", async () => {
+    const proxy = await startFaultProxy(readGateway().endpoint);
+    try {
+      const [u] = await createUploads(bucket, "slow/", [[10]]);
+      const p = await viaProxy(proxy, "it-bulk-slow");
+      const preview = await previewOf(p, { profileId: p.id, buckets: [bucket], key: "slow/", keyMatch: "prefix", activeWithinMinutes: 0 });
+      // The SDK retries 503 SlowDown itself (4 attempts); fail two whole abortUpload calls.
+      proxy.addFault({ match: "AbortMultipartUpload", action: { type: "error", status: 503, code: "SlowDown" }, times: 8 });
+      const job = await finished((await startFrom(preview, 1, { throttleBaseMs: 20 })).id);
+      expect(job.status).toBe("done");
+      const [item] = await allItems(job.id);
+      expect(item).toMatchObject({ uploadId: u?.uploadId, state: "reclaimed", attempts: 3 });
+      const rows = await ledgerRows(job.id);
+      expect(rows.map((r) => r.outcome)).toEqual(["failed", "failed", "reclaimed"]);
+      expect(rows[0]?.error_code).toBe("SlowDown");
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("one job per profile at a time", async () => {
+    const proxy = await startFaultProxy(readGateway().endpoint);
+    try {
+      proxy.addFault({ match: "AbortMultipartUpload", action: { type: "delay", ms: 200 } });
+      await createUploads(bucket, "busy/", sameSize(4, [8]));
+      const p = await viaProxy(proxy, "it-bulk-busy");
+      const selection: Selection = { profileId: p.id, buckets: [bucket], key: "busy/", keyMatch: "prefix", activeWithinMinutes: 0 };
+      const a = await previewOf(p, selection);
+      const b = await previewOf(p, selection);
+      const job = await startFrom(a, 4, { concurrency: 1 });
+      const second = (await lib.service()).startJobFromPreview({ previewId: b.previewId, actor, includeActive: false, confirmCount: 4 });
+      expect(second).toMatchObject({ ok: false, error: { code: "job-running" } });
+      expect((await finished(job.id)).status).toBe("done");
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe("server restart", () => {
+  it("marks a job that was running failed (interrupted), with its unstarted items untouched", async () => {
+    const store = await lib.store();
+    const items = await createUploads(bucket, "restart/", sameSize(3, [16]));
+    const id = "00000000-0000-4000-8000-" + randomBytes(6).toString("hex");
+    store.insertJob({
+      id,
+      actor: { id: actor.id, email: actor.email },
+      profileId: "local",
+      endpointHost: "127.0.0.1",
+      selection: { profileId: "local", buckets: [bucket], key: "restart/", keyMatch: "prefix", activeWithinMinutes: 0 },
+      includeActive: false,
+      runnerId: "a-process-that-died",
+      items: items.map((u) => ({ ...u, initiated: null, lastPartAt: null })),
+    });
+    store.setJobStatus(id, "running", { started: true });
+    store.markItemRunning(id, 0);
+
+    const { recoverInterruptedBulkJobs, readJob } = await lib.runner();
+    expect(recoverInterruptedBulkJobs()).toBe(1);
+    const job = readJob(id);
+    expect(job?.status).toBe("failed");
+    expect(job?.message).toMatch(/^Interrupted: the server stopped while this job ran\. 2 uploads were not attempted/);
+    expect(job?.counts).toMatchObject({ interrupted: 1, "not-attempted": 2 });
+    expect((await allItems(id)).map((i) => i.state)).toEqual(["interrupted", "not-attempted", "not-attempted"]);
+    expect(ids(await listRaw(bucket, "restart/"))).toEqual(ids(items));
+    expect(recoverInterruptedBulkJobs()).toBe(0);
+  });
+});
