@@ -1,0 +1,367 @@
+// The ledger against the real gateway: every abort through lib/uploads/service leaves
+// exactly one row with the parts/bytes ListParts showed; history totals and the CSV agree
+// with the rows; interrupted aborts are resolved by recovery without double counting; a
+// corrupt database file is a ConfigError with a sentence, not a stack.
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import {
+  AbortMultipartUploadCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  DeleteBucketCommand,
+  ListMultipartUploadsCommand,
+  ListPartsCommand,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
+import type Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { LedgerRow } from "@/lib/ledger/ledger";
+import type { Profile } from "@/lib/profiles";
+import type { UploadRef } from "@/lib/s3/types";
+import { profilesFile, rawClient } from "../support/gateway";
+
+// Before any app module reads its environment: our own scratch database, the test gateway.
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "reclaim-it-ledger-"));
+const dbFile = path.join(scratch, "ledger.sqlite");
+process.env.RECLAIM_DB_FILE = dbFile;
+process.env.RECLAIM_PROFILES_FILE ??= profilesFile;
+
+type Service = typeof import("@/lib/uploads/service");
+type Ledger = typeof import("@/lib/ledger/ledger");
+type History = typeof import("@/lib/ledger/history");
+type Recovery = typeof import("@/lib/ledger/recovery");
+type Csv = typeof import("@/lib/ledger/csv");
+
+let service: Service;
+let ledger: Ledger;
+let history: History;
+let recovery: Recovery;
+let csv: Csv;
+let db: Database.Database;
+let profile: Profile;
+
+const raw = rawClient("admin");
+const bucket = `it-ledger-${randomBytes(4).toString("hex")}`;
+const actor = { id: "it-user", email: "it-admin@reclaim.test" };
+
+async function createUpload(key: string, partSizes: number[]): Promise<UploadRef> {
+  const created = await raw.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+  if (!created.UploadId) throw new Error("CreateMultipartUpload returned no UploadId");
+  for (const [index, size] of partSizes.entries()) {
+    await raw.send(
+      new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: created.UploadId, PartNumber: index + 1, Body: Buffer.alloc(size, 65 + index) }),
+    );
+  }
+  return { bucket, key, uploadId: created.UploadId };
+}
+
+/** Parts and bytes as the raw SDK's ListParts reports them (all pages). */
+async function rawParts(ref: UploadRef): Promise<{ parts: number; bytes: number }> {
+  let parts = 0;
+  let bytes = 0;
+  let marker: string | undefined;
+  for (let page = 0; page < 100; page++) {
+    const answer = await raw.send(new ListPartsCommand({ Bucket: ref.bucket, Key: ref.key, UploadId: ref.uploadId, PartNumberMarker: marker }));
+    for (const part of answer.Parts ?? []) {
+      parts += 1;
+      bytes += part.Size ?? 0;
+    }
+    if (!answer.IsTruncated) return { parts, bytes };
+    marker = answer.NextPartNumberMarker;
+  }
+  throw new Error("ListParts did not end");
+}
+
+async function rawListed(ref: UploadRef): Promise<boolean> {
+  const answer = await raw.send(new ListMultipartUploadsCommand({ Bucket: ref.bucket, Prefix: ref.key }));
+  return (answer.Uploads ?? []).some((u) => u.UploadId === ref.uploadId);
+}
+
+function rowsFor(ref: UploadRef): LedgerRow[] {
+  return db.prepare("SELECT * FROM abort_attempt WHERE upload_id = ? ORDER BY id").all(ref.uploadId) as LedgerRow[];
+}
+
+function row(id: number): LedgerRow {
+  const found = db.prepare("SELECT * FROM abort_attempt WHERE id = ?").get(id) as LedgerRow | undefined;
+  if (!found) throw new Error(`no row ${id}`);
+  return found;
+}
+
+/** Reclaimed bytes/uploads straight from the table, independent of lib/ledger/history. */
+function reclaimedInTable(): { uploads: number; bytes: number; parts: number } {
+  return db
+    .prepare(
+      "SELECT COUNT(*) AS uploads, COALESCE(SUM(bytes_before), 0) AS bytes, COALESCE(SUM(parts_before), 0) AS parts FROM abort_attempt WHERE outcome = 'reclaimed'",
+    )
+    .get() as { uploads: number; bytes: number; parts: number };
+}
+
+/** A crash right after the intent: the row is written, the abort (maybe) sent, no outcome. */
+async function intentFor(ref: UploadRef, options: { profileId?: string; startedAt?: Date } = {}): Promise<number> {
+  const snapshot = await rawParts(ref);
+  return ledger.recordIntent(
+    {
+      actor,
+      profileId: options.profileId ?? profile.id,
+      endpointHost: new URL(profile.endpoint).host,
+      bucket: ref.bucket,
+      key: ref.key,
+      uploadId: ref.uploadId,
+      initiated: null,
+      partsBefore: snapshot.parts,
+      bytesBefore: snapshot.bytes,
+    },
+    // Older than the in-flight grace period, as a row left by a previous process would be.
+    options.startedAt ?? new Date(Date.now() - 10 * 60_000),
+  );
+}
+
+beforeAll(async () => {
+  service = await import("@/lib/uploads/service");
+  ledger = await import("@/lib/ledger/ledger");
+  history = await import("@/lib/ledger/history");
+  recovery = await import("@/lib/ledger/recovery");
+  csv = await import("@/lib/ledger/csv");
+  const { ledgerDb } = await import("@/lib/ledger/db");
+  const { getEnv } = await import("@/lib/env");
+  const { getProfile } = await import("@/lib/profiles");
+  expect(path.resolve(getEnv().RECLAIM_DB_FILE)).toBe(dbFile);
+  db = ledgerDb();
+  profile = getProfile("local");
+  await raw.send(new CreateBucketCommand({ Bucket: bucket }));
+});
+
+afterAll(async () => {
+  try {
+    let listing = await raw.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
+    for (let page = 0; page < 20; page++) {
+      for (const upload of listing.Uploads ?? []) {
+        await raw.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId })).catch(() => undefined);
+      }
+      if (!listing.IsTruncated) break;
+      listing = await raw.send(
+        new ListMultipartUploadsCommand({ Bucket: bucket, KeyMarker: listing.NextKeyMarker, UploadIdMarker: listing.NextUploadIdMarker }),
+      );
+    }
+    await raw.send(new DeleteBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    console.warn(`cleanup of ${bucket} failed:`, error instanceof Error ? error.name : error);
+  }
+  db?.close();
+  (globalThis as { reclaimDb?: unknown }).reclaimDb = undefined;
+  fs.rmSync(scratch, { recursive: true, force: true });
+});
+
+describe("abortUpload → ledger", () => {
+  it("writes exactly one row with the parts/bytes ListParts showed, outcome reclaimed", async () => {
+    const ref = await createUpload("ledger/plain.bin", [1_500, 2_600, 7]);
+    const before = await rawParts(ref);
+    expect(before).toEqual({ parts: 3, bytes: 4_107 });
+
+    const result = await service.abortUpload(profile, ref, actor);
+    expect(result.outcome).toBe("reclaimed");
+
+    const rows = rowsFor(ref);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      outcome: "reclaimed",
+      parts_before: before.parts,
+      bytes_before: before.bytes,
+      actor_email: actor.email,
+      profile_id: profile.id,
+      bucket,
+      key: ref.key,
+      upload_id: ref.uploadId,
+      error_code: null,
+      error_message: null,
+    });
+    expect(rows[0]?.attempts).toBeGreaterThanOrEqual(1);
+    expect(rows[0]?.finished_at).not.toBeNull();
+    expect(rows[0]?.duration_ms).not.toBeNull();
+    expect(await rawListed(ref)).toBe(false);
+  });
+
+  it("keeps keys that break CSV and spreadsheets exactly", async () => {
+    const ref = await createUpload('=HYPERLINK("x"),a+b @c ü 日本\nline two.bin', [333, 44]);
+    const before = await rawParts(ref);
+    expect((await service.abortUpload(profile, ref, actor)).outcome).toBe("reclaimed");
+    expect(rowsFor(ref)).toHaveLength(1);
+    expect(rowsFor(ref)[0]).toMatchObject({ key: ref.key, parts_before: before.parts, bytes_before: before.bytes });
+  });
+
+  it("records an already-aborted upload once, as already-gone with nothing counted", async () => {
+    const ref = await createUpload("ledger/raced.bin", [10]);
+    await raw.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: ref.key, UploadId: ref.uploadId }));
+    const totals = reclaimedInTable();
+    expect((await service.abortUpload(profile, ref, actor)).outcome).toBe("already-gone");
+    expect(rowsFor(ref).map((r) => [r.outcome, r.bytes_before])).toEqual([["already-gone", 0]]);
+    expect(reclaimedInTable()).toEqual(totals);
+  });
+});
+
+describe("history over real rows", () => {
+  it("totals, breakdowns and the per-day chart equal the sum of the rows", () => {
+    const table = reclaimedInTable();
+    expect(table.uploads).toBeGreaterThanOrEqual(2);
+    const overview = history.historyOverview();
+    expect(overview.totals.allTime).toEqual(table);
+    // Everything here happened in the last minute.
+    expect(overview.totals.last24h).toEqual(table);
+    const mine = overview.byBucket.find((b) => b.bucket === bucket && b.profileId === profile.id);
+    expect(mine).toMatchObject({ uploads: table.uploads, bytes: table.bytes, parts: table.parts });
+    expect(overview.byActor.find((a) => a.actorEmail === actor.email)?.bytes).toBe(table.bytes);
+    expect(overview.perDay.reduce((sum, d) => sum + d.bytes, 0)).toBe(table.bytes);
+    const attempts = db.prepare("SELECT COUNT(*) FROM abort_attempt").pluck().get() as number;
+    expect(overview.totals.attempts).toBe(attempts);
+    expect(history.listAttempts({ bucket, outcome: "reclaimed" }).total).toBe(table.uploads);
+  });
+
+  it("the CSV export round-trips every row and key", () => {
+    const entries = history.exportAttempts({ bucket });
+    const text = csv.toCsv(csv.LEDGER_CSV_COLUMNS, entries);
+    expect(text.startsWith("id,started_at,finished_at,admin_email,")).toBe(true);
+    // The formula guard is visible to a spreadsheet…
+    expect(text).toContain(`"'=HYPERLINK(""x""),a+b @c ü 日本\nline two.bin"`);
+    // …and undone by a reader that knows the rule.
+    const parsed = csv.parseCsvObjects(text, { unprotect: true });
+    const rows = db.prepare("SELECT * FROM abort_attempt WHERE bucket = ? ORDER BY id").all(bucket) as LedgerRow[];
+    expect(parsed).toHaveLength(rows.length);
+    expect(
+      parsed.map((r) => [Number(r.id), r.key, r.upload_id, Number(r.parts_before), Number(r.bytes_before), r.outcome, r.started_at]),
+    ).toEqual(rows.map((r) => [r.id, r.key, r.upload_id, r.parts_before, r.bytes_before, r.outcome, r.started_at]));
+  });
+});
+
+describe("recovery of interrupted aborts", () => {
+  it("resolves an intent whose abort went through to reclaimed, counted once", async () => {
+    const ref = await createUpload("crash/after-abort.bin", [4_000, 1_234]);
+    const snapshot = await rawParts(ref);
+    const id = await intentFor(ref);
+    // The process "dies" here, after sending the abort and before recording the outcome.
+    await raw.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: ref.key, UploadId: ref.uploadId }));
+    expect(row(id).outcome).toBe("unknown");
+    const before = reclaimedInTable();
+    expect(history.historyTotals().allTime).toEqual(before);
+
+    const report = await recovery.recoverUnknownAttempts();
+    expect(report.results.find((r) => r.id === id)).toMatchObject({ status: "reclaimed" });
+    expect(row(id)).toMatchObject({ outcome: "reclaimed", parts_before: snapshot.parts, bytes_before: snapshot.bytes });
+    expect(row(id).error_message).toMatch(/interrupted/);
+    expect(rowsFor(ref)).toHaveLength(1);
+    const after = { uploads: before.uploads + 1, parts: before.parts + snapshot.parts, bytes: before.bytes + snapshot.bytes };
+    expect(history.historyTotals().allTime).toEqual(after);
+
+    // A second run (another start, another click) changes nothing.
+    const again = await recovery.recoverUnknownAttempts();
+    expect(again.results.find((r) => r.id === id)).toBeUndefined();
+    expect((await recovery.reverifyAttempt(id)).status).toBe("not-applicable");
+    expect(history.historyTotals().allTime).toEqual(after);
+  });
+
+  it("resolves an intent whose upload is still there to failed, and leaves the upload alone", async () => {
+    const ref = await createUpload("crash/before-abort.bin", [2_048]);
+    const id = await intentFor(ref);
+    const before = reclaimedInTable();
+
+    const report = await recovery.recoverUnknownAttempts();
+    expect(report.results.find((r) => r.id === id)).toMatchObject({ status: "still-there" });
+    expect(row(id)).toMatchObject({ outcome: "failed", error_code: "interrupted" });
+    expect(row(id).error_message).toContain("the upload is still there — abort it again");
+    expect(await rawParts(ref)).toEqual({ parts: 1, bytes: 2_048 });
+    expect(await rawListed(ref)).toBe(true);
+    expect(reclaimedInTable()).toEqual(before);
+
+    // Still there on a re-verify: the row stays failed.
+    const retry = await recovery.retryVerification(id);
+    expect(retry.status).toBe("still-there");
+    expect(row(id).outcome).toBe("failed");
+
+    // Aborted later through the app: a new row reclaims it; re-verifying the old failed
+    // row finds it gone but must not count the same bytes a second time.
+    expect((await service.abortUpload(profile, ref, actor)).outcome).toBe("reclaimed");
+    const later = await recovery.retryVerification(id);
+    expect(later.status).toBe("already-gone");
+    expect(row(id).outcome).toBe("already-gone");
+    expect(rowsFor(ref).map((r) => r.outcome)).toEqual(["already-gone", "reclaimed"]);
+    expect(reclaimedInTable()).toEqual({ uploads: before.uploads + 1, parts: before.parts + 1, bytes: before.bytes + 2_048 });
+    expect(history.historyTotals().allTime).toEqual(reclaimedInTable());
+  });
+
+  it("re-verifies a failed row that is gone now as reclaimed, with a note", async () => {
+    const ref = await createUpload("retry/gone-later.bin", [777, 1]);
+    const id = await intentFor(ref);
+    await recovery.recoverUnknownAttempts();
+    expect(row(id).outcome).toBe("failed");
+    const before = reclaimedInTable();
+
+    await raw.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: ref.key, UploadId: ref.uploadId }));
+    const result = await recovery.reverifyAttempt(id);
+    expect(result.status).toBe("reclaimed");
+    expect(row(id).outcome).toBe("reclaimed");
+    expect(row(id).error_message).toMatch(/^Re-verified .*gone.*Earlier: The abort was interrupted/);
+    expect(reclaimedInTable()).toEqual({ uploads: before.uploads + 1, parts: before.parts + 2, bytes: before.bytes + 778 });
+  });
+
+  it("leaves a row whose profile is no longer configured unknown, with a clear message", async () => {
+    const ref = await createUpload("crash/retired-profile.bin", [5]);
+    const id = await intentFor(ref, { profileId: "retired-profile" });
+    const report = await recovery.recoverUnknownAttempts();
+    expect(report.results.find((r) => r.id === id)).toMatchObject({ status: "unverifiable" });
+    expect(row(id)).toMatchObject({ outcome: "unknown", error_code: "unknown-profile" });
+    expect(row(id).error_message).toMatch(/profile "retired-profile" is no longer configured/);
+    expect(history.historyTotals().outcomes.unknown).toBeGreaterThanOrEqual(1);
+    db.prepare("DELETE FROM abort_attempt WHERE id = ?").run(id);
+  });
+
+  it("does not resolve a fresh unknown row from the page: its abort may still be running", async () => {
+    const ref = await createUpload("crash/in-flight.bin", [9]);
+    const id = await intentFor(ref, { startedAt: new Date() });
+    const result = await recovery.reverifyAttempt(id);
+    expect(result.status).toBe("in-progress");
+    expect(row(id).outcome).toBe("unknown");
+    // At server start nothing of ours can be in flight: it resolves then.
+    await recovery.recoverUnknownAttempts({ minAgeMs: 0 });
+    expect(row(id).outcome).toBe("failed");
+  });
+});
+
+describe("a corrupt database file", () => {
+  it("is a ConfigError naming the file and RECLAIM_DB_FILE, not a stack", async () => {
+    const garbage = path.join(scratch, "corrupt.sqlite");
+    fs.writeFileSync(garbage, Buffer.concat([Buffer.from("this is not a database\n"), randomBytes(16 * 1024)]));
+
+    const { openDatabase } = await import("@/lib/db");
+    const { ConfigError } = await import("@/lib/env");
+    let thrown: unknown;
+    try {
+      openDatabase(garbage);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    const message = (thrown as Error).message;
+    expect(message).toContain(garbage);
+    expect(message).toContain("RECLAIM_DB_FILE");
+    expect(message).toMatch(/not a database/i);
+    expect(message).not.toMatch(/\n\s+at /);
+
+    // The same through the environment, as the server would open it: fresh modules that
+    // read RECLAIM_DB_FILE anew, without touching this file's open ledger.
+    const saved = { file: process.env.RECLAIM_DB_FILE, db: (globalThis as { reclaimDb?: unknown }).reclaimDb };
+    try {
+      process.env.RECLAIM_DB_FILE = garbage;
+      (globalThis as { reclaimDb?: unknown }).reclaimDb = undefined;
+      vi.resetModules();
+      const fresh = await import("@/lib/db");
+      const freshEnv = await import("@/lib/env");
+      expect(() => fresh.getDb()).toThrow(freshEnv.ConfigError);
+      expect(() => fresh.getDb()).toThrow(/Reclaim cannot open its database .*corrupt\.sqlite.*RECLAIM_DB_FILE/s);
+    } finally {
+      process.env.RECLAIM_DB_FILE = saved.file;
+      (globalThis as { reclaimDb?: unknown }).reclaimDb = saved.db;
+      vi.resetModules();
+    }
+  });
+});
