@@ -4,6 +4,7 @@ import { z } from "zod";
 import { fail, ok, type ActionResult } from "@/lib/action-result";
 import { ConfigError } from "@/lib/env";
 import { UnknownProfileError } from "@/lib/profiles";
+import { ReclaimS3Error } from "@/lib/s3/errors";
 import { currentUser, type Role, type SessionUser } from "@/lib/auth/session";
 
 // Every server action is a public POST endpoint. This wrapper is the only way actions are
@@ -43,6 +44,7 @@ export function defineAction<Schema extends z.ZodType, Output>(
 export function failureFromError(error: unknown): { ok: false; error: { code: string; message: string } } {
   if (error instanceof UnknownProfileError) return fail("unknown-profile", error.message);
   if (error instanceof ConfigError) return fail("config", error.message);
+  if (error instanceof ReclaimS3Error) return fail(error.detail.code, error.detail.message);
   console.error("Unexpected error in server action:", error instanceof Error ? error.message : error);
   return fail("internal", "Something went wrong on the server. Check the server log and try again.");
 }

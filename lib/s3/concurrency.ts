@@ -1,11 +1,14 @@
 import "server-only";
+import { setMaxListeners } from "node:events";
 
 // Small bounded-concurrency helpers for lib/s3 (no npm dependency needed for these).
 
 /** At most `limit` tasks run at once; the rest wait in FIFO order (urgent ones go first). */
 export class Semaphore {
   private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  // A queue as array + head index: shift() on thousands of waiters would be O(n) each.
+  private waiting: (() => void)[] = [];
+  private head = 0;
 
   constructor(readonly limit: number) {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`Semaphore limit must be a positive integer, got ${limit}`);
@@ -30,16 +33,24 @@ export class Semaphore {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      if (urgent) this.waiting.unshift(resolve);
-      else this.waiting.push(resolve);
+      if (!urgent) this.waiting.push(resolve);
+      else if (this.head > 0) this.waiting[--this.head] = resolve;
+      else this.waiting.unshift(resolve);
     });
   }
 
   private release(): void {
-    const next = this.waiting.shift();
+    if (this.head === this.waiting.length) {
+      this.active--;
+      return;
+    }
+    const next = this.waiting[this.head++];
+    if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+      this.waiting = this.waiting.slice(this.head);
+      this.head = 0;
+    }
     // The slot passes straight to the next waiter, so `active` stays the same.
-    if (next) next();
-    else this.active--;
+    next?.();
   }
 }
 
@@ -50,12 +61,10 @@ export async function mapWithConcurrency<T, R>(
   fn: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
-  let nextIndex = 0;
+  // Workers share one iterator, so each item is taken exactly once.
+  const entries = items.entries();
   async function worker(): Promise<void> {
-    while (nextIndex < items.length) {
-      const index = nextIndex++;
-      results[index] = await fn(items[index] as T, index);
-    }
+    for (const [index, item] of entries) results[index] = await fn(item, index);
   }
   const workers = Array.from({ length: Math.min(Math.max(1, limit), items.length) }, () => worker());
   await Promise.all(workers);
@@ -107,9 +116,10 @@ export class AsyncQueue<T> {
   async *drain(): AsyncGenerator<T, void, undefined> {
     while (true) {
       if (this.buffer.length > 0) {
-        const item = this.buffer.shift() as T;
+        // Take the whole batch at once: producers refill while the consumer works on it.
+        const batch = this.buffer.splice(0);
         this.notifyWriters();
-        yield item;
+        yield* batch;
         continue;
       }
       if (this.ended || this.cancelled) return;
@@ -130,4 +140,18 @@ export class AsyncQueue<T> {
     this.wakeWriters = [];
     for (const wake of writers) wake();
   }
+}
+
+/**
+ * An AbortController for a batch of concurrent requests that also aborts when the caller's
+ * signal does. Every request in flight listens on it: that is expected, not a leak, so
+ * Node's 10-listener warning is switched off for it. Call `dispose` when the batch is done.
+ */
+export function batchAbortController(parent: AbortSignal | undefined): { controller: AbortController; dispose: () => void } {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  const follow = () => controller.abort(parent?.reason);
+  if (parent?.aborted) follow();
+  parent?.addEventListener("abort", follow, { once: true });
+  return { controller, dispose: () => parent?.removeEventListener("abort", follow) };
 }

@@ -99,7 +99,10 @@ function readFields(error: unknown): ErrorFields {
   };
 }
 
-function classify(fields: ErrorFields): S3ErrorCode {
+/** Operations on one upload, where RGW's NoSuchKey means "this upload is gone". */
+const UPLOAD_OPERATIONS = new Set<S3Operation>(["list-parts", "abort", "verify"]);
+
+function classify(fields: ErrorFields, operation?: S3Operation): S3ErrorCode {
   const { name, code, s3Code, httpStatus, fault } = fields;
   // Node network errors first: the SDK renames ECONNRESET to name "TimeoutError".
   if (code && UNREACHABLE_NODE_CODES.has(code)) return "unreachable";
@@ -111,7 +114,8 @@ function classify(fields: ErrorFields): S3ErrorCode {
     if (CREDENTIAL_CODES.has(s3Code)) return "invalid-credentials";
     if (s3Code === "NoSuchBucket") return "no-such-bucket";
     if (s3Code === "InvalidBucketName") return "invalid-bucket-name";
-    if (s3Code === "NoSuchUpload" || s3Code === "NoSuchKey") return "no-such-upload";
+    if (s3Code === "NoSuchUpload") return "no-such-upload";
+    if (s3Code === "NoSuchKey") return operation === undefined || UPLOAD_OPERATIONS.has(operation) ? "no-such-upload" : "unknown";
     if (THROTTLING_CODES.has(s3Code)) return "throttled";
     if (s3Code === "NotImplemented") return "not-implemented";
   }
@@ -209,7 +213,7 @@ function composeMessage(code: S3ErrorCode, fields: ErrorFields, context: ErrorCo
 export function toReclaimError(error: unknown, context: ErrorContext): ReclaimError {
   if (error instanceof ReclaimS3Error) return error.detail;
   const fields = readFields(error);
-  const code = classify(fields);
+  const code = classify(fields, context.operation);
   const result: ReclaimError = { code, message: composeMessage(code, fields, context) };
   if (fields.s3Code) result.s3Code = fields.s3Code;
   if (fields.httpStatus !== undefined) result.httpStatus = fields.httpStatus;

@@ -65,11 +65,16 @@ export async function* pageUploads(
 ): AsyncGenerator<ListedUpload[], void, undefined> {
   const sentMarkers = new Set<string>();
   let marker: UploadsMarker | undefined;
+  let previousPage = new Set<string>();
   let pending: Promise<UploadsPage> | undefined = prefetch(fetchPage, undefined);
   for (let pageNumber = 1; pending; pageNumber++) {
     const page: UploadsPage = await pending;
     pending = undefined;
-    const uploads = marker ? page.uploads.filter((u) => !isAtMarker(u, marker)) : page.uploads;
+    // A page must start after its marker; an overlap with the page before (a server
+    // repeating its boundary) would count uploads twice.
+    const sent = marker;
+    const uploads = page.uploads.filter((u) => !previousPage.has(uploadIdentity(u)) && !(sent && isAtMarker(u, sent)));
+    previousPage = new Set(page.uploads.map(uploadIdentity));
     let capReached = false;
     if (page.isTruncated) {
       const next = nextUploadsMarker(page);
@@ -96,6 +101,10 @@ function prefetch(fetchPage: FetchUploadsPage, marker: UploadsMarker | undefined
   // an unhandled rejection.
   page.catch(() => undefined);
   return page;
+}
+
+function uploadIdentity(upload: ListedUpload): string {
+  return `${upload.key}\u0000${upload.uploadId}`;
 }
 
 function isAtMarker(upload: ListedUpload, marker: UploadsMarker): boolean {

@@ -4,6 +4,8 @@ import { recordAbortResult, recordIntent } from "@/lib/ledger/ledger";
 import type { Profile } from "@/lib/profiles";
 import { toPublicProfile } from "@/lib/profiles";
 import { abortAndVerify, verifyGone } from "@/lib/s3/abort";
+import { getEnv } from "@/lib/env";
+import { mapWithConcurrency } from "@/lib/s3/concurrency";
 import { toReclaimError } from "@/lib/s3/errors";
 import { listBucketUploads, listBuckets, refreshParts as readParts, type UploadPartsResult } from "@/lib/s3/inventory";
 import type { AbortResult, BucketInventory, UploadRef } from "@/lib/s3/types";
@@ -143,20 +145,19 @@ export async function refreshParts(profile: Profile, refs: UploadRef[]): Promise
 
 /** Live verification column: is each upload gone, and if not, how much is left. */
 export async function verifyUploads(profile: Profile, refs: UploadRef[]): Promise<VerifyResult[]> {
-  return Promise.all(
-    refs.map(async (ref) => {
+  const results = await mapWithConcurrency(refs, getEnv().RECLAIM_S3_CONCURRENCY, async (ref) => {
+    const id = rowId(ref);
+    try {
       const check = await verifyGone(profile, ref);
-      const id = rowId(ref);
       if (check.gone) forgetParts(profile.id, id);
-      return {
-        id,
-        gone: check.gone,
-        partsRemaining: check.partsRemaining,
-        bytesRemaining: check.bytesRemaining,
-        checkedAt: new Date().toISOString(),
-      };
-    }),
-  );
+      return { id, ...check, checkedAt: new Date().toISOString() };
+    } catch (error) {
+      // This row could not be checked now; the others still report.
+      const reclaimError = toReclaimError(error, { operation: "verify", ...ref });
+      return { id, gone: false, partsRemaining: 0, bytesRemaining: 0, checkedAt: new Date().toISOString(), error: reclaimError };
+    }
+  });
+  return results;
 }
 
 /** One upload, through the ledger: intent with the parts snapshot, abort + verify, outcome. */

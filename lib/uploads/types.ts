@@ -52,6 +52,8 @@ export interface VerifyResult {
   partsRemaining: number;
   bytesRemaining: number;
   checkedAt: string;
+  /** Set when this row could not be checked this time (e.g. the endpoint timed out). */
+  error?: ReclaimError;
 }
 
 export function rowId(ref: UploadRef): string {
