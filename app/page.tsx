@@ -1,8 +1,11 @@
-import { BucketList } from "@/components/buckets/bucket-list";
+import { Suspense } from "react";
 import { ConfigProblem } from "@/components/shell/config-problem";
 import { PageFrame } from "@/components/shell/page-frame";
 import { ProfileSwitcher } from "@/components/shell/profile-switcher";
+import { UploadsDashboard } from "@/components/uploads/uploads-dashboard";
+import { UploadsSkeleton } from "@/components/uploads/uploads-skeleton";
 import { requirePageUser } from "@/lib/auth/page-guard";
+import { getEnv } from "@/lib/env";
 import { resolveProfileParam } from "@/lib/profile-param";
 
 export const dynamic = "force-dynamic";
@@ -18,7 +21,14 @@ export default async function UploadsPage({ searchParams }: PageProps<"/">) {
       actions={selected ? <ProfileSwitcher profiles={profiles} selectedId={selected.id} /> : null}
     >
       {selected ? (
-        <BucketList profileId={selected.id} />
+        <Suspense fallback={<UploadsSkeleton />}>
+          <UploadsDashboard
+            key={selected.id}
+            profileId={selected.id}
+            canAbort={user.role === "admin"}
+            refreshMs={getEnv().RECLAIM_REFRESH_MS}
+          />
+        </Suspense>
       ) : (
         <ConfigProblem
           title="Unknown endpoint profile"

@@ -1,17 +1,144 @@
 import { queryOptions } from "@tanstack/react-query";
 import { listBucketsAction } from "@/app/actions/buckets";
-import { unwrap } from "@/lib/action-result";
+import { bucketOverviewAction } from "@/app/actions/lifecycle";
+import { listUploadsAction, refreshPartsAction, verifyUploadsAction } from "@/app/actions/uploads";
+import { ActionFailure, unwrap } from "@/lib/action-result";
+import { applyPartsUpdates, mergeListing, type LiveListing } from "@/lib/uploads/filters";
+import { rowId, type UploadRef, type VerifyResult } from "@/lib/uploads/types";
 
 // Query key factories and options, one block per feature. Components never write keys.
 
 export const bucketKeys = {
   all: ["buckets"] as const,
   list: (profileId: string) => [...bucketKeys.all, profileId] as const,
+  /** Uploads per bucket with lifecycle rules and coverage (the buckets view). */
+  overview: (profileId: string) => [...bucketKeys.all, profileId, "overview"] as const,
 };
 
 export function bucketListQuery(profileId: string) {
   return queryOptions({
     queryKey: bucketKeys.list(profileId),
     queryFn: async () => unwrap(await listBucketsAction({ profileId })),
+  });
+}
+
+/** Lifecycle rules change rarely; uploads come and go, so the view refreshes every 30 s. */
+export const BUCKET_OVERVIEW_REFRESH_MS = 30_000;
+
+export function bucketOverviewQuery(profileId: string) {
+  return queryOptions({
+    queryKey: bucketKeys.overview(profileId),
+    queryFn: async () => unwrap(await bucketOverviewAction({ profileId })),
+    staleTime: 10_000,
+    refetchInterval: BUCKET_OVERVIEW_REFRESH_MS,
+  });
+}
+
+// ------------------------------------------------------------------ uploads
+// The list is one entry per profile; parts refreshes are merged into it
+// (lib/uploads/filters.ts), so the table reads one source. Every queryFn is a server action:
+// they run one at a time per browser, so each is one batched call, never one per row.
+
+export const uploadKeys = {
+  all: ["uploads"] as const,
+  lists: () => [...uploadKeys.all, "list"] as const,
+  list: (profileId: string) => [...uploadKeys.lists(), profileId] as const,
+  parts: (profileId: string, ids: readonly string[]) =>
+    [...uploadKeys.all, "parts", profileId, ids] as const,
+  verify: (profileId: string, ids: readonly string[]) =>
+    [...uploadKeys.all, "verify", profileId, ids] as const,
+  abort: (profileId: string) => [...uploadKeys.all, "abort", profileId] as const,
+};
+
+/** Failures that retrying or polling will not fix: stop asking until the user acts. */
+export function isPermanentFailure(error: unknown): boolean {
+  return (
+    error instanceof ActionFailure &&
+    ["unauthenticated", "forbidden", "unknown-profile", "invalid-input", "config"].includes(
+      error.error.code,
+    )
+  );
+}
+
+function toRefs(uploads: readonly UploadRef[]): UploadRef[] {
+  return uploads.slice(0, 300).map(({ bucket, key, uploadId }) => ({ bucket, key, uploadId }));
+}
+
+/** Every upload of the profile, re-listed every `refreshMs` while the tab is visible. */
+export function uploadListQuery(profileId: string, refreshMs: number) {
+  return queryOptions({
+    queryKey: uploadKeys.list(profileId),
+    queryFn: async ({ client, queryKey }): Promise<LiveListing> => {
+      const fresh = unwrap(await listUploadsAction({ profileId }));
+      return mergeListing(client.getQueryData<LiveListing>(queryKey), fresh);
+    },
+    // Back off after a failure; stop on one that asking again will not fix.
+    refetchInterval: (query) => {
+      if (query.state.status === "error")
+        return isPermanentFailure(query.state.error) ? false : refreshMs * 3;
+      return refreshMs;
+    },
+    refetchIntervalInBackground: false,
+    staleTime: refreshMs,
+    retry: (failureCount, error) => failureCount < 2 && !isPermanentFailure(error),
+  });
+}
+
+/** Re-reads the parts of the rows in view (≤300, one call) and merges them into the list. */
+export function uploadPartsQuery(
+  profileId: string,
+  uploads: readonly UploadRef[],
+  refreshMs: number,
+) {
+  const refs = toRefs(uploads);
+  return queryOptions({
+    queryKey: uploadKeys.parts(profileId, refs.map(rowId)),
+    queryFn: async ({ client }) => {
+      const updates = unwrap(await refreshPartsAction({ profileId, uploads: refs }));
+      client.setQueryData<LiveListing>(uploadKeys.list(profileId), (old) =>
+        old ? applyPartsUpdates(old, updates, Date.now()) : old,
+      );
+      return { checkedAt: new Date().toISOString(), updated: updates.length };
+    },
+    enabled: refs.length > 0,
+    refetchInterval: (query) =>
+      query.state.status === "error" && isPermanentFailure(query.state.error) ? false : refreshMs,
+    refetchIntervalInBackground: false,
+    staleTime: refreshMs,
+    gcTime: 30_000,
+    // A missed refresh is repaired by the next cycle.
+    retry: false,
+  });
+}
+
+/**
+ * Polls whether rows being aborted are gone, faster than the list, until all are gone.
+ * `onResults` receives each answer with the client time it arrived.
+ */
+export function uploadVerifyQuery(
+  profileId: string,
+  uploads: readonly UploadRef[],
+  intervalMs: number,
+  onResults?: (results: VerifyResult[], receivedAt: number) => void,
+) {
+  const refs = toRefs(uploads);
+  return queryOptions({
+    queryKey: uploadKeys.verify(profileId, refs.map(rowId)),
+    queryFn: async (): Promise<VerifyResult[]> => {
+      const results = unwrap(await verifyUploadsAction({ profileId, uploads: refs }));
+      onResults?.(results, Date.now());
+      return results;
+    },
+    enabled: refs.length > 0,
+    refetchInterval: (query) => {
+      if (query.state.status === "error")
+        return isPermanentFailure(query.state.error) ? false : intervalMs * 2;
+      const results = query.state.data;
+      return results && results.length > 0 && results.every((r) => r.gone) ? false : intervalMs;
+    },
+    refetchIntervalInBackground: false,
+    staleTime: 0,
+    gcTime: 30_000,
+    retry: false,
   });
 }

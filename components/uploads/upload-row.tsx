@@ -1,0 +1,206 @@
+"use client";
+
+import { memo, type CSSProperties } from "react";
+import {
+  ageMs,
+  formatAge,
+  formatAgo,
+  formatBytes,
+  formatBytesExact,
+  formatCount,
+  formatDateTime,
+  shortUploadId,
+} from "@/lib/format";
+import { cn } from "@/lib/utils";
+import type { UploadRow } from "@/lib/uploads/types";
+import { isBusy, isDone, type AbortState } from "@/components/uploads/abort-state";
+import { columns, domRowId } from "@/components/uploads/columns";
+import { CopyButton } from "@/components/uploads/copy-button";
+import { RowStatus } from "@/components/uploads/row-status";
+
+const cell = "min-w-0 flex-col justify-center px-1.5 lg:px-3 lg:py-1.5";
+
+/**
+ * Base classes plus the column's placement in the compact layout (appended after
+ * tailwind-merge, which must not fold the grid placement classes). Columns left out of
+ * the compact layout carry "hidden lg:flex" instead of "flex".
+ */
+function at(index: number, ...classes: (string | false | undefined)[]): string {
+  const placement = columns[index]?.cell ?? "";
+  return `${cn(cell, ...classes)} ${placement.includes("hidden") ? "" : "flex "}${placement}`;
+}
+const RECENT_PART_MS = 15 * 60_000;
+
+function Counting() {
+  return <span className="text-muted-foreground text-xs italic">counting…</span>;
+}
+
+/** A placeholder for a number not read yet (the last-part cell says "counting…"). */
+function Pending() {
+  return (
+    <span className="bg-muted h-3 w-10 animate-pulse rounded">
+      <span className="sr-only">counting</span>
+    </span>
+  );
+}
+
+/** One upload in the virtualized table. Positioned by the table; cells follow `columns`. */
+export const UploadRowView = memo(function UploadRowView({
+  row,
+  rowIndex,
+  state,
+  canAbort,
+  now,
+  gridClass,
+  style,
+  onAbort,
+}: {
+  row: UploadRow;
+  /** 1-based, counting the header row (aria-rowindex). */
+  rowIndex: number;
+  state: AbortState | undefined;
+  canAbort: boolean;
+  now: number;
+  gridClass: string;
+  style: CSSProperties;
+  onAbort: (row: UploadRow) => void;
+}) {
+  const info = row.partsInfo;
+  const checked = info
+    ? `Parts checked ${formatAgo(info.checkedAt, now)} (${formatDateTime(info.checkedAt, { seconds: true })})`
+    : undefined;
+  const lastPartAge = ageMs(info?.lastPartAt, now);
+  const recentPart = lastPartAge !== null && lastPartAge < RECENT_PART_MS;
+
+  return (
+    <div
+      role="row"
+      aria-rowindex={rowIndex}
+      data-row-id={domRowId(row)}
+      style={style}
+      className={cn(
+        "group/row border-border hover:bg-muted/40 absolute inset-x-0 top-0 grid grid-rows-2 border-b py-1 text-sm focus-within:z-10 lg:grid-rows-1 lg:py-0",
+        gridClass,
+        isBusy(state?.phase) && "bg-primary/5",
+        isDone(state?.phase) && "bg-success/5",
+        (state?.phase === "failed" || state?.phase === "denied") && "bg-destructive/5",
+        state?.phase === "still-present" && "bg-warning/5",
+      )}
+    >
+      <div role="cell" className={at(0)}>
+        <span
+          className="text-muted-foreground lg:text-foreground truncate font-mono text-xs"
+          title={row.bucket}
+        >
+          {row.bucket}
+        </span>
+      </div>
+
+      <div
+        role="cell"
+        className={at(1, "group/key relative flex-row items-center justify-start gap-1")}
+      >
+        <span data-slot="key" className="min-w-0 truncate font-mono text-xs" title={row.key}>
+          {row.key}
+        </span>
+        <CopyButton
+          value={row.key}
+          label={`Copy key ${row.key}`}
+          className="opacity-60 group-hover/row:opacity-100 focus-visible:opacity-100"
+        />
+        {/* The full key, for keyboard users: shown while the copy button has focus. */}
+        <span
+          aria-hidden
+          className="border-border bg-card invisible absolute top-full left-2 z-20 max-w-[36rem] rounded-md border px-2 py-1 font-mono text-xs break-all shadow-md group-focus-within/key:visible"
+        >
+          {row.key}
+        </span>
+      </div>
+
+      <div role="cell" className={at(2, "flex-row items-center justify-start gap-1")}>
+        <span className="text-muted-foreground truncate font-mono text-xs" title={row.uploadId}>
+          {shortUploadId(row.uploadId)}
+        </span>
+        <CopyButton
+          value={row.uploadId}
+          label={`Copy upload ID ${row.uploadId}`}
+          className="opacity-60 group-hover/row:opacity-100 focus-visible:opacity-100"
+        />
+      </div>
+
+      <div role="cell" className={at(3)} title={formatDateTime(row.initiated, { seconds: true })}>
+        <span className="text-xs tabular-nums lg:text-sm lg:font-medium">
+          {formatAge(row.initiated, now)}
+        </span>
+        <span className="text-muted-foreground hidden truncate text-xs tabular-nums lg:block">
+          {formatDateTime(row.initiated, { zone: false })}
+        </span>
+      </div>
+
+      <div role="cell" className={at(4)}>
+        <span className="text-muted-foreground truncate text-xs">{row.storageClass ?? "—"}</span>
+      </div>
+
+      <div role="cell" className={at(5)}>
+        <span className="text-muted-foreground truncate text-xs" title={row.initiator ?? undefined}>
+          {row.initiator ?? "—"}
+        </span>
+      </div>
+
+      <div role="cell" className={at(6, "items-end")} title={checked}>
+        {info ? (
+          <span className="text-xs tabular-nums lg:text-sm">{formatCount(info.parts)}</span>
+        ) : row.partsError ? (
+          <span className="text-muted-foreground">—</span>
+        ) : (
+          <Pending />
+        )}
+      </div>
+
+      <div
+        role="cell"
+        className={at(7, "items-end")}
+        title={info ? `${formatBytesExact(info.bytes)} · ${checked ?? ""}` : undefined}
+      >
+        {info ? (
+          <span className="text-xs font-medium tabular-nums lg:text-sm">
+            {formatBytes(info.bytes)}
+          </span>
+        ) : row.partsError ? (
+          <span className="text-muted-foreground">—</span>
+        ) : (
+          <Pending />
+        )}
+      </div>
+
+      <div role="cell" className={at(8)} title={row.partsError?.message ?? checked}>
+        {row.partsError ? (
+          <span className="text-destructive line-clamp-2 text-xs leading-4">
+            {row.partsError.message}
+          </span>
+        ) : info ? (
+          <>
+            <span className={cn("truncate tabular-nums", recentPart && "text-warning font-medium")}>
+              {info.lastPartAt ? (
+                formatAgo(info.lastPartAt, now)
+              ) : (
+                <span className="text-muted-foreground">no parts</span>
+              )}
+            </span>
+            <span className="text-muted-foreground truncate text-xs">
+              checked {formatAgo(info.checkedAt, now)}
+            </span>
+          </>
+        ) : (
+          <Counting />
+        )}
+      </div>
+
+      {canAbort ? (
+        <div role="cell" className={at(9, "items-start justify-center")}>
+          <RowStatus row={row} state={state} canAbort={canAbort} onAbort={onAbort} />
+        </div>
+      ) : null}
+    </div>
+  );
+});
