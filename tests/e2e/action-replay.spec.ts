@@ -1,0 +1,72 @@
+import crypto from "node:crypto";
+import {
+  CreateMultipartUploadCommand,
+  ListMultipartUploadsCommand,
+  ListPartsCommand,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
+import { request as playwrightRequest } from "@playwright/test";
+import { expect, test, users } from "../fixtures";
+import { rawClient } from "../support/gateway";
+
+// Every server action is a public POST endpoint. Capture the real abort request the UI
+// sends, then replay it (aimed at another upload) without a session, as a viewer, and as
+// the admin from a foreign origin: each must be refused and the upload must stay.
+
+const BUCKET = "reclaim-backups";
+
+async function createUpload(key: string) {
+  const s3 = rawClient("admin");
+  const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: key }));
+  const uploadId = created.UploadId ?? "";
+  await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId, PartNumber: 1, Body: Buffer.alloc(4096, 1) }));
+  return { bucket: BUCKET, key, uploadId };
+}
+
+async function isListed(upload: { key: string; uploadId: string }): Promise<boolean> {
+  const listed = await rawClient("admin").send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: upload.key }));
+  return (listed.Uploads ?? []).some((u) => u.Key === upload.key && u.UploadId === upload.uploadId);
+}
+
+test("a captured abort action replayed without the right session or origin is refused", async ({ page, baseURL }) => {
+  test.setTimeout(180_000);
+  const prefix = `e2e-replay/${crypto.randomBytes(4).toString("hex")}/`;
+  const clicked = await createUpload(`${prefix}clicked.bin`);
+  const target = await createUpload(`${prefix}target.bin`);
+
+  await page.goto(`/?q=${encodeURIComponent(prefix)}`);
+  const captured = page.waitForRequest(
+    (req) => req.method() === "POST" && !!req.headers()["next-action"] && (req.postData() ?? "").includes(clicked.uploadId),
+  );
+  await page.getByRole("button", { name: `Abort upload ${clicked.key} in ${BUCKET}` }).click({ timeout: 60_000 });
+  await page.getByRole("dialog", { name: "Abort this upload?" }).getByRole("button", { name: "Abort upload" }).click();
+  const abortRequest = await captured;
+
+  // The admin's own click works: the clicked upload ends reclaimed and is gone.
+  await expect(page.getByRole("status", { name: "Abort results" })).toContainText(/Reclaimed/, { timeout: 60_000 });
+  await expect.poll(() => isListed(clicked)).toBe(false);
+
+  const body = (abortRequest.postData() ?? "").replaceAll(clicked.uploadId, target.uploadId).replaceAll(clicked.key, target.key);
+  const headers = {
+    "next-action": abortRequest.headers()["next-action"] ?? "",
+    "content-type": abortRequest.headers()["content-type"] ?? "text/plain;charset=UTF-8",
+    accept: "text/x-component",
+  };
+  const url = abortRequest.url();
+  const origin = new URL(baseURL ?? url).origin;
+  const attempts = [
+    { name: "no session", storageState: { cookies: [], origins: [] }, origin },
+    { name: "viewer session", storageState: users.viewer.state, origin },
+    { name: "admin session, foreign origin", storageState: users.admin.state, origin: "https://evil.example" },
+  ];
+  for (const attempt of attempts) {
+    const context = await playwrightRequest.newContext({ storageState: attempt.storageState });
+    const response = await context.post(url, { headers: { ...headers, origin: attempt.origin }, data: body, maxRedirects: 0 });
+    const text = await response.text();
+    expect(text, attempt.name).not.toContain('"ok":true');
+    expect(await isListed(target), attempt.name).toBe(true);
+    await context.dispose();
+  }
+  const parts = await rawClient("admin").send(new ListPartsCommand({ Bucket: BUCKET, Key: target.key, UploadId: target.uploadId }));
+  expect(parts.Parts?.length).toBe(1);
+});
