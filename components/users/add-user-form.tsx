@@ -47,13 +47,13 @@ export function AddUserForm() {
           Initial password
           <Input name="password" type="password" minLength={8} required autoComplete="new-password" />
         </label>
-        <label className="flex flex-col gap-1 text-sm">
-          Role
-          <select name="role" defaultValue="viewer" className="h-9 rounded-md border border-border bg-card px-2 text-sm">
+        <div className="flex flex-col gap-1 text-sm">
+          <label htmlFor="new-user-role">Role</label>
+          <select id="new-user-role" name="role" defaultValue="viewer" className="h-9 rounded-md border border-border bg-card px-2 text-sm">
             <option value="viewer">viewer — sees uploads and history</option>
             <option value="admin">admin — also aborts</option>
           </select>
-        </label>
+        </div>
         <Button type="submit" disabled={create.isPending}>
           {create.isPending ? "Adding…" : "Add user"}
         </Button>

@@ -36,7 +36,11 @@ test("a captured abort action replayed without the right session or origin is re
 
   await page.goto(`/?q=${encodeURIComponent(prefix)}`);
   const captured = page.waitForRequest(
-    (req) => req.method() === "POST" && !!req.headers()["next-action"] && (req.postData() ?? "").includes(clicked.uploadId),
+    // The abort action's input is {profileId, upload}; list/refresh/verify send `uploads`.
+    (req) => {
+      const posted = req.postData() ?? "";
+      return req.method() === "POST" && !!req.headers()["next-action"] && posted.includes('"upload":{') && posted.includes(clicked.uploadId);
+    },
   );
   await page.getByRole("button", { name: `Abort upload ${clicked.key} in ${BUCKET}` }).click({ timeout: 60_000 });
   await page.getByRole("dialog", { name: "Abort this upload?" }).getByRole("button", { name: "Abort upload" }).click();
