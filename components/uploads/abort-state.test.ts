@@ -109,6 +109,31 @@ describe("abort states", () => {
     });
   });
 
+  it("announces plain sentences: no backticks, one final period, the upload named once", () => {
+    const message =
+      "Access denied (AccessDenied) aborting the upload of `videos/clip.mov` in `reclaim-media` — the profile's key lacks s3:AbortMultipartUpload.";
+    const denied = stateFromResult(
+      aborting,
+      result("denied", { error: { code: "access-denied", message } }),
+      2_000,
+    );
+    expect(announcement(denied)).toBe(
+      "Access denied (AccessDenied) aborting the upload of videos/clip.mov in reclaim-media — the profile's key lacks s3:AbortMultipartUpload.",
+    );
+    const vague = stateFromResult(
+      aborting,
+      result("denied", { error: { code: "access-denied", message: "Access denied" } }),
+      2_000,
+    );
+    expect(announcement(vague)).toBe("reclaim-media/videos/clip.mov: Access denied.");
+    const failed = stateFromResult(
+      aborting,
+      result("failed", { error: { code: "timeout", message: "Timed out." } }),
+      2_000,
+    );
+    expect(announcement(failed)).toBe("Aborting reclaim-media/videos/clip.mov failed: Timed out.");
+  });
+
   it("a request that failed says why", () => {
     expect(
       phaseLabel(failedState(aborting, row, "Your session has ended. Sign in again.", 3_000)),

@@ -130,8 +130,17 @@ export function phaseLabel(state: AbortState): string {
 }
 
 /** What the live region announces: the label plus which upload. */
+/** One sentence: no `backticks` (plain text for the live region), exactly one final period. */
+function sentence(text: string): string {
+  const plain = text.replaceAll("`", "").trim();
+  return /[.!?…]$/.test(plain) ? plain : `${plain}.`;
+}
+
 export function announcement(state: AbortState): string {
   const where = `${state.row.bucket}/${state.row.key}`;
+  // Server messages usually name the upload already; otherwise say which one.
+  const about = (message: string) =>
+    sentence(message.includes(state.row.key) ? message : `${where}: ${message}`);
   switch (state.phase) {
     case "aborting":
       return `Aborting ${where}…`;
@@ -144,8 +153,10 @@ export function announcement(state: AbortState): string {
     case "still-present":
       return `Parts of ${where} are still present${state.partsRemaining ? ` (${state.partsRemaining})` : ""} — an upload may still be sending parts. Abort again.`;
     case "denied":
-      return `${where}: ${state.message ?? DENIED_MESSAGE}.`;
+      return about(state.message ?? DENIED_MESSAGE);
     case "failed":
-      return `Aborting ${where} failed: ${state.message ?? "unknown error"}`;
+      return sentence(
+        `Aborting ${where} failed: ${(state.message ?? "unknown error").replace(/\.$/, "")}`,
+      );
   }
 }

@@ -89,24 +89,24 @@ export const columns: readonly ColumnDef[] = [
 /** bucket, key, upload id, initiated, class, initiator, parts, size, last part, status — per tier. */
 export const gridTemplate = [
   "grid-cols-[minmax(0,1fr)_3rem_4.25rem_3.5rem_5.25rem]",
-  "lg:max-xl:grid-cols-[minmax(8.5rem,0.6fr)_minmax(14rem,3fr)_8.5rem_4.5rem_6rem_8.5rem_minmax(10rem,1fr)]",
-  "xl:max-[1400px]:grid-cols-[minmax(8.5rem,0.6fr)_minmax(14rem,3fr)_9.5rem_8.5rem_4.5rem_6rem_8.5rem_minmax(10rem,1fr)]",
-  "min-[1400px]:grid-cols-[minmax(8.5rem,0.6fr)_minmax(14rem,3fr)_9.5rem_8.5rem_6.5rem_7rem_4.5rem_6rem_8.5rem_minmax(10rem,1fr)]",
+  "lg:max-xl:grid-cols-[minmax(8.5rem,0.6fr)_minmax(13.5rem,3fr)_8.5rem_4.5rem_6rem_9rem_minmax(11.5rem,1.2fr)]",
+  "xl:max-[1400px]:grid-cols-[minmax(8.5rem,0.6fr)_minmax(14rem,3fr)_9.5rem_8.5rem_4.5rem_6rem_9rem_minmax(11.5rem,1.2fr)]",
+  "min-[1400px]:grid-cols-[minmax(8.5rem,0.6fr)_minmax(14rem,3fr)_9.5rem_8.5rem_6.5rem_7rem_4.5rem_6rem_9rem_minmax(11.5rem,1.2fr)]",
 ].join(" ");
 
 /** The same without the status column (viewers cannot abort). */
 export const gridTemplateViewer = [
   "grid-cols-[minmax(0,1fr)_3rem_4.25rem_3.5rem]",
-  "lg:max-xl:grid-cols-[minmax(8.5rem,0.6fr)_minmax(14rem,3fr)_8.5rem_4.5rem_6rem_8.5rem]",
-  "xl:max-[1400px]:grid-cols-[minmax(8.5rem,0.6fr)_minmax(14rem,3fr)_9.5rem_8.5rem_4.5rem_6rem_8.5rem]",
-  "min-[1400px]:grid-cols-[minmax(8.5rem,0.6fr)_minmax(14rem,3fr)_9.5rem_8.5rem_6.5rem_7rem_4.5rem_6rem_8.5rem]",
+  "lg:max-xl:grid-cols-[minmax(8.5rem,0.6fr)_minmax(14rem,3fr)_8.5rem_4.5rem_6rem_9rem]",
+  "xl:max-[1400px]:grid-cols-[minmax(8.5rem,0.6fr)_minmax(14rem,3fr)_9.5rem_8.5rem_4.5rem_6rem_9rem]",
+  "min-[1400px]:grid-cols-[minmax(8.5rem,0.6fr)_minmax(14rem,3fr)_9.5rem_8.5rem_6.5rem_7rem_4.5rem_6rem_9rem]",
 ].join(" ");
 
 /** Sums of each tier's minimum widths: below them the table scrolls sideways. */
 export const tableMinWidth =
-  "lg:max-xl:min-w-[60rem] xl:max-[1400px]:min-w-[69.5rem] min-[1400px]:min-w-[83rem]";
+  "lg:max-xl:min-w-[61.5rem] xl:max-[1400px]:min-w-[71.5rem] min-[1400px]:min-w-[85rem]";
 export const tableMinWidthViewer =
-  "lg:max-xl:min-w-[50rem] xl:max-[1400px]:min-w-[59.5rem] min-[1400px]:min-w-[73rem]";
+  "lg:max-xl:min-w-[50.5rem] xl:max-[1400px]:min-w-[60rem] min-[1400px]:min-w-[73.5rem]";
 
 /** The media query of the full layout (Tailwind's lg). */
 export const WIDE_QUERY = "(min-width: 64rem)";
@@ -120,4 +120,13 @@ export const HEADER_HEIGHT = 40;
 /** Row ids hold NUL separators, which CSS selectors cannot express: an encoded twin for the DOM. */
 export function domRowId(ref: UploadRef): string {
   return [ref.bucket, ref.key, ref.uploadId].map(encodeURIComponent).join("/");
+}
+
+/**
+ * Base classes plus a column's visibility and placement, joined without tailwind-merge (which
+ * would fold the grid placement classes). Columns left out of a layout carry "hidden …:flex";
+ * the others get "flex".
+ */
+export function placed(base: string, placement: string): string {
+  return [base, placement.includes("hidden") ? null : "flex", placement].filter(Boolean).join(" ");
 }

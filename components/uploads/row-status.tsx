@@ -112,7 +112,7 @@ export function RowStatus({
         <span className="flex min-w-0 flex-col items-start gap-1 lg:flex-row lg:items-center lg:gap-2">
           <span
             className={cn(
-              "line-clamp-1 min-w-0 text-xs leading-4 lg:line-clamp-2",
+              "line-clamp-1 min-w-0 text-xs leading-4 lg:line-clamp-3 lg:text-[0.6875rem] lg:leading-3.5",
               state.phase === "still-present" ? "text-warning" : "text-destructive",
             )}
             title={detail}

@@ -1,6 +1,6 @@
 "use client";
 
-import { memo, type CSSProperties } from "react";
+import { memo } from "react";
 import {
   ageMs,
   formatAge,
@@ -14,21 +14,17 @@ import {
 import { cn } from "@/lib/utils";
 import type { UploadRow } from "@/lib/uploads/types";
 import { isBusy, isDone, type AbortState } from "@/components/uploads/abort-state";
-import { columns, domRowId } from "@/components/uploads/columns";
+import { columns, domRowId, placed } from "@/components/uploads/columns";
 import { CopyButton } from "@/components/uploads/copy-button";
 import { RowStatus } from "@/components/uploads/row-status";
 
 const cell = "min-w-0 flex-col justify-center px-1.5 lg:px-3 lg:py-1.5";
 
-/**
- * Base classes plus the column's placement in the compact layout (appended after
- * tailwind-merge, which must not fold the grid placement classes). Columns left out of
- * the compact layout carry "hidden lg:flex" instead of "flex".
- */
+/** A cell's classes: base, extras, and the column's placement (see `placed`). */
 function at(index: number, ...classes: (string | false | undefined)[]): string {
-  const placement = columns[index]?.cell ?? "";
-  return `${cn(cell, ...classes)} ${placement.includes("hidden") ? "" : "flex "}${placement}`;
+  return placed(cn(cell, ...classes), columns[index]?.cell ?? "");
 }
+
 const RECENT_PART_MS = 15 * 60_000;
 
 function Counting() {
@@ -52,7 +48,8 @@ export const UploadRowView = memo(function UploadRowView({
   canAbort,
   now,
   gridClass,
-  style,
+  offset,
+  height,
   onAbort,
 }: {
   row: UploadRow;
@@ -62,7 +59,9 @@ export const UploadRowView = memo(function UploadRowView({
   canAbort: boolean;
   now: number;
   gridClass: string;
-  style: CSSProperties;
+  /** Position in the table body (px) and row height: plain numbers so memo holds while scrolling. */
+  offset: number;
+  height: number;
   onAbort: (row: UploadRow) => void;
 }) {
   const info = row.partsInfo;
@@ -77,9 +76,9 @@ export const UploadRowView = memo(function UploadRowView({
       role="row"
       aria-rowindex={rowIndex}
       data-row-id={domRowId(row)}
-      style={style}
+      style={{ height, transform: `translateY(${offset}px)` }}
       className={cn(
-        "group/row border-border hover:bg-muted/40 absolute inset-x-0 top-0 grid grid-rows-2 border-b py-1 text-sm focus-within:z-10 lg:grid-rows-1 lg:py-0",
+        "group/row border-border hover:bg-muted/40 absolute inset-x-0 top-0 grid grid-rows-2 border-b py-1 text-sm [contain:layout_style] focus-within:z-10 lg:grid-rows-1 lg:py-0",
         gridClass,
         isBusy(state?.phase) && "bg-primary/5",
         isDone(state?.phase) && "bg-success/5",

@@ -2,7 +2,7 @@
 
 import { cn } from "@/lib/utils";
 import type { SortColumn, UploadView } from "@/lib/uploads/filters";
-import { columns } from "@/components/uploads/columns";
+import { columns, placed } from "@/components/uploads/columns";
 
 function SortIcon({ dir }: { dir: "asc" | "desc" | null }) {
   return (
@@ -57,7 +57,10 @@ export function UploadsTableHeader({
                       ? "none"
                       : undefined
               }
-              className={`${cn("items-center px-0.5 lg:px-1.5", column.numeric && "justify-end")} ${column.head.includes("hidden") ? "" : "flex"}${column.head}`}
+              className={placed(
+                cn("items-center px-0.5 lg:px-1.5", column.numeric && "justify-end"),
+                column.head,
+              )}
             >
               {column.sortable && column.id !== "status" ? (
                 <button

@@ -106,10 +106,8 @@ export function UploadsTable({
               canAbort={canAbort}
               now={now}
               gridClass={gridClass}
-              style={{
-                height: rowHeight,
-                transform: `translateY(${item.start - HEADER_HEIGHT}px)`,
-              }}
+              offset={item.start - HEADER_HEIGHT}
+              height={rowHeight}
               onAbort={onAbort}
             />
           );

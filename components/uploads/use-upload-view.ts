@@ -1,14 +1,15 @@
 "use client";
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useMemo } from "react";
+import { useCallback, useMemo, useOptimistic, useTransition } from "react";
 import { parseView, serializeView, type UploadView, type ViewNote } from "@/lib/uploads/filters";
 
 export type ViewParam = "bucket" | "q" | "minAge" | "minSize" | "sort" | "dir";
 
 /**
  * The table's filters and sort live in the URL (shareable, survive reload). Reading parses
- * and reports invalid values; writing replaces the URL without adding history entries.
+ * and reports invalid values; writing replaces the URL (router.replace, no history entry).
+ * The new view applies at once (useOptimistic) while the router round trip completes.
  */
 export function useUploadView(): {
   view: UploadView;
@@ -20,7 +21,8 @@ export function useUploadView(): {
   const searchParams = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
-  const search = searchParams.toString();
+  const [search, setOptimisticSearch] = useOptimistic(searchParams.toString());
+  const [, startTransition] = useTransition();
 
   const { view, notes } = useMemo(() => parseView(new URLSearchParams(search)), [search]);
 
@@ -28,9 +30,12 @@ export function useUploadView(): {
     (params: URLSearchParams) => {
       const query = params.toString();
       if (query === search) return;
-      router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
+      startTransition(() => {
+        setOptimisticSearch(query);
+        router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
+      });
     },
-    [router, pathname, search],
+    [router, pathname, search, setOptimisticSearch],
   );
 
   const setView = useCallback(

@@ -290,20 +290,28 @@ export function filterRows(rows: readonly UploadRow[], view: UploadView, now: nu
 
 type SortValue = string | number | null;
 
+/**
+ * A text's sort key: case folded, digit runs padded so "part-9" < "part-10" (natural order).
+ * Computed once per row and compared with `<`, so sorting 10,000 rows stays fast.
+ */
+export function naturalKey(text: string): string {
+  return text.toLowerCase().replace(/\d+/g, (digits) => digits.padStart(12, "0"));
+}
+
 function sortValue(row: UploadRow, column: SortColumn): SortValue {
   switch (column) {
     case "bucket":
-      return row.bucket;
+      return naturalKey(row.bucket);
     case "key":
-      return row.key;
+      return naturalKey(row.key);
     case "uploadId":
       return row.uploadId;
     case "initiated":
       return timeOf(row.initiated);
     case "storageClass":
-      return row.storageClass;
+      return row.storageClass === null ? null : naturalKey(row.storageClass);
     case "initiator":
-      return row.initiator;
+      return row.initiator === null ? null : naturalKey(row.initiator);
     case "parts":
       return row.partsInfo?.parts ?? null;
     case "bytes":
@@ -313,11 +321,11 @@ function sortValue(row: UploadRow, column: SortColumn): SortValue {
   }
 }
 
-const collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
+const plain = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function compareValues(a: SortValue, b: SortValue): number {
   if (typeof a === "number" && typeof b === "number") return a - b;
-  return collator.compare(String(a), String(b));
+  return plain(String(a), String(b));
 }
 
 /**
@@ -336,9 +344,9 @@ export function sortRows(rows: readonly UploadRow[], sort: SortColumn, dir: Sort
       if (c !== 0) return sign * c;
     }
     return (
-      collator.compare(x.row.bucket, y.row.bucket) ||
-      (x.row.key < y.row.key ? -1 : x.row.key > y.row.key ? 1 : 0) ||
-      (x.row.uploadId < y.row.uploadId ? -1 : x.row.uploadId > y.row.uploadId ? 1 : 0)
+      plain(x.row.bucket, y.row.bucket) ||
+      plain(x.row.key, y.row.key) ||
+      plain(x.row.uploadId, y.row.uploadId)
     );
   });
   return keyed.map((k) => k.row);
@@ -422,7 +430,7 @@ export function summarize(
     }
     addRow(chip, row);
   }
-  const chips = [...byBucket.values()].sort((a, b) => collator.compare(a.bucket, b.bucket));
+  const chips = [...byBucket.values()].sort((a, b) => plain(a.bucket, b.bucket));
   return { inView: totalsOf(rowsInView), total: totalsOf(allRows), buckets: chips };
 }
 
@@ -449,11 +457,18 @@ export interface LiveListing extends UploadListing {
 /** Keep how long a "gone" mark is remembered after the listing stops showing the row. */
 const GONE_MEMORY_MS = 10 * 60_000;
 
-function newerPartsInfo(a: UploadRow, b: UploadRow): Pick<UploadRow, "partsInfo" | "partsError"> {
-  const ta = timeOf(a.partsInfo?.checkedAt) ?? -Infinity;
-  const tb = timeOf(b.partsInfo?.checkedAt) ?? -Infinity;
-  const pick = tb >= ta ? b : a;
-  return { partsInfo: pick.partsInfo, partsError: pick.partsError };
+/** ISO times from the server compare as strings (same format); anything else is parsed. */
+function compareTimes(a: string | undefined, b: string | undefined): number {
+  if (a === b) return 0;
+  if (a === undefined) return -1;
+  if (b === undefined) return 1;
+  if (a.length === b.length && a.endsWith("Z") && b.endsWith("Z")) return a < b ? -1 : 1;
+  return (timeOf(a) ?? -Infinity) - (timeOf(b) ?? -Infinity);
+}
+
+/** True when `a`'s parts numbers were read after `b`'s (ties go to `b`, the fresher source). */
+function partsReadLater(a: UploadRow, b: UploadRow): boolean {
+  return compareTimes(a.partsInfo?.checkedAt, b.partsInfo?.checkedAt) > 0;
 }
 
 /**
@@ -476,7 +491,11 @@ export function mergeListing(previous: LiveListing | undefined, fresh: UploadLis
     if (goneAt !== null && goneAt >= listedAt) continue;
     if (goneAt !== null) delete gone[row.id]; // listed again after it was seen gone: believe the listing
     const prev = prevById.get(row.id);
-    rows.push(prev ? { ...row, ...newerPartsInfo(prev, row) } : row);
+    rows.push(
+      prev && partsReadLater(prev, row)
+        ? { ...row, partsInfo: prev.partsInfo, partsError: prev.partsError }
+        : row,
+    );
   }
   const partsPending = rows.filter((row) => row.partsInfo === null && !row.partsError).length;
   return { ...fresh, rows, partsPending, gone };
@@ -509,7 +528,7 @@ export function applyPartsUpdates(
         partsInfo: update.partsInfo,
         partsError: update.partsError,
       };
-      rows.push({ ...row, ...newerPartsInfo(row, candidate) });
+      rows.push(partsReadLater(row, candidate) ? row : candidate);
     } else if (update.partsError) {
       // The re-read failed: keep the last numbers, show why they are not fresh.
       rows.push({ ...row, partsError: update.partsError });

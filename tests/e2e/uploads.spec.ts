@@ -514,6 +514,37 @@ test("(e) screenshots: the full table, narrow screen, and a bucket the key may n
   await shoot(page, "uploads-restricted-390", true);
 });
 
+test("(f) a key without s3:AbortMultipartUpload: the row says permission denied and the upload stays", async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  // The restricted key may list reclaim-logs (bucket policy) but not abort there.
+  const logs = await rawUploads("reclaim-logs");
+  const target = logs.find((u) => u.key.startsWith("worker/")) ?? logs[0];
+  expect(target).toBeTruthy();
+  if (!target) return;
+  await openUploads(
+    page,
+    `/?profile=local-restricted&bucket=reclaim-logs&q=${encodeURIComponent(target.key)}`,
+  );
+  const row = rowFor(page, target);
+  await row.getByRole("button", { name: `Abort upload ${target.key} in reclaim-logs` }).click();
+  const dialog = page.getByRole("dialog", { name: "Abort this upload?" });
+  await dialog.getByRole("button", { name: "Abort upload" }).click();
+  await expect(cell(row, 9)).toContainText(
+    "Permission denied — the key lacks s3:AbortMultipartUpload",
+  );
+  const status = page.getByRole("status", { name: "Abort results" });
+  await expect(status).toContainText("s3:AbortMultipartUpload");
+  await expect(status).toContainText(target.key);
+  await shoot(page, "uploads-denied-1440");
+  // Nothing was aborted.
+  expect((await rawUploads("reclaim-logs", target.key)).map((u) => u.uploadId)).toContain(
+    target.uploadId,
+  );
+  await expect(row).toBeVisible();
+});
+
 test.describe("as a viewer", () => {
   test.use({ storageState: users.viewer.state });
 
