@@ -1,5 +1,6 @@
 "use client";
 
+import { CheckIcon } from "@/components/ui/check-icon";
 import { useEffect, useState } from "react";
 import { cn } from "@/lib/utils";
 
@@ -50,16 +51,7 @@ export function CopyButton({
       >
         <span className="sr-only">{label}</span>
         {copied === "yes" ? (
-          <svg
-            aria-hidden
-            viewBox="0 0 16 16"
-            className="size-3.5"
-            fill="none"
-            stroke="currentColor"
-            strokeWidth="2"
-          >
-            <path d="M3 8.5l3 3 7-7" strokeLinecap="round" strokeLinejoin="round" />
-          </svg>
+          <CheckIcon />
         ) : (
           <svg
             aria-hidden

@@ -1,5 +1,6 @@
 "use client";
 
+import { CheckIcon } from "@/components/ui/check-icon";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/lib/utils";
 import type { UploadRow } from "@/lib/uploads/types";
@@ -86,16 +87,7 @@ export function RowStatus({
     case "reclaimed":
       return (
         <span className="text-success flex items-center gap-1.5 text-xs font-medium" title={detail}>
-          <svg
-            aria-hidden
-            viewBox="0 0 16 16"
-            className="size-3.5 shrink-0"
-            fill="none"
-            stroke="currentColor"
-            strokeWidth="2"
-          >
-            <path d="M3 8.5l3 3 7-7" strokeLinecap="round" strokeLinejoin="round" />
-          </svg>
+          <CheckIcon className="shrink-0" />
           {label}
         </span>
       );
