@@ -39,8 +39,8 @@ import { createS3Client } from "@/lib/s3/client";
 import { mapWithConcurrency } from "@/lib/s3/concurrency";
 import { collectInventory } from "@/lib/s3/inventory";
 import type { UploadRef } from "@/lib/s3/types";
+import { type BenchRow, median, perSecond, printTable, REPO, timed, writeResults } from "./report";
 
-const REPO = path.resolve(__dirname, "..");
 const INSTANCE = "bench";
 const BUCKETS = 4;
 const INVENTORY_TARGET = 0.9;
@@ -55,7 +55,8 @@ interface Options {
 
 function parseArgs(argv: string[]): Options {
   const options: Options = { uploads: 2_000, concurrency: 16, rounds: 5, sweep: false };
-  const usage = "usage: tsx --conditions=react-server bench/inventory-bench.ts [--uploads N] [--concurrency C] [--rounds R] [--sweep]";
+  const usage =
+    "usage: tsx --conditions=react-server bench/inventory-bench.ts [--uploads N] [--concurrency C] [--rounds R] [--sweep]";
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === "--sweep") {
@@ -81,15 +82,25 @@ interface GatewayFile {
 }
 
 function gatewayRunning(): boolean {
-  return spawnSync("bash", [path.join(REPO, "scripts/gateway.sh"), "status", INSTANCE], { stdio: "ignore" }).status === 0;
+  return (
+    spawnSync("bash", [path.join(REPO, "scripts/gateway.sh"), "status", INSTANCE], {
+      stdio: "ignore",
+    }).status === 0
+  );
 }
 
 function ensureGateway(): { gateway: GatewayFile; startedHere: boolean } {
   const startedHere = !gatewayRunning();
-  if (startedHere) execFileSync("bash", [path.join(REPO, "scripts/gateway.sh"), "start", INSTANCE], { stdio: "inherit" });
-  const gateway = JSON.parse(fs.readFileSync(path.join(REPO, ".data", INSTANCE, "gateway.json"), "utf8")) as GatewayFile;
+  if (startedHere)
+    execFileSync("bash", [path.join(REPO, "scripts/gateway.sh"), "start", INSTANCE], {
+      stdio: "inherit",
+    });
+  const gateway = JSON.parse(
+    fs.readFileSync(path.join(REPO, ".data", INSTANCE, "gateway.json"), "utf8"),
+  ) as GatewayFile;
   const host = new URL(gateway.endpoint).hostname;
-  if (host !== "127.0.0.1" && host !== "localhost") throw new Error(`refusing to benchmark non-loopback ${gateway.endpoint}`);
+  if (host !== "127.0.0.1" && host !== "localhost")
+    throw new Error(`refusing to benchmark non-loopback ${gateway.endpoint}`);
   return { gateway, startedHere };
 }
 
@@ -118,7 +129,14 @@ function benchProfile(gateway: GatewayFile): Profile {
 
 // ---------------------------------------------------------------- seeding
 
-async function seedUploads(raw: S3Client, buckets: string[], count: number, concurrency: number, label: string, partsFor: (i: number) => number): Promise<UploadRef[]> {
+async function seedUploads(
+  raw: S3Client,
+  buckets: string[],
+  count: number,
+  concurrency: number,
+  label: string,
+  partsFor: (i: number) => number,
+): Promise<UploadRef[]> {
   const started = performance.now();
   const refs = await mapWithConcurrency(
     Array.from({ length: count }, (_, i) => i),
@@ -126,15 +144,27 @@ async function seedUploads(raw: S3Client, buckets: string[], count: number, conc
     async (i) => {
       const bucket = buckets[i % buckets.length] ?? "";
       const key = `${label}/${String(i % 97).padStart(2, "0")}/file-${i}.bin`;
-      const created = await raw.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+      const created = await raw.send(
+        new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }),
+      );
       const uploadId = created.UploadId ?? "";
       for (let part = 1; part <= partsFor(i); part++) {
-        await raw.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: part, Body: Buffer.alloc(16 + part) }));
+        await raw.send(
+          new UploadPartCommand({
+            Bucket: bucket,
+            Key: key,
+            UploadId: uploadId,
+            PartNumber: part,
+            Body: Buffer.alloc(16 + part),
+          }),
+        );
       }
       return { bucket, key, uploadId };
     },
   );
-  console.log(`  seeded ${count} ${label} uploads in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `  seeded ${count} ${label} uploads in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   return refs;
 }
 
@@ -144,7 +174,9 @@ async function emptyAndDelete(raw: S3Client, bucket: string): Promise<void> {
     const uploads = page.Uploads ?? [];
     if (uploads.length === 0) break;
     await mapWithConcurrency(uploads, 32, (u) =>
-      raw.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: u.Key, UploadId: u.UploadId })).catch(() => undefined),
+      raw
+        .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: u.Key, UploadId: u.UploadId }))
+        .catch(() => undefined),
     );
   }
   await raw.send(new DeleteBucketCommand({ Bucket: bucket })).catch(() => undefined);
@@ -159,14 +191,25 @@ interface Totals {
 }
 
 /** ListMultipartUploads per bucket (4 at once), then ListParts per upload with C workers. */
-async function rawInventory(raw: S3Client, buckets: string[], concurrency: number): Promise<Totals> {
+async function rawInventory(
+  raw: S3Client,
+  buckets: string[],
+  concurrency: number,
+): Promise<Totals> {
   const refs: UploadRef[] = [];
   await mapWithConcurrency(buckets, BUCKETS, async (bucket) => {
     let keyMarker: string | undefined;
     let uploadIdMarker: string | undefined;
     do {
-      const page = await raw.send(new ListMultipartUploadsCommand({ Bucket: bucket, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }));
-      for (const u of page.Uploads ?? []) refs.push({ bucket, key: u.Key ?? "", uploadId: u.UploadId ?? "" });
+      const page = await raw.send(
+        new ListMultipartUploadsCommand({
+          Bucket: bucket,
+          KeyMarker: keyMarker,
+          UploadIdMarker: uploadIdMarker,
+        }),
+      );
+      for (const u of page.Uploads ?? [])
+        refs.push({ bucket, key: u.Key ?? "", uploadId: u.UploadId ?? "" });
       keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
       uploadIdMarker = page.NextUploadIdMarker;
     } while (keyMarker);
@@ -175,7 +218,14 @@ async function rawInventory(raw: S3Client, buckets: string[], concurrency: numbe
   await mapWithConcurrency(refs, concurrency, async (ref) => {
     let marker: string | undefined;
     do {
-      const page = await raw.send(new ListPartsCommand({ Bucket: ref.bucket, Key: ref.key, UploadId: ref.uploadId, PartNumberMarker: marker }));
+      const page = await raw.send(
+        new ListPartsCommand({
+          Bucket: ref.bucket,
+          Key: ref.key,
+          UploadId: ref.uploadId,
+          PartNumberMarker: marker,
+        }),
+      );
       for (const part of page.Parts ?? []) {
         totals.parts++;
         totals.bytes += part.Size ?? 0;
@@ -188,52 +238,8 @@ async function rawInventory(raw: S3Client, buckets: string[], concurrency: numbe
 
 // ---------------------------------------------------------------- measuring
 
-interface Row {
-  operation: string;
-  n: number;
-  seconds: number;
-  perSecond: number;
-  ratio: number | null;
-  target: number | null;
-  pass: boolean | null;
-  concurrency: number;
-}
-
-/** Wall time, and this process's CPU time (the client's own cost, robust to a busy host). */
-async function timed<T>(fn: () => Promise<T>): Promise<{ seconds: number; cpuSeconds: number; value: T }> {
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  const value = await fn();
-  const used = process.cpuUsage(cpu);
-  return { seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, value };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
-
 function sameTotals(a: Totals, b: Totals): boolean {
   return a.uploads === b.uploads && a.parts === b.parts && a.bytes === b.bytes;
-}
-
-function printTable(rows: Row[]): void {
-  const header = ["operation", "N", "seconds", "uploads/s", "vs raw", "target", "result"];
-  const lines = rows.map((r) => [
-    r.operation,
-    String(r.n),
-    r.seconds.toFixed(3),
-    r.perSecond.toFixed(0),
-    r.ratio === null ? "—" : `${r.ratio.toFixed(2)}×`,
-    r.target === null ? "—" : `≥ ${r.target}×`,
-    r.pass === null ? "" : r.pass ? "pass" : "MISS",
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? "").length)));
-  const format = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
-  console.log(format(header));
-  console.log(widths.map((w) => "-".repeat(w)).join("  "));
-  for (const line of lines) console.log(format(line));
 }
 
 async function main(): Promise<void> {
@@ -245,25 +251,39 @@ async function main(): Promise<void> {
   const runId = Date.now().toString(36);
   const buckets = Array.from({ length: BUCKETS }, (_, i) => `bench-inv-${runId}-${i}`);
   const abortBuckets = [`bench-abort-${runId}`];
-  const rows: Row[] = [];
+  const rows: BenchRow[] = [];
   const C = options.concurrency;
-  console.log(`bench: ${options.uploads} uploads, concurrency ${C}, ${options.rounds} rounds, ${os.cpus().length} CPUs, node ${process.version}`);
+  console.log(
+    `bench: ${options.uploads} uploads, concurrency ${C}, ${options.rounds} rounds, ${os.cpus().length} CPUs, node ${process.version}`,
+  );
 
   try {
-    for (const bucket of [...buckets, ...abortBuckets]) await raw.send(new CreateBucketCommand({ Bucket: bucket }));
-    await seedUploads(raw, buckets, options.uploads, 16, "inventory", (i) => (i % 40 === 0 ? 25 : i % 3));
+    for (const bucket of [...buckets, ...abortBuckets])
+      await raw.send(new CreateBucketCommand({ Bucket: bucket }));
+    await seedUploads(raw, buckets, options.uploads, 16, "inventory", (i) =>
+      i % 40 === 0 ? 25 : i % 3,
+    );
 
     // ---- inventory: warm both paths once, then alternate rounds
     const libRun = async () => {
       const inventory = await collectInventory(profile, { buckets, concurrency: C, client: lib });
-      if (!inventory.totals.complete) throw new Error(`lib inventory incomplete: ${JSON.stringify(inventory.buckets.map((b) => b.error?.message))}`);
-      return { uploads: inventory.totals.uploads, parts: inventory.totals.parts, bytes: inventory.totals.bytes };
+      if (!inventory.totals.complete)
+        throw new Error(
+          `lib inventory incomplete: ${JSON.stringify(inventory.buckets.map((b) => b.error?.message))}`,
+        );
+      return {
+        uploads: inventory.totals.uploads,
+        parts: inventory.totals.parts,
+        bytes: inventory.totals.bytes,
+      };
     };
     const rawRun = () => rawInventory(raw, buckets, C);
     const libWarm = await libRun();
     const rawWarm = await rawRun();
     if (!sameTotals(libWarm, rawWarm) || libWarm.uploads !== options.uploads) {
-      throw new Error(`lib and raw disagree: lib ${JSON.stringify(libWarm)} raw ${JSON.stringify(rawWarm)}`);
+      throw new Error(
+        `lib and raw disagree: lib ${JSON.stringify(libWarm)} raw ${JSON.stringify(rawWarm)}`,
+      );
     }
     const libTimes: number[] = [];
     const rawTimes: number[] = [];
@@ -280,11 +300,31 @@ async function main(): Promise<void> {
     }
     const rawInv = median(rawTimes);
     const libInv = median(libTimes);
-    rows.push({ operation: "inventory (raw SDK)", n: options.uploads, seconds: rawInv, perSecond: options.uploads / rawInv, ratio: null, target: null, pass: null, concurrency: C });
+    rows.push({
+      section: "inventory",
+      operation: `raw SDK, c=${C}`,
+      n: options.uploads,
+      seconds: rawInv,
+      result: perSecond(options.uploads, rawInv),
+      ratio: null,
+      baseline: null,
+      target: null,
+      pass: null,
+    });
     // Each round's lib and raw runs sit side by side in time: the median of their ratios
     // cancels the drift of a busy host better than a ratio of medians.
     const invRatio = median(libTimes.map((seconds, i) => (rawTimes[i] ?? 0) / seconds));
-    rows.push({ operation: "inventory (lib/s3)", n: options.uploads, seconds: libInv, perSecond: options.uploads / libInv, ratio: invRatio, target: INVENTORY_TARGET, pass: invRatio >= INVENTORY_TARGET, concurrency: C });
+    rows.push({
+      section: "inventory",
+      operation: `Reclaim lib/s3, c=${C}`,
+      n: options.uploads,
+      seconds: libInv,
+      result: perSecond(options.uploads, libInv),
+      ratio: invRatio,
+      baseline: "raw SDK",
+      target: `≥ ${INVENTORY_TARGET}×`,
+      pass: invRatio >= INVENTORY_TARGET,
+    });
 
     console.log(
       `  client CPU per inventory (median): lib ${median(libCpu).toFixed(2)} s, raw ${median(rawCpu).toFixed(2)} s; wall lib ${libTimes.map((t) => t.toFixed(2)).join("/")} raw ${rawTimes.map((t) => t.toFixed(2)).join("/")}`,
@@ -294,10 +334,26 @@ async function main(): Promise<void> {
         const sweepClient = createS3Client(profile, { concurrency });
         const times: number[] = [];
         for (let round = 0; round < options.rounds; round++) {
-          times.push((await timed(() => collectInventory(profile, { buckets, concurrency, client: sweepClient }))).seconds);
+          times.push(
+            (
+              await timed(() =>
+                collectInventory(profile, { buckets, concurrency, client: sweepClient }),
+              )
+            ).seconds,
+          );
         }
         const seconds = median(times);
-        rows.push({ operation: `inventory (lib/s3) c=${concurrency}`, n: options.uploads, seconds, perSecond: options.uploads / seconds, ratio: null, target: null, pass: null, concurrency });
+        rows.push({
+          section: "scaling",
+          operation: `inventory, c=${concurrency}`,
+          n: options.uploads,
+          seconds,
+          result: perSecond(options.uploads, seconds),
+          ratio: null,
+          baseline: null,
+          target: null,
+          pass: null,
+        });
         sweepClient.destroy();
       }
     }
@@ -306,37 +362,93 @@ async function main(): Promise<void> {
     const abortCount = Math.max(100, Math.floor(options.uploads / 2));
     const rawRefs = await seedUploads(raw, abortBuckets, abortCount, 16, "raw-abort", () => 1);
     const rawAbort = await timed(() =>
-      mapWithConcurrency(rawRefs, C, (ref) => raw.send(new AbortMultipartUploadCommand({ Bucket: ref.bucket, Key: ref.key, UploadId: ref.uploadId }))),
+      mapWithConcurrency(rawRefs, C, (ref) =>
+        raw.send(
+          new AbortMultipartUploadCommand({
+            Bucket: ref.bucket,
+            Key: ref.key,
+            UploadId: ref.uploadId,
+          }),
+        ),
+      ),
     );
-    rows.push({ operation: "abort (raw SDK, no verify)", n: abortCount, seconds: rawAbort.seconds, perSecond: abortCount / rawAbort.seconds, ratio: null, target: null, pass: null, concurrency: C });
+    rows.push({
+      section: "abort",
+      operation: `raw SDK abort (no verify), c=${C}`,
+      n: abortCount,
+      seconds: rawAbort.seconds,
+      result: perSecond(abortCount, rawAbort.seconds),
+      ratio: null,
+      baseline: null,
+      target: null,
+      pass: null,
+    });
 
     const libRefs = await seedUploads(raw, abortBuckets, abortCount, 16, "lib-abort", () => 1);
-    const libAbort = await timed(() => mapWithConcurrency(libRefs, C, (ref) => abortAndVerify(profile, ref, { client: lib, snapshot: { parts: 1, bytes: 17 } })));
+    const libAbort = await timed(() =>
+      mapWithConcurrency(libRefs, C, (ref) =>
+        abortAndVerify(profile, ref, { client: lib, snapshot: { parts: 1, bytes: 17 } }),
+      ),
+    );
     const notReclaimed = libAbort.value.filter((r) => r.outcome !== "reclaimed");
-    if (notReclaimed.length > 0) throw new Error(`${notReclaimed.length} lib aborts not reclaimed, first: ${JSON.stringify(notReclaimed[0])}`);
+    if (notReclaimed.length > 0)
+      throw new Error(
+        `${notReclaimed.length} lib aborts not reclaimed, first: ${JSON.stringify(notReclaimed[0])}`,
+      );
     const abortRatio = rawAbort.seconds / libAbort.seconds;
-    rows.push({ operation: "abort+verify (lib/s3)", n: abortCount, seconds: libAbort.seconds, perSecond: abortCount / libAbort.seconds, ratio: abortRatio, target: ABORT_TARGET, pass: abortRatio >= ABORT_TARGET, concurrency: C });
+    rows.push({
+      section: "abort",
+      operation: `Reclaim abort+verify, c=${C}`,
+      n: abortCount,
+      seconds: libAbort.seconds,
+      result: perSecond(abortCount, libAbort.seconds),
+      ratio: abortRatio,
+      baseline: "raw SDK abort",
+      target: `≥ ${ABORT_TARGET}×`,
+      pass: abortRatio >= ABORT_TARGET,
+    });
 
-    const fullRefs = await seedUploads(raw, abortBuckets, abortCount, 16, "lib-abort-full", () => 1);
-    const fullAbort = await timed(() => mapWithConcurrency(fullRefs, C, (ref) => abortAndVerify(profile, ref, { client: lib })));
-    rows.push({ operation: "snapshot+abort+verify (lib/s3)", n: abortCount, seconds: fullAbort.seconds, perSecond: abortCount / fullAbort.seconds, ratio: rawAbort.seconds / fullAbort.seconds, target: null, pass: null, concurrency: C });
+    const fullRefs = await seedUploads(
+      raw,
+      abortBuckets,
+      abortCount,
+      16,
+      "lib-abort-full",
+      () => 1,
+    );
+    const fullAbort = await timed(() =>
+      mapWithConcurrency(fullRefs, C, (ref) => abortAndVerify(profile, ref, { client: lib })),
+    );
+    rows.push({
+      section: "abort",
+      operation: `Reclaim snapshot+abort+verify, c=${C}`,
+      n: abortCount,
+      seconds: fullAbort.seconds,
+      result: perSecond(abortCount, fullAbort.seconds),
+      ratio: rawAbort.seconds / fullAbort.seconds,
+      baseline: "raw SDK abort",
+      target: null,
+      pass: null,
+    });
 
     console.log("");
     printTable(rows);
-    const outDir = path.join(REPO, "bench/out");
-    fs.mkdirSync(outDir, { recursive: true });
-    const outFile = path.join(outDir, `inventory-bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-    fs.writeFileSync(
-      outFile,
-      `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadavg: os.loadavg(), options, inventory: { libTimes, rawTimes, libCpuSeconds: libCpu, rawCpuSeconds: rawCpu }, rows }, null, 2)}\n`,
+    const outFile = writeResults(
+      "inventory-bench",
+      { options, inventory: { libTimes, rawTimes, libCpuSeconds: libCpu, rawCpuSeconds: rawCpu } },
+      rows,
     );
     console.log(`\nwrote ${path.relative(REPO, outFile)}`);
     if (rows.some((r) => r.pass === false)) process.exitCode = 1;
   } finally {
-    for (const bucket of [...buckets, ...abortBuckets]) await emptyAndDelete(raw, bucket).catch(() => undefined);
+    for (const bucket of [...buckets, ...abortBuckets])
+      await emptyAndDelete(raw, bucket).catch(() => undefined);
     lib.destroy();
     raw.destroy();
-    if (startedHere) execFileSync("bash", [path.join(REPO, "scripts/gateway.sh"), "stop", INSTANCE], { stdio: "inherit" });
+    if (startedHere)
+      execFileSync("bash", [path.join(REPO, "scripts/gateway.sh"), "stop", INSTANCE], {
+        stdio: "inherit",
+      });
   }
 }
 
