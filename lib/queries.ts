@@ -1,7 +1,12 @@
 import { queryOptions } from "@tanstack/react-query";
 import { listBucketsAction } from "@/app/actions/buckets";
 import { bucketOverviewAction } from "@/app/actions/lifecycle";
-import { listUploadsAction, refreshPartsAction, verifyUploadsAction } from "@/app/actions/uploads";
+import {
+  cleanupStatusAction,
+  listUploadsAction,
+  refreshPartsAction,
+  verifyUploadsAction,
+} from "@/app/actions/uploads";
 import { ActionFailure, unwrap } from "@/lib/action-result";
 import { applyPartsUpdates, mergeListing, type LiveListing } from "@/lib/uploads/filters";
 import { rowId, type UploadRef, type VerifyResult } from "@/lib/uploads/types";
@@ -48,6 +53,8 @@ export const uploadKeys = {
   verify: (profileId: string, ids: readonly string[]) =>
     [...uploadKeys.all, "verify", profileId, ids] as const,
   abort: (profileId: string) => [...uploadKeys.all, "abort", profileId] as const,
+  /** Reclaimed so far and lifecycle coverage: changes after aborts and rule edits. */
+  status: (profileId: string) => [...uploadKeys.all, "status", profileId] as const,
 };
 
 /** Failures that retrying or polling will not fix: stop asking until the user acts. */
@@ -81,6 +88,22 @@ export function uploadListQuery(profileId: string, refreshMs: number) {
     refetchIntervalInBackground: false,
     staleTime: refreshMs,
     retry: (failureCount, error) => failureCount < 2 && !isPermanentFailure(error),
+  });
+}
+
+/** Slower than the list: the ledger changes only on aborts, which invalidate it. */
+export const CLEANUP_STATUS_REFRESH_MS = 30_000;
+
+export function cleanupStatusQuery(profileId: string) {
+  return queryOptions({
+    queryKey: uploadKeys.status(profileId),
+    queryFn: async () => unwrap(await cleanupStatusAction({ profileId })),
+    staleTime: 5_000,
+    refetchInterval: (query) =>
+      query.state.status === "error" && isPermanentFailure(query.state.error)
+        ? false
+        : CLEANUP_STATUS_REFRESH_MS,
+    refetchIntervalInBackground: false,
   });
 }
 

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { defineAction, ok } from "@/lib/safe-action";
 import { getProfile, profileIdSchema } from "@/lib/profiles";
+import { cleanupStatus } from "@/lib/uploads/cleanup-status";
 import { abortUpload, listUploads, refreshParts, verifyUploads } from "@/lib/uploads/service";
 
 // Thin: parse → authorize (defineAction) → lib → typed result.
@@ -40,4 +41,10 @@ export const verifyUploadsAction = defineAction(
 export const abortUploadAction = defineAction(
   { input: z.object({ profileId: profileIdSchema, upload: uploadRef }), role: "admin" },
   async ({ profileId, upload }, { user }) => ok(await abortUpload(getProfile(profileId), upload, user)),
+);
+
+/** The header's "reclaimed so far" and "not caught by a lifecycle rule" for a profile. */
+export const cleanupStatusAction = defineAction(
+  { input: z.object({ profileId: profileIdSchema }), role: "viewer" },
+  async ({ profileId }) => ok(await cleanupStatus(getProfile(profileId))),
 );

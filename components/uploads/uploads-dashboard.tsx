@@ -161,6 +161,7 @@ export function UploadsDashboard({
       ) : (
         <>
           <UploadsSummary
+            profileId={profileId}
             summary={summary}
             listedAt={listing.listedAt}
             refreshing={list.isFetching}

@@ -5,6 +5,7 @@ import { Card } from "@/components/ui/card";
 import { formatAgo, formatBytes, formatBytesExact, formatCount, plural } from "@/lib/format";
 import type { Summary, Totals } from "@/lib/uploads/filters";
 import { BucketChip } from "@/components/uploads/bucket-chip";
+import { CleanupStatusStats } from "@/components/uploads/cleanup-status-stats";
 import { useNow } from "@/components/uploads/use-now";
 
 function Stat({ label, totals, emphasis }: { label: string; totals: Totals; emphasis?: boolean }) {
@@ -42,6 +43,7 @@ function Stat({ label, totals, emphasis }: { label: string; totals: Totals; emph
 
 /** Totals in view and overall, how fresh they are, and one chip per bucket. */
 export function UploadsSummary({
+  profileId,
   summary,
   listedAt,
   refreshing,
@@ -49,6 +51,7 @@ export function UploadsSummary({
   onSelectBucket,
   children,
 }: {
+  profileId: string;
   summary: Summary;
   listedAt: string;
   refreshing: boolean;
@@ -64,7 +67,8 @@ export function UploadsSummary({
     <Card aria-label="Summary" className="flex flex-col gap-3 p-4">
       <div className="flex flex-wrap items-end gap-x-10 gap-y-3">
         <Stat label={filtered ? "In view" : "Incomplete uploads"} totals={inView} emphasis />
-        {filtered ? <Stat label="Total" totals={total} /> : null}
+        {filtered ? <Stat label="Still held in total" totals={total} /> : null}
+        <CleanupStatusStats profileId={profileId} />
         <p className="text-muted-foreground ml-auto text-xs" data-testid="freshness">
           <span className="inline-flex items-center gap-1.5">
             <span

@@ -114,7 +114,12 @@ export function useUploadAborts(profileId: string, verifyMs: number) {
         withState(map, row.id, failedState(context?.previous, row, message, Date.now())),
       );
     },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: uploadKeys.list(profileId) }),
+    onSettled: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: uploadKeys.list(profileId) }),
+        // The ledger now holds the outcome: "reclaimed so far" moves.
+        queryClient.invalidateQueries({ queryKey: uploadKeys.status(profileId) }),
+      ]),
   });
 
   const { mutate } = mutation;

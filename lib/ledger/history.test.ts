@@ -116,6 +116,23 @@ describe("historyTotals", () => {
     expect(historyTotals({ db, now: NOW }).last24h.bytes).toBe(10);
   });
 
+  it("counts only one profile's attempts when asked for that profile", () => {
+    insert({ at: ago(HOUR), bytes: 100, parts: 1, profile: "local" });
+    insert({ at: ago(3 * DAY), bytes: 200, parts: 2, profile: "local" });
+    insert({ at: ago(HOUR), bytes: 5_000, parts: 5, profile: "aws" });
+    insert({ at: ago(HOUR), bytes: 70, parts: 7, profile: "aws", outcome: "failed" });
+
+    const local = historyTotals({ db, now: NOW, profileId: "local" });
+    expect(local.allTime).toEqual({ uploads: 2, parts: 3, bytes: 300 });
+    expect(local.last24h).toEqual({ uploads: 1, parts: 1, bytes: 100 });
+    expect(local.attempts).toBe(2);
+    const aws = historyTotals({ db, now: NOW, profileId: "aws" });
+    expect(aws.allTime).toEqual({ uploads: 1, parts: 5, bytes: 5_000 });
+    expect(aws.outcomes.failed).toBe(1);
+    expect(historyTotals({ db, now: NOW, profileId: "nobody" }).attempts).toBe(0);
+    expect(historyTotals({ db, now: NOW }).allTime.bytes).toBe(5_300);
+  });
+
   it("handles byte totals beyond 32 bits", () => {
     insert({ at: ago(HOUR), bytes: 5 * 1024 ** 4, parts: 10_000 });
     insert({ at: ago(HOUR), bytes: 3 * 1024 ** 4, parts: 10_000 });

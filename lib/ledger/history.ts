@@ -203,8 +203,10 @@ function sumOf(row: SumRow | undefined): ReclaimedSum {
   return { uploads: row?.uploads ?? 0, parts: row?.parts ?? 0, bytes: row?.bytes ?? 0 };
 }
 
-export function historyTotals(options: QueryOptions = {}): HistoryTotals {
+/** Totals over the whole ledger, or over one profile's attempts (the dashboard header). */
+export function historyTotals(options: QueryOptions & { profileId?: string } = {}): HistoryTotals {
   const db = options.db ?? ledgerDb();
+  const profile = options.profileId ?? null;
   const now = options.now ?? new Date();
   const since = (ms: number) => new Date(now.getTime() - ms).toISOString();
   const row = db
@@ -222,13 +224,15 @@ export function historyTotals(options: QueryOptions = {}): HistoryTotals {
               COALESCE(SUM(CASE WHEN started_at >= @d30 THEN parts_before END), 0) AS parts30,
               COALESCE(SUM(CASE WHEN started_at >= @d30 THEN bytes_before END), 0) AS bytes30
          FROM abort_attempt
-        WHERE outcome = 'reclaimed'`,
+        WHERE outcome = 'reclaimed' AND (@profile IS NULL OR profile_id = @profile)`,
     )
-    .get({ d1: since(DAY_MS), d7: since(7 * DAY_MS), d30: since(30 * DAY_MS) }) as Record<string, number>;
+    .get({ d1: since(DAY_MS), d7: since(7 * DAY_MS), d30: since(30 * DAY_MS), profile }) as Record<string, number>;
 
   const outcomes = emptyOutcomeCounts();
   let attempts = 0;
-  const grouped = db.prepare("SELECT outcome, COUNT(*) AS n FROM abort_attempt GROUP BY outcome").all() as {
+  const grouped = db
+    .prepare("SELECT outcome, COUNT(*) AS n FROM abort_attempt WHERE @profile IS NULL OR profile_id = @profile GROUP BY outcome")
+    .all({ profile }) as {
     outcome: string;
     n: number;
   }[];

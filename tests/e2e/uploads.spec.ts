@@ -11,6 +11,7 @@ import { randomBytes } from "node:crypto";
 import {
   AbortMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  GetBucketLifecycleConfigurationCommand,
   HeadObjectCommand,
   ListBucketsCommand,
   ListMultipartUploadsCommand,
@@ -187,6 +188,25 @@ async function collectRowIds(page: Page): Promise<string[]> {
   });
 }
 
+/** The exact byte count behind one of the header's figures (its title: "1,234 bytes"). */
+async function headerBytes(page: Page, testId: "reclaimed-so-far" | "not-caught"): Promise<number> {
+  const title = await page.getByTestId(testId).locator("[title]").first().getAttribute("title");
+  const match = /^([\d,]+) bytes?$/.exec(title ?? "");
+  if (!match?.[1]) throw new Error(`${testId} shows no exact byte count yet (title "${title}")`);
+  return Number(match[1].replaceAll(",", ""));
+}
+
+/** Whether the bucket has any lifecycle configuration, asked through the SDK. */
+async function hasLifecycle(bucket: string): Promise<boolean> {
+  try {
+    await raw.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }));
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === "NoSuchLifecycleConfiguration") return false;
+    throw error;
+  }
+}
+
 async function shoot(page: Page, name: string, fullPage = false): Promise<void> {
   await page.screenshot({ path: `${screenshotDir}/${name}.png`, fullPage });
 }
@@ -264,6 +284,18 @@ test("(a) the table lists exactly what ListMultipartUploads lists, with ListPart
     const expected = await rawParts(big);
     expect(expected.parts).toBe(1005);
   }
+
+  // The header's "not caught by a lifecycle rule": the seeded buckets have no lifecycle,
+  // so it must be every byte ListParts reports for every listed upload.
+  const withUploads = [...new Set(sdk.map((u) => u.bucket))];
+  for (const bucket of withUploads) expect(await hasLifecycle(bucket), bucket).toBe(false);
+  let heldBytes = 0;
+  for (const u of sdk) heldBytes += (await rawParts(u)).bytes;
+  await openUploads(page, "/");
+  await expect
+    .poll(() => headerBytes(page, "not-caught").catch(() => -1), { timeout: 90_000 })
+    .toBe(heldBytes);
+  await expect(page.getByTestId("not-caught")).toContainText(`${count(sdk.length)} uploads`);
 });
 
 test("(b) abort through the page: aborting → verifying → reclaimed, then the SDK proves it gone", async ({
@@ -277,6 +309,11 @@ test("(b) abort through the page: aborting → verifying → reclaimed, then the
   await openUploads(page, `/?q=${encodeURIComponent(upload.key)}`);
   const row = rowFor(page, upload);
   await expect(cell(row, 6)).toHaveText("2");
+  // One worker runs the specs one after another: nothing else aborts meanwhile.
+  await expect
+    .poll(() => headerBytes(page, "reclaimed-so-far").catch(() => -1), { timeout: 30_000 })
+    .toBeGreaterThanOrEqual(0);
+  const reclaimedBefore = await headerBytes(page, "reclaimed-so-far");
 
   // Keyboard: Tab reaches the row's abort button; Enter opens the dialog; Escape cancels.
   const abortButton = row.getByRole("button", { name: `Abort upload ${upload.key} in ${BUCKET}` });
@@ -333,6 +370,9 @@ test("(b) abort through the page: aborting → verifying → reclaimed, then the
   expect(seen[0]).toMatch(/Aborting…/);
   expect(seen.some((s) => s.includes("Verifying…"))).toBe(true);
   expect(seen[seen.length - 1]).toBe("Reclaimed 356 KiB");
+
+  // The header's "reclaimed so far" grows by exactly the bytes ListParts held before.
+  await expect.poll(() => headerBytes(page, "reclaimed-so-far")).toBe(reclaimedBefore + bytes);
 
   // The row leaves after showing its outcome.
   await expect(row).toHaveCount(0);
