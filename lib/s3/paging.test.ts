@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { ReclaimS3Error } from "@/lib/s3/errors";
 import {
   type ListedUpload,
   type PartsPage,
@@ -10,6 +9,7 @@ import {
   pageUploads,
   tallyAllParts,
 } from "@/lib/s3/paging";
+import { reclaimS3Error } from "@/tests/support/errors";
 
 const context = { operation: "list-uploads", bucket: "logs" } as const;
 
@@ -45,16 +45,6 @@ async function collect(pages: AsyncGenerator<ListedUpload[]>): Promise<string[]>
   return keys;
 }
 
-async function failure(promise: Promise<unknown>): Promise<ReclaimS3Error> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ReclaimS3Error) return error;
-    throw error;
-  }
-  throw new Error("expected a ReclaimS3Error");
-}
-
 describe("pageUploads", () => {
   it("pages on IsTruncated, not on page size (RGW: 746 + 254 for 1,000)", async () => {
     const { sent, fetchPage } = server({
@@ -81,7 +71,7 @@ describe("pageUploads", () => {
       "a|1": page([upload("a", "1"), upload("b", "1")], ["a", "1"]),
     });
     const seen: string[] = [];
-    const error = await failure(
+    const error = await reclaimS3Error(
       (async () => {
         for await (const uploads of pageUploads(fetchPage, context)) seen.push(...uploads.map((u) => u.key));
       })(),
@@ -98,12 +88,12 @@ describe("pageUploads", () => {
       "a|1": page([upload("b", "1")], ["b", "1"]),
       "b|1": page([upload("c", "1")], ["a", "1"]),
     });
-    expect((await failure(collect(pageUploads(fetchPage, context)))).detail.code).toBe("pager-stuck");
+    expect((await reclaimS3Error(collect(pageUploads(fetchPage, context)))).detail.code).toBe("pager-stuck");
   });
 
   it("stops with pager-stuck on IsTruncated with no markers and no uploads (RGW's MaxUploads=0)", async () => {
     const { fetchPage } = server({ "": { uploads: [], isTruncated: true, nextKeyMarker: undefined, nextUploadIdMarker: undefined } });
-    expect((await failure(collect(pageUploads(fetchPage, context)))).detail.code).toBe("pager-stuck");
+    expect((await reclaimS3Error(collect(pageUploads(fetchPage, context)))).detail.code).toBe("pager-stuck");
   });
 
   it("uses the last listed upload when the server sends no next markers", async () => {
@@ -137,7 +127,7 @@ describe("pageUploads", () => {
       return page([upload(String(n), "x")], [String(n), "x"]);
     };
     const seen: string[] = [];
-    const error = await failure(
+    const error = await reclaimS3Error(
       (async () => {
         for await (const uploads of pageUploads(fetchPage, context, 5)) seen.push(...uploads.map((u) => u.key));
       })(),
@@ -245,7 +235,7 @@ describe("tallyAllParts", () => {
 
   it("stops with pager-stuck when the part marker does not grow", async () => {
     let calls = 0;
-    const error = await failure(
+    const error = await reclaimS3Error(
       tallyAllParts(async () => {
         calls++;
         return partsPage([part(1, 10)], "1");
@@ -257,7 +247,7 @@ describe("tallyAllParts", () => {
   });
 
   it("stops with pager-stuck on IsTruncated with neither marker nor parts", async () => {
-    const error = await failure(tallyAllParts(async () => partsPage([], "0"), partsContext));
+    const error = await reclaimS3Error(tallyAllParts(async () => partsPage([], "0"), partsContext));
     expect(error.detail.code).toBe("pager-stuck");
   });
 
@@ -273,7 +263,7 @@ describe("tallyAllParts", () => {
   });
 
   it("stops at the page cap", async () => {
-    const error = await failure(
+    const error = await reclaimS3Error(
       tallyAllParts(async (marker) => {
         const n = marker ? Number(marker) + 1 : 1;
         return partsPage([part(n, 1)], String(n));

@@ -7,11 +7,11 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { abortAndVerify } from "@/lib/s3/abort";
 import { createS3Client } from "@/lib/s3/client";
-import { ReclaimS3Error } from "@/lib/s3/errors";
 import { collectInventory, listBuckets } from "@/lib/s3/inventory";
 import { type SeedManifest, rawClient, readGateway, readManifest } from "../support/gateway";
 import { type FaultProxy, duplicateFirstPart, startFaultProxy, stuckUploadsPage } from "../support/fault-proxy";
 import { createBucket, createUpload, rawListParts, removeBucket, testProfile, uniqueName } from "./helpers";
+import { reclaimS3Error } from "../support/errors";
 
 let proxy: FaultProxy;
 let manifest: SeedManifest;
@@ -38,16 +38,6 @@ function expectedBucket(name: string) {
   const bucket = manifest.buckets[name];
   if (!bucket) throw new Error(`${name} is not in the seed manifest`);
   return { bucket: name, uploads: bucket.uploads, parts: bucket.parts, bytes: bucket.bytes, complete: true };
-}
-
-async function thrown(promise: Promise<unknown>): Promise<ReclaimS3Error> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ReclaimS3Error) return error;
-    throw error;
-  }
-  throw new Error("expected a ReclaimS3Error");
 }
 
 describe("through a fault proxy", () => {
@@ -188,7 +178,7 @@ describe("a gateway that is down", () => {
   it("answers unreachable for a closed port, quickly", async () => {
     const profile = testProfile(uniqueName("down"), { endpoint: "http://127.0.0.1:1" });
     const started = Date.now();
-    const error = await thrown(listBuckets(profile));
+    const error = await reclaimS3Error(listBuckets(profile));
     expect(error.detail.code).toBe("unreachable");
     expect(error.message).toBe(
       "Cannot reach 127.0.0.1:1 (ECONNREFUSED) listing buckets — check that the endpoint is up and the profile's URL is right.",
