@@ -11,6 +11,7 @@ import { useNow } from "@/components/buckets/use-now";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { ErrorCard, LoadingCard } from "@/components/ui/status-card";
 import {
   formatAge,
   formatAgo,
@@ -100,20 +101,16 @@ export function BucketOverview({ profileId, canEdit }: { profileId: string; canE
 
   if (overview.isPending) {
     return (
-      <Card className="text-muted-foreground p-5 text-sm" role="status">
-        Reading buckets, incomplete uploads and lifecycle rules…
-      </Card>
+      <LoadingCard>Reading buckets, incomplete uploads and lifecycle rules…</LoadingCard>
     );
   }
   if (overview.isError) {
     return (
-      <Card role="alert" className="border-destructive/40 p-5 text-sm">
-        <p className="text-destructive font-medium">Could not read the buckets</p>
-        <p className="text-muted-foreground mt-1">{overview.error.message}</p>
-        <Button variant="outline" size="sm" className="mt-3" onClick={() => overview.refetch()}>
+      <ErrorCard title="Could not read the buckets" message={overview.error.message}>
+        <Button variant="outline" size="sm" onClick={() => overview.refetch()}>
           Try again
         </Button>
-      </Card>
+      </ErrorCard>
     );
   }
 

@@ -10,6 +10,7 @@ import { OutcomeCounts } from "@/components/bulk/outcome-counts";
 import { bulkKeys, jobQuery } from "@/components/bulk/queries";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { ErrorCard, LoadingCard } from "@/components/ui/status-card";
 import { unwrap } from "@/lib/action-result";
 import { formatBytes, formatDateTime, formatDuration, plural } from "@/lib/format";
 import { describeSelection } from "@/lib/jobs/filter-params";
@@ -59,20 +60,16 @@ export function JobView({
 
   if (query.isPending) {
     return (
-      <Card className="p-5 text-sm text-muted-foreground" role="status">
-        Loading the job…
-      </Card>
+      <LoadingCard>Loading the job…</LoadingCard>
     );
   }
   if (query.isError) {
     return (
-      <Card role="alert" className="border-destructive/40 p-5 text-sm">
-        <p className="font-medium text-destructive">Could not load this job</p>
-        <p className="mt-1 text-muted-foreground">{query.error.message}</p>
-        <Button className="mt-3" size="sm" variant="outline" onClick={onClose}>
+      <ErrorCard title="Could not load this job" message={query.error.message}>
+        <Button size="sm" variant="outline" onClick={onClose}>
           Back to the selection
         </Button>
-      </Card>
+      </ErrorCard>
     );
   }
 

@@ -5,7 +5,7 @@ import { AttemptsSection } from "@/components/history/attempts-section";
 import { HistoryEmptyState } from "@/components/history/history-empty-state";
 import { OverviewSection } from "@/components/history/overview-section";
 import { historyOverviewQuery } from "@/components/history/queries";
-import { Card } from "@/components/ui/card";
+import { ErrorCard, LoadingCard } from "@/components/ui/status-card";
 import type { HistoryFilter } from "@/lib/ledger/history";
 
 /** The whole history view; data comes prefetched from the page and refreshes while visible. */
@@ -24,17 +24,12 @@ export function HistoryView({
 
   if (overview.isPending) {
     return (
-      <Card role="status" className="p-5 text-sm text-muted-foreground">
-        Reading the ledger…
-      </Card>
+      <LoadingCard>Reading the ledger…</LoadingCard>
     );
   }
   if (overview.isError) {
     return (
-      <Card role="alert" className="border-destructive/40 p-5 text-sm">
-        <p className="font-medium text-destructive">Could not read the ledger</p>
-        <p className="mt-1 text-muted-foreground">{overview.error.message}</p>
-      </Card>
+      <ErrorCard title="Could not read the ledger" message={overview.error.message} />
     );
   }
   if (overview.data.totals.attempts === 0) return <HistoryEmptyState />;
