@@ -12,8 +12,8 @@ export interface Actor {
   email: string;
 }
 
-export interface AbortIntent {
-  actor: Actor;
+/** Which upload an attempt is about, and what it held just before the abort. */
+export interface AttemptTarget {
   profileId: string;
   endpointHost: string;
   bucket: string;
@@ -22,22 +22,18 @@ export interface AbortIntent {
   initiated: string | null;
   partsBefore: number;
   bytesBefore: number;
+}
+
+export interface AbortIntent extends AttemptTarget {
+  actor: Actor;
   jobId?: string | null;
 }
 
-export interface LedgerEntry {
+export interface LedgerEntry extends AttemptTarget {
   id: number;
   startedAt: string;
   finishedAt: string | null;
   actorEmail: string;
-  profileId: string;
-  endpointHost: string;
-  bucket: string;
-  key: string;
-  uploadId: string;
-  initiated: string | null;
-  partsBefore: number;
-  bytesBefore: number;
   outcome: LedgerOutcome;
   attempts: number;
   errorCode: string | null;
