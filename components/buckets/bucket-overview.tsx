@@ -12,6 +12,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ErrorCard, LoadingCard } from "@/components/ui/status-card";
+import { BodyRow, ColumnHeader, ScrollTable, TableHeader } from "@/components/ui/table";
 import {
   formatAge,
   formatAgo,
@@ -174,44 +175,37 @@ export function BucketOverview({ profileId, canEdit }: { profileId: string; canE
       ) : (
         <>
           {/* Wide screens: one table. */}
-          <Card className="hidden overflow-x-auto md:block">
-            <table className="w-full text-sm">
-              <caption className="sr-only">
-                Buckets: incomplete uploads and the lifecycle rules that abort them
-              </caption>
-              <thead className="border-border bg-muted/50 text-muted-foreground border-b text-left text-xs uppercase">
+          <Card className="hidden overflow-hidden md:block">
+            <ScrollTable caption="Buckets: incomplete uploads and the lifecycle rules that abort them">
+              <TableHeader className="border-border bg-muted/50 border-b uppercase">
                 <tr>
-                  <th scope="col" className="px-4 py-2.5 font-medium">
-                    Bucket
-                  </th>
-                  <th scope="col" className="px-4 py-2.5 text-right font-medium">
+                  <ColumnHeader className="px-4 py-2.5">Bucket</ColumnHeader>
+                  <ColumnHeader numeric className="px-4 py-2.5">
                     Uploads
-                  </th>
-                  <th scope="col" className="px-4 py-2.5 text-right font-medium">
+                  </ColumnHeader>
+                  <ColumnHeader numeric className="px-4 py-2.5">
                     Held
-                  </th>
-                  <th scope="col" className="px-4 py-2.5 text-right font-medium">
+                  </ColumnHeader>
+                  <ColumnHeader numeric className="px-4 py-2.5">
                     Oldest
-                  </th>
-                  <th scope="col" className="px-4 py-2.5 font-medium">
-                    Abort rule
-                  </th>
-                  <th scope="col" className="px-4 py-2.5 text-right font-medium">
+                  </ColumnHeader>
+                  <ColumnHeader className="px-4 py-2.5">Abort rule</ColumnHeader>
+                  <ColumnHeader numeric className="px-4 py-2.5">
                     Not caught
-                  </th>
+                  </ColumnHeader>
                   {canEdit ? (
-                    <th scope="col" className="px-4 py-2.5 font-medium">
+                    <ColumnHeader className="px-4 py-2.5">
                       <span className="sr-only">Actions</span>
-                    </th>
+                    </ColumnHeader>
                   ) : null}
                 </tr>
-              </thead>
+              </TableHeader>
               <tbody>
                 {data.buckets.map((row) => (
-                  <tr
+                  <BodyRow
                     key={row.bucket}
                     className={cn(
-                      "border-border border-b align-top last:border-0",
+                      "align-top",
                       isUnprotected(row) && row.uploads > 0 && "bg-warning/5",
                     )}
                   >
@@ -242,10 +236,10 @@ export function BucketOverview({ profileId, canEdit }: { profileId: string; canE
                       <NotCaught row={row} />
                     </td>
                     {canEdit ? <td className="px-4 py-3 text-right">{actions(row)}</td> : null}
-                  </tr>
+                  </BodyRow>
                 ))}
               </tbody>
-            </table>
+            </ScrollTable>
           </Card>
 
           {/* Narrow screens: one card per bucket. */}

@@ -2,10 +2,11 @@ import type { ReactNode } from "react";
 import { AttemptReason } from "@/components/history/attempt-reason";
 import { attemptsSummary } from "@/components/history/outcome-labels";
 import { OutcomeBadge } from "@/components/history/outcome-badge";
+import { BodyRow, ColumnHeader, ScrollTable, TableHeader } from "@/components/ui/table";
 import type { LedgerEntry } from "@/lib/ledger/history";
 import { formatBytes, formatBytesExact, formatDateTime, plural, shortUploadId } from "@/lib/format";
 
-const th = "px-3 py-2 font-medium whitespace-nowrap";
+const th = "px-3 py-2 whitespace-nowrap";
 const td = "px-3 py-2.5 align-top";
 const sub = "mt-0.5 block text-xs text-muted-foreground";
 
@@ -16,85 +17,72 @@ const sub = "mt-0.5 block text-xs text-muted-foreground";
  */
 export function AttemptTable({ entries, actionFor }: { entries: LedgerEntry[]; actionFor: (entry: LedgerEntry) => ReactNode }) {
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full table-fixed text-sm">
-        <caption className="sr-only">Abort attempts</caption>
-        <colgroup>
-          <col className="w-[12.5rem]" />
-          <col className="w-[11rem]" />
-          <col />
-          <col className="w-[7.5rem]" />
-          <col className="w-[9.5rem]" />
-          <col className="w-[34%]" />
-        </colgroup>
-        <thead className="bg-muted/40 text-left text-xs text-muted-foreground">
-          <tr className="border-b border-border">
-            <th scope="col" className={th}>
-              When · admin
-            </th>
-            <th scope="col" className={th}>
-              Bucket · profile
-            </th>
-            <th scope="col" className={th}>
-              Key · upload ID
-            </th>
-            <th scope="col" className={`${th} text-right`}>
-              Before abort
-            </th>
-            <th scope="col" className={th}>
-              Outcome
-            </th>
-            <th scope="col" className={th}>
-              Reason
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((entry) => (
-            <tr key={entry.id} className="border-b border-border last:border-0 hover:bg-muted/40">
-              <td className={td}>
-                <span className="block tabular-nums" title={`Attempt #${entry.id} · ${formatDateTime(entry.startedAt, { seconds: true })}`}>
-                  {formatDateTime(entry.startedAt)}
-                </span>
-                <span className={`${sub} truncate`} title={entry.actorEmail}>
-                  {entry.actorEmail}
-                </span>
-              </td>
-              <td className={td}>
-                <span className="block truncate font-mono text-xs leading-5" title={entry.bucket}>
-                  {entry.bucket}
-                </span>
-                <span className={`${sub} truncate`} title={entry.endpointHost}>
-                  {entry.profileId}
-                </span>
-              </td>
-              <td className={td}>
-                <span className="block truncate font-mono text-xs leading-5" title={entry.key}>
-                  {entry.key}
-                </span>
-                <span className={`${sub} truncate font-mono`} title={entry.uploadId}>
-                  {shortUploadId(entry.uploadId, 12, 6)}
-                </span>
-              </td>
-              <td className={`${td} text-right tabular-nums`}>
-                <span className="block" title={formatBytesExact(entry.bytesBefore)}>
-                  {formatBytes(entry.bytesBefore)}
-                </span>
-                <span className={sub}>{plural(entry.partsBefore, "part")}</span>
-              </td>
-              <td className={td}>
-                <OutcomeBadge outcome={entry.outcome} />
-                <span className={`${sub} tabular-nums`}>
-                  {attemptsSummary(entry)}
-                </span>
-              </td>
-              <td className={td}>
-                <AttemptReason entry={entry} action={actionFor(entry)} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ScrollTable caption="Abort attempts" tableClassName="table-fixed">
+      <colgroup>
+        <col className="w-[12.5rem]" />
+        <col className="w-[11rem]" />
+        <col />
+        <col className="w-[7.5rem]" />
+        <col className="w-[9.5rem]" />
+        <col className="w-[34%]" />
+      </colgroup>
+      <TableHeader className="bg-muted/40">
+        <tr className="border-b border-border">
+          <ColumnHeader className={th}>When · admin</ColumnHeader>
+          <ColumnHeader className={th}>Bucket · profile</ColumnHeader>
+          <ColumnHeader className={th}>Key · upload ID</ColumnHeader>
+          <ColumnHeader numeric className={th}>
+            Before abort
+          </ColumnHeader>
+          <ColumnHeader className={th}>Outcome</ColumnHeader>
+          <ColumnHeader className={th}>Reason</ColumnHeader>
+        </tr>
+      </TableHeader>
+      <tbody>
+        {entries.map((entry) => (
+          <BodyRow key={entry.id} className="hover:bg-muted/40">
+            <td className={td}>
+              <span className="block tabular-nums" title={`Attempt #${entry.id} · ${formatDateTime(entry.startedAt, { seconds: true })}`}>
+                {formatDateTime(entry.startedAt)}
+              </span>
+              <span className={`${sub} truncate`} title={entry.actorEmail}>
+                {entry.actorEmail}
+              </span>
+            </td>
+            <td className={td}>
+              <span className="block truncate font-mono text-xs leading-5" title={entry.bucket}>
+                {entry.bucket}
+              </span>
+              <span className={`${sub} truncate`} title={entry.endpointHost}>
+                {entry.profileId}
+              </span>
+            </td>
+            <td className={td}>
+              <span className="block truncate font-mono text-xs leading-5" title={entry.key}>
+                {entry.key}
+              </span>
+              <span className={`${sub} truncate font-mono`} title={entry.uploadId}>
+                {shortUploadId(entry.uploadId, 12, 6)}
+              </span>
+            </td>
+            <td className={`${td} text-right tabular-nums`}>
+              <span className="block" title={formatBytesExact(entry.bytesBefore)}>
+                {formatBytes(entry.bytesBefore)}
+              </span>
+              <span className={sub}>{plural(entry.partsBefore, "part")}</span>
+            </td>
+            <td className={td}>
+              <OutcomeBadge outcome={entry.outcome} />
+              <span className={`${sub} tabular-nums`}>
+                {attemptsSummary(entry)}
+              </span>
+            </td>
+            <td className={td}>
+              <AttemptReason entry={entry} action={actionFor(entry)} />
+            </td>
+          </BodyRow>
+        ))}
+      </tbody>
+    </ScrollTable>
   );
 }

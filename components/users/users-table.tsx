@@ -5,6 +5,7 @@ import { setRoleAction, setUserEnabledAction } from "@/app/actions/users";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { BodyRow, ColumnHeader, ScrollTable, TableHeader } from "@/components/ui/table";
 import { userKeys, userListQuery } from "@/components/users/user-queries";
 import { unwrap } from "@/lib/action-result";
 import type { Role } from "@/lib/auth/session";
@@ -33,26 +34,25 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
     );
   }
   return (
-    <Card className="overflow-x-auto">
+    <Card>
       <p role="status" aria-live="polite" className="px-4 pt-2 text-sm text-destructive empty:hidden">
         {problem?.message}
       </p>
-      <table className="w-full min-w-[640px] text-sm">
-        <caption className="sr-only">Users</caption>
-        <thead className="border-b border-border text-left text-xs text-muted-foreground uppercase">
+      <ScrollTable caption="Users" tableClassName="min-w-[640px]">
+        <TableHeader className="border-b border-border uppercase">
           <tr>
-            <th scope="col" className="px-4 py-2 font-medium">User</th>
-            <th scope="col" className="px-4 py-2 font-medium">Role</th>
-            <th scope="col" className="px-4 py-2 font-medium">Status</th>
-            <th scope="col" className="px-4 py-2 font-medium">Added</th>
-            <th scope="col" className="px-4 py-2 font-medium"><span className="sr-only">Actions</span></th>
+            <ColumnHeader className="px-4 py-2">User</ColumnHeader>
+            <ColumnHeader className="px-4 py-2">Role</ColumnHeader>
+            <ColumnHeader className="px-4 py-2">Status</ColumnHeader>
+            <ColumnHeader className="px-4 py-2">Added</ColumnHeader>
+            <ColumnHeader className="px-4 py-2"><span className="sr-only">Actions</span></ColumnHeader>
           </tr>
-        </thead>
+        </TableHeader>
         <tbody>
           {users.data.map((user) => {
             const self = user.id === currentUserId;
             return (
-              <tr key={user.id} className="border-b border-border last:border-0">
+              <BodyRow key={user.id}>
                 <td className="px-4 py-2">
                   <div className="font-medium">{user.name}</div>
                   <div className="text-muted-foreground">{user.email}</div>
@@ -88,11 +88,11 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
                     </Button>
                   )}
                 </td>
-              </tr>
+              </BodyRow>
             );
           })}
         </tbody>
-      </table>
+      </ScrollTable>
     </Card>
   );
 }
