@@ -14,7 +14,6 @@ import { AsyncQueue, Semaphore, batchAbortController, mapWithConcurrency } from 
 import { type ErrorContext, ReclaimS3Error, isUploadGoneError, pagerStuckError, toReclaimError } from "@/lib/s3/errors";
 import {
   DEFAULT_MAX_UPLOAD_PAGES,
-  type ListedUpload,
   type UploadsMarker,
   type UploadsPage,
   pageUploads,
@@ -24,12 +23,11 @@ import type {
   BucketInventory,
   BucketSummary,
   InventoryTotals,
+  ListedUpload,
   ReclaimError,
   UploadRef,
   UploadSummary,
 } from "@/lib/s3/types";
-
-export type { ListedUpload };
 
 // Inventory: every incomplete upload of a profile's buckets with its parts summarised.
 // Streams events so a bucket with millions of uploads never sits whole in memory; one
@@ -302,12 +300,7 @@ export async function isUploadListed(profile: Profile, ref: UploadRef, options: 
 function toUploadSummary(bucket: string, listed: ListedUpload, parts: UploadPartsResult): UploadSummary {
   const summary: UploadSummary = {
     bucket,
-    key: listed.key,
-    uploadId: listed.uploadId,
-    initiated: listed.initiated,
-    storageClass: listed.storageClass,
-    initiator: listed.initiator,
-    owner: listed.owner,
+    ...listed,
     parts: 0,
     bytes: 0,
     lastPartAt: null,

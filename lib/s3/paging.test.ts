@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  type ListedUpload,
   type PartsPage,
   type UploadsMarker,
   type UploadsPage,
@@ -9,6 +8,7 @@ import {
   pageUploads,
   tallyAllParts,
 } from "@/lib/s3/paging";
+import type { ListedUpload } from "@/lib/s3/types";
 import { reclaimS3Error } from "@/tests/support/errors";
 
 const context = { operation: "list-uploads", bucket: "logs" } as const;

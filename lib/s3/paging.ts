@@ -1,5 +1,6 @@
 import "server-only";
 import { type ErrorContext, pageCapError, pagerStuckError } from "@/lib/s3/errors";
+import type { ListedUpload } from "@/lib/s3/types";
 
 // Guarded pagers for ListMultipartUploads and ListParts. Pure: each takes a function that
 // fetches one page (already reshaped from the SDK), so the guards are unit-tested without a
@@ -11,15 +12,6 @@ import { type ErrorContext, pageCapError, pagerStuckError } from "@/lib/s3/error
 /** Default page caps: 100,000 pages of 1,000 uploads; 10,000 parts need at most 10 pages. */
 export const DEFAULT_MAX_UPLOAD_PAGES = 100_000;
 export const DEFAULT_MAX_PART_PAGES = 1_000;
-
-export interface ListedUpload {
-  key: string;
-  uploadId: string;
-  initiated: string | null;
-  storageClass: string | null;
-  initiator: string | null;
-  owner: string | null;
-}
 
 export interface UploadsPage {
   uploads: ListedUpload[];

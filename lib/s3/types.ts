@@ -32,9 +32,8 @@ export interface BucketSummary {
   createdAt: string | null;
 }
 
-/** One incomplete multipart upload with its parts summarised on the server. */
-export interface UploadSummary {
-  bucket: string;
+/** One incomplete multipart upload as ListMultipartUploads lists it. */
+export interface ListedUpload {
   key: string;
   uploadId: string;
   /** ISO timestamp stamped by the gateway. */
@@ -42,6 +41,11 @@ export interface UploadSummary {
   storageClass: string | null;
   initiator: string | null;
   owner: string | null;
+}
+
+/** One incomplete multipart upload with its parts summarised on the server. */
+export interface UploadSummary extends ListedUpload {
+  bucket: string;
   /** Distinct part numbers listed by ListParts. */
   parts: number;
   /** Sum of part sizes, each part number counted once. */
