@@ -82,17 +82,20 @@ export interface RecoveryReport {
   results: ReverifyResult[];
 }
 
-class NotVerifiable extends Error {
+/** Why an attempt cannot be re-verified now (returned, not thrown: callers handle it). */
+class NotVerifiable {
   constructor(
     readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
+    readonly message: string,
+  ) {}
 }
 
 function dbOf(deps: RecoveryDeps): Db {
   return deps.db ?? ledgerDb();
+}
+
+function nowOf(deps: RecoveryDeps): Date {
+  return deps.now ? deps.now() : new Date();
 }
 
 function readEntry(db: Db, id: number): LedgerEntry | null {
@@ -101,23 +104,23 @@ function readEntry(db: Db, id: number): LedgerEntry | null {
 }
 
 /** The profile the attempt was made with, if it still points at the same endpoint. */
-function profileFor(entry: LedgerEntry, deps: RecoveryDeps): Profile {
+function profileFor(entry: LedgerEntry, deps: RecoveryDeps): Profile | NotVerifiable {
   let profile: Profile;
   try {
     profile = (deps.getProfile ?? getProfile)(entry.profileId);
   } catch (error) {
     if (error instanceof UnknownProfileError) {
-      throw new NotVerifiable(
+      return new NotVerifiable(
         "unknown-profile",
         `Cannot re-verify: endpoint profile "${entry.profileId}" is no longer configured. Add it back to the profiles file to resolve this attempt; until then it is not counted as reclaimed.`,
       );
     }
-    if (error instanceof ConfigError) throw new NotVerifiable("config", `Cannot re-verify: ${error.message}`);
+    if (error instanceof ConfigError) return new NotVerifiable("config", `Cannot re-verify: ${error.message}`);
     throw error;
   }
   const host = toPublicProfile(profile).endpointHost;
   if (host !== entry.endpointHost) {
-    throw new NotVerifiable(
+    return new NotVerifiable(
       "profile-changed",
       `Cannot re-verify: profile "${entry.profileId}" now points at ${host}, but this attempt was made on ${entry.endpointHost}.`,
     );
@@ -125,14 +128,19 @@ function profileFor(entry: LedgerEntry, deps: RecoveryDeps): Profile {
   return profile;
 }
 
-async function checkGone(entry: LedgerEntry, deps: RecoveryDeps) {
+/** The upload's state on the endpoint now, or why it cannot be checked. */
+async function checkGone(
+  entry: LedgerEntry,
+  deps: RecoveryDeps,
+): Promise<Awaited<ReturnType<VerifyGone>> | NotVerifiable> {
   const profile = profileFor(entry, deps);
+  if (profile instanceof NotVerifiable) return profile;
   const ref: UploadRef = { bucket: entry.bucket, key: entry.key, uploadId: entry.uploadId };
   try {
     return await (deps.verifyGone ?? s3VerifyGone)(profile, ref);
   } catch (error) {
     const detail = toReclaimError(error, { operation: "verify", bucket: entry.bucket, key: entry.key, endpoint: profile.endpoint });
-    throw new NotVerifiable(detail.s3Code ?? detail.code, `Cannot re-verify: ${detail.message}`);
+    return new NotVerifiable(detail.s3Code ?? detail.code, `Cannot re-verify: ${detail.message}`);
   }
 }
 
@@ -202,9 +210,8 @@ function describeRemaining(parts: number, bytes: number): string {
 /** Resolves one row left "unknown" by an interrupted abort. */
 async function resolveUnknown(entry: LedgerEntry, deps: RecoveryDeps, minAgeMs: number): Promise<ReverifyResult> {
   const db = dbOf(deps);
-  const clock = deps.now ?? (() => new Date());
   const started = Date.parse(entry.startedAt);
-  if (minAgeMs > 0 && Number.isFinite(started) && clock().getTime() - started < minAgeMs) {
+  if (minAgeMs > 0 && Number.isFinite(started) && nowOf(deps).getTime() - started < minAgeMs) {
     return {
       id: entry.id,
       status: "in-progress",
@@ -212,18 +219,15 @@ async function resolveUnknown(entry: LedgerEntry, deps: RecoveryDeps, minAgeMs: 
       entry,
     };
   }
-  let check: Awaited<ReturnType<typeof checkGone>>;
-  try {
-    check = await checkGone(entry, deps);
-  } catch (error) {
-    if (!(error instanceof NotVerifiable)) throw error;
+  const check = await checkGone(entry, deps);
+  if (check instanceof NotVerifiable) {
     // Stays unknown (never a guessed outcome); the message says why.
     const updated = db
       .prepare(`UPDATE abort_attempt SET error_code = ?, error_message = ? WHERE id = ? AND outcome = 'unknown'`)
-      .run(error.code, error.message, entry.id);
-    return { id: entry.id, status: "unverifiable", message: error.message, entry: updated.changes ? readEntry(db, entry.id) : entry };
+      .run(check.code, check.message, entry.id);
+    return { id: entry.id, status: "unverifiable", message: check.message, entry: updated.changes ? readEntry(db, entry.id) : entry };
   }
-  const at = clock();
+  const at = nowOf(deps);
   if (check.gone) {
     return resolveGone(
       db,
@@ -255,14 +259,9 @@ export async function retryVerification(id: number, deps: RecoveryDeps = {}): Pr
       entry,
     };
   }
-  let check: Awaited<ReturnType<typeof checkGone>>;
-  try {
-    check = await checkGone(entry, deps);
-  } catch (error) {
-    if (!(error instanceof NotVerifiable)) throw error;
-    return { id, status: "unverifiable", message: error.message, entry };
-  }
-  const at = (deps.now ?? (() => new Date()))();
+  const check = await checkGone(entry, deps);
+  if (check instanceof NotVerifiable) return { id, status: "unverifiable", message: check.message, entry };
+  const at = nowOf(deps);
   if (check.gone) {
     const earlier = entry.errorMessage ? ` Earlier: ${entry.errorMessage}` : "";
     return resolveGone(db, entry, `Re-verified ${formatDateTime(at.toISOString())}: ListParts shows the upload is gone, so its parts were reclaimed.${earlier}`, at);
