@@ -1,4 +1,4 @@
-import type { LifecycleRule } from "@aws-sdk/client-s3";
+import type { LifecycleRule, LifecycleRuleFilter } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import {
   RECLAIM_RULE_ID,
@@ -47,6 +47,13 @@ const ours: LifecycleRule = {
   AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
 };
 
+const twoTags = [
+  { Key: "a", Value: "b" },
+  { Key: "c", Value: "d" },
+];
+/** RGW's shape for a prefix plus tags: the prefix beside And instead of inside it. */
+const rgwTaggedFilter: LifecycleRuleFilter = { Prefix: "t/", And: { Tags: twoTags } };
+
 function rule(overrides: Partial<AbortRuleView>): AbortRuleView {
   return { id: "r", ours: false, enabled: true, days: 7, prefix: "", conditions: [], ...overrides };
 }
@@ -70,19 +77,7 @@ describe("ruleScope", () => {
   });
 
   it("reads RGW's prefix-outside-And shape", () => {
-    const rgw: LifecycleRule = {
-      ID: "t",
-      Status: "Enabled",
-      Filter: {
-        Prefix: "t/",
-        And: {
-          Tags: [
-            { Key: "a", Value: "b" },
-            { Key: "c", Value: "d" },
-          ],
-        },
-      },
-    };
+    const rgw: LifecycleRule = { ID: "t", Status: "Enabled", Filter: rgwTaggedFilter };
     expect(ruleScope(rgw)).toEqual({ prefix: "t/", conditions: ["tag a=b", "tag c=d"] });
   });
 
@@ -145,30 +140,14 @@ describe("normalizeRuleForWrite", () => {
     const rgw: LifecycleRule = {
       ID: "tagged",
       Status: "Disabled",
-      Filter: {
-        Prefix: "t/",
-        And: {
-          Tags: [
-            { Key: "a", Value: "b" },
-            { Key: "c", Value: "d" },
-          ],
-        },
-      },
+      Filter: rgwTaggedFilter,
       Expiration: { Date: new Date("2030-01-01T00:00:00Z") },
     };
     const fixed = normalizeRuleForWrite(rgw);
     expect(fixed).toEqual({
       ID: "tagged",
       Status: "Disabled",
-      Filter: {
-        And: {
-          Prefix: "t/",
-          Tags: [
-            { Key: "a", Value: "b" },
-            { Key: "c", Value: "d" },
-          ],
-        },
-      },
+      Filter: { And: { Prefix: "t/", Tags: twoTags } },
       Expiration: { Date: new Date("2030-01-01T00:00:00Z") },
     });
     expect(ruleScope(fixed)).toEqual(ruleScope(rgw));
