@@ -31,6 +31,7 @@ const selectionSchema = z.object({
   idleForMs: z.number().int().min(0).max(3650 * DAY_MS).optional(),
   activeWithinMinutes: z.number().int().min(0).max(7 * 24 * 60),
   refs: z.array(uploadRef).min(1).max(10_000).optional(),
+  origin: z.object({ from: z.literal("table"), chosen: z.number().int().min(0).max(100_000_000) }).optional(),
 });
 
 const id = z.uuid("Not a valid id.");

@@ -157,16 +157,18 @@ export function searchParamsFromSelection(selection: BulkSelection): URLSearchPa
 }
 
 /** Short phrases for a selection: ["bucket `logs`", "key contains `tmp/`", "older than 7d"]. */
-export function describeSelection(selection: BulkSelection): string[] {
+export function describeSelection(selection: BulkSelection, { activity = true }: { activity?: boolean } = {}): string[] {
   const parts: string[] = [];
   if (selection.refs) parts.push(`${selection.refs.length} chosen upload${selection.refs.length === 1 ? "" : "s"}`);
   const buckets = selection.buckets ?? [];
-  if (buckets.length === 0) parts.push("all buckets");
-  else parts.push(`${buckets.length === 1 ? "bucket" : "buckets"} ${buckets.map((b) => `\`${b}\``).join(", ")}`);
+  // Chosen uploads name their buckets themselves: "all buckets" would mislead.
+  if (buckets.length === 0 && !selection.refs) parts.push("all buckets");
+  else if (buckets.length > 0) parts.push(`${buckets.length === 1 ? "bucket" : "buckets"} ${buckets.map((b) => `\`${b}\``).join(", ")}`);
   if (selection.key) parts.push(`key ${selection.keyMatch === "prefix" ? "starts with" : "contains"} \`${selection.key}\``);
   if (selection.olderThanMs !== undefined) parts.push(`older than ${formatDurationParam(selection.olderThanMs)}`);
   if (selection.largerThanBytes !== undefined) parts.push(`at least ${formatSizeParam(selection.largerThanBytes)}`);
   if (selection.idleForMs !== undefined) parts.push(`idle for ${formatDurationParam(selection.idleForMs)}`);
+  if (!activity) return parts;
   parts.push(
     selection.activeWithinMinutes > 0
       ? `active = activity in the last ${selection.activeWithinMinutes} min`

@@ -30,6 +30,7 @@ const PARTS_BATCHES_AT_ONCE = 2;
 const MAX_PREVIEWS = 100;
 export const ACTIVE_LIST_LIMIT = 200;
 export const SAMPLE_LIMIT = 50;
+export const MISSING_LIST_LIMIT = 50;
 
 interface PreviewEntry {
   id: string;
@@ -70,7 +71,8 @@ export interface Resolved {
   active: SelectedUpload[];
   unknown: SelectedUpload[];
   bucketErrors: ReclaimError[];
-  missingRefs: number;
+  /** Explicit refs no longer listed, or found gone while their parts were counted. */
+  missing: UploadRef[];
 }
 
 type Progress = (phase: "listing" | "counting", checked: number, toCheck: number) => void;
@@ -105,12 +107,13 @@ export async function resolveSelection(profile: Profile, selection: BulkSelectio
   const buckets = bucketsToList(selection);
   const refs = selection.refs ? new Set(selection.refs.map(refKey)) : undefined;
   if (buckets && buckets.length === 0) {
-    return { resolvedAt: new Date().toISOString(), listed: 0, eligible: [], active: [], unknown: [], bucketErrors: [], missingRefs: refs?.size ?? 0 };
+    return { resolvedAt: new Date().toISOString(), listed: 0, eligible: [], active: [], unknown: [], bucketErrors: [], missing: selection.refs ?? [] };
   }
   const listing = await listUploads(profile, { buckets, prefix: listingPrefix(selection) });
   const listedAt = Date.parse(listing.listedAt);
   const candidates = listing.rows.filter((row) => matchesListing(row, selection, listedAt, refs));
-  const missingRefs = refs ? refs.size - candidates.length : 0;
+  const listedRefs = new Set(candidates.map((row) => row.id));
+  const missing = refs ? (selection.refs ?? []).filter((ref) => !listedRefs.has(refKey(ref))) : [];
 
   // Fresh parts for every candidate whose numbers are missing or more than a few seconds old.
   const partsById = new Map<string, { info: PartsInfo | null; error: boolean; gone: boolean }>();
@@ -139,7 +142,11 @@ export async function resolveSelection(profile: Profile, selection: BulkSelectio
   const uploads: SelectedUpload[] = [];
   for (const row of candidates) {
     const parts = partsById.get(rowId(row));
-    if (parts?.gone) continue; // aborted or completed since it was listed
+    if (parts?.gone) {
+      // Aborted or completed since it was listed: a chosen upload is reported, not dropped.
+      if (refs) missing.push({ bucket: row.bucket, key: row.key, uploadId: row.uploadId });
+      continue;
+    }
     uploads.push(toSelected(row, parts?.info ?? null, parts?.error ?? !parts?.info));
   }
   uploads.sort(byInitiated);
@@ -151,7 +158,7 @@ export async function resolveSelection(profile: Profile, selection: BulkSelectio
     active,
     unknown,
     bucketErrors: listing.buckets.flatMap((b) => (b.error ? [b.error] : [])),
-    missingRefs,
+    missing,
   };
 }
 
@@ -169,7 +176,8 @@ export function buildPreview(previewId: string, selection: BulkSelection, resolv
     sample: resolved.eligible.slice(0, SAMPLE_LIMIT),
     bucketErrors: resolved.bucketErrors,
     unknownExcluded: resolved.unknown.length,
-    missingRefs: resolved.missingRefs,
+    missingRefs: resolved.missing.length,
+    missingUploads: resolved.missing.slice(0, MISSING_LIST_LIMIT),
   };
 }
 

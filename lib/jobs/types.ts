@@ -10,6 +10,13 @@ export const DEFAULT_ACTIVE_WITHIN_MINUTES = 15;
 /** How the key text matches: S3 prefix (exact), or anywhere in the key ignoring case (the uploads table's `q`). */
 export type KeyMatch = "prefix" | "contains";
 
+/** Where a selection was made: the uploads table says how many it showed selected. */
+export interface SelectionOrigin {
+  from: "table";
+  /** Uploads selected in the table when the admin pressed Review. */
+  chosen: number;
+}
+
 /**
  * Which uploads a bulk job covers: a filter, or an explicit list of uploads (`refs`), of one
  * profile. Resolved on the server against a fresh listing with fresh part counts.
@@ -31,6 +38,8 @@ export interface BulkSelection {
   activeWithinMinutes: number;
   /** Exactly these uploads (still subject to the criteria above). */
   refs?: UploadRef[];
+  /** Set when the selection was made in the uploads table (refs, or "all matching" its filter). */
+  origin?: SelectionOrigin;
 }
 
 /** One upload as the dry run saw it. */
@@ -86,6 +95,8 @@ export interface BulkPreview {
   unknownExcluded: number;
   /** Explicit refs that are no longer listed (aborted or completed since). */
   missingRefs: number;
+  /** The first of them (up to MISSING_LIST_LIMIT), to name them. */
+  missingUploads: UploadRef[];
 }
 
 export type PreviewState =

@@ -257,6 +257,26 @@ describe("dry run", () => {
     // A dry run changes nothing.
     expect(ids(await listRaw(bucket, "dry/"))).toEqual(ids(raw));
   });
+
+  it("explicit refs (a table selection): chosen uploads gone since are counted and named, not dropped", async () => {
+    const made = await createUploads(bucket, "refs/", [[100], [200, 300], [400]]);
+    const [kept1, gone, kept2] = made;
+    if (!kept1 || !gone || !kept2) throw new Error("uploads not created");
+    await abortRaw(gone);
+    const never = { bucket, key: "refs/never-existed", uploadId: "2~no-such-upload" };
+    const refs = [kept1, gone, kept2, never].map(({ bucket: b, key, uploadId }) => ({ bucket: b, key, uploadId }));
+    const preview = await previewOf(await profile("local"), {
+      profileId: "local",
+      refs,
+      activeWithinMinutes: 0,
+      origin: { from: "table", chosen: refs.length },
+    });
+    expect(preview.eligible.totals).toMatchObject({ count: 2, parts: 2, bytes: 500 });
+    expect(ids(preview.sample)).toEqual(ids([kept1, kept2]));
+    expect(preview.missingRefs).toBe(2);
+    expect(ids(preview.missingUploads)).toEqual(ids([gone, never]));
+    expect(preview.selection.origin).toEqual({ from: "table", chosen: 4 });
+  });
 });
 
 describe("bulk job", () => {
