@@ -98,7 +98,7 @@ function whyJobIsSlower(seconds: number, cpuSeconds: number): string {
   return (
     "each item costs 3 S3 requests (abortUpload reads a fresh ListParts snapshot for the ledger, " +
     "aborts, then verifies with ListParts) against the raw side's 1, on a gateway that is " +
-    "CPU-bound on these 2 cores: ~0.33× is the request-count ceiling, and the job's SQLite " +
+    "CPU-bound on these 2 cores, so the ratio tends to ~0.33× (noisy on a loaded host); the job's SQLite " +
     `writes share the CPU (this process used ${cpuSeconds.toFixed(1)} s CPU in ${seconds.toFixed(1)} s). ` +
     "Reusing the dry run's snapshot would make it 2 requests (see abort: 'Reclaim abort+verify')"
   );
