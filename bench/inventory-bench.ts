@@ -12,7 +12,7 @@
  *   abort      bench/abort.ts       lib/s3 abortAndVerify vs raw SDK aborts (≥ 0.45×)
  *   bulk       bench/bulk-bench.ts  a bulk job over 1,000 uploads vs raw SDK / rclone / CLIs
  *   scaling    bench/scaling.ts     time vs uploads and parts; the concurrency sweep
- *   browser    bench/browser-bench.ts (its own module, see below)
+ *   browser    bench/browser-bench.ts  10,000-row table in Chromium; server peak RSS 2k vs 20k
  * A section that fails becomes a MISS row with the error; the others still run.
  *
  * (tsx runs with `--conditions=react-server` so `server-only` resolves to its empty module,
@@ -23,6 +23,7 @@ import os from "node:os";
 import path from "node:path";
 import { getEnv } from "@/lib/env";
 import { runAbortBench } from "./abort";
+import { type BrowserBenchOptions, runBrowserBench } from "./browser-bench";
 import { runBulkBench } from "./bulk-bench";
 import { runCliInventoryBench, setUpCliTools } from "./cli-tools";
 import { createContext, deleteBuckets, ensureGateway, stopGateway } from "./gateway";
@@ -106,8 +107,14 @@ async function main(): Promise<void> {
       return scaling.rows;
     });
     if (pool) await deleteBuckets(ctx, pool.buckets);
-    // ---- browser + memory: bench/browser-bench.ts (another engineer's module). Wire it as
-    // await section("browser", () => runBrowserBench(ctx));
+    // ---- browser + memory: bench/browser-bench.ts (its own module and gateway instances; it
+    // builds the app and drives Chromium). Quick: one small table timing, no memory pair.
+    const quickBrowser: Partial<BrowserBenchOptions> = {
+      sections: ["browser"],
+      tableUploads: 2_000,
+      loads: 1,
+    };
+    await section("browser", () => runBrowserBench(options.quick ? quickBrowser : {}));
 
     console.log("");
     printTable(rows);
