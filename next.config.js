@@ -9,6 +9,11 @@ const nextConfig = {
   distDir: process.env.RECLAIM_DIST_DIR || ".next",
   poweredByHeader: false,
   reactStrictMode: true,
+  experimental: {
+    // A bulk preview of rows chosen in the table carries up to 10,000 refs (bucket, key,
+    // upload id): ~1.5 MB with everyday keys, above the 1 MB default.
+    serverActions: { bodySizeLimit: "4mb" },
+  },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders() }];
   },

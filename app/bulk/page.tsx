@@ -8,17 +8,23 @@ import { resolveProfileParam } from "@/lib/profile-param";
 
 export const dynamic = "force-dynamic";
 
-const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function idParam(value: string | string[] | undefined): string | null {
+  return typeof value === "string" && UUID.test(value) ? value : null;
+}
 
 /**
  * Bulk cleanup. The uploads table links here with its filter:
- * /bulk?profile=…&bucket=…&q=…&minAge=…&minSize=…&idle=… (and &job=<id> shows a job).
+ * /bulk?profile=…&bucket=…&q=…&minAge=…&minSize=…&idle=… (and &job=<id> shows a job). Review in
+ * the table makes the dry run first and opens it here: &preview=<id>.
  */
 export default async function BulkPage({ searchParams }: PageProps<"/bulk">) {
   const user = await requirePageUser();
   const params = await searchParams;
   const { profiles, selected, unknownId } = resolveProfileParam(params.profile);
-  const job = typeof params.job === "string" && JOB_ID.test(params.job) ? params.job : null;
+  const job = idParam(params.job);
+  const preview = job ? null : idParam(params.preview);
   return (
     <PageFrame
       user={user}
@@ -33,6 +39,7 @@ export default async function BulkPage({ searchParams }: PageProps<"/bulk">) {
           endpointHost={selected.endpointHost}
           initialForm={formFromSearchParams(params)}
           initialJobId={job}
+          initialPreviewId={preview}
           canAbort={user.role === "admin"}
         />
       ) : (

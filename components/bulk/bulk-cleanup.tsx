@@ -31,18 +31,21 @@ export function BulkCleanup({
   endpointHost,
   initialForm,
   initialJobId,
+  initialPreviewId,
   canAbort,
 }: {
   profileId: string;
   endpointHost: string;
   initialForm: BulkFilterForm;
   initialJobId: string | null;
+  /** A dry run already made on the server (Review in the uploads table). */
+  initialPreviewId: string | null;
   canAbort: boolean;
 }) {
   const queryClient = useQueryClient();
   const [form, setForm] = useState(initialForm);
   const [errors, setErrors] = useState<FilterFieldErrors>({});
-  const [previewId, setPreviewId] = useState<string | null>(null);
+  const [previewId, setPreviewId] = useState<string | null>(initialPreviewId);
   const [includeActive, setIncludeActive] = useState(false);
   const [confirmOpen, setConfirmOpen] = useState(false);
   const [jobId, setJobId] = useState<string | null>(initialJobId);

@@ -2,6 +2,7 @@
 
 import { useId } from "react";
 import { BucketTotalsTable } from "@/components/bulk/bucket-totals-table";
+import { ChosenUploadsNote } from "@/components/bulk/chosen-uploads-note";
 import { Stat } from "@/components/bulk/stat";
 import { UploadList } from "@/components/bulk/upload-list";
 import { Button } from "@/components/ui/button";
@@ -83,6 +84,8 @@ export function PreviewCard({
         ))}
       </ul>
 
+      <ChosenUploadsNote preview={preview} />
+
       <p role="status" className="sr-only">
         Dry run ready: {plural(totals.count, "upload")}, {formatBytes(totals.bytes)} would be aborted.
       </p>
@@ -119,11 +122,6 @@ export function PreviewCard({
       {preview.unknownExcluded > 0 ? (
         <p className="rounded-md border border-warning/30 bg-warning/5 px-3 py-2 text-sm text-warning">
           {plural(preview.unknownExcluded, "upload")} left out: the size or idle criterion needs their parts, and ListParts could not read them.
-        </p>
-      ) : null}
-      {preview.missingRefs > 0 ? (
-        <p className="rounded-md border border-border bg-muted/50 px-3 py-2 text-sm text-muted-foreground">
-          {plural(preview.missingRefs, "chosen upload is", "chosen uploads are")} no longer listed (aborted or completed since) and left out.
         </p>
       ) : null}
 

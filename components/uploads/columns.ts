@@ -6,8 +6,9 @@ import type { UploadRef } from "@/lib/uploads/types";
 //   ≥1400px  every column
 //   ≥xl      without class and initiator
 //   ≥lg      also without the upload id
-//   <lg      two lines per row:  key ................... | status
-//                                bucket | parts | size | age | status
+//   <lg      two lines per row:  ☐ | key ................... | status
+//                                ☐ | bucket | parts | size | age | status
+// The selection checkbox (selectCell / selectHead) comes first in every tier.
 // Below each tier's minimum width the table scrolls sideways. The tiers are ranges
 // (lg:max-xl, xl:max-[1400px]): Tailwind emits arbitrary min-[…] rules before named
 // breakpoints, so an open-ended xl rule would override the 1400px one.
@@ -38,15 +39,15 @@ export const columns: readonly ColumnDef[] = [
     id: "bucket",
     label: "Bucket",
     sortable: true,
-    cell: `col-start-1 row-start-2 ${reset}`,
+    cell: `col-start-2 row-start-2 ${reset}`,
     head: wideOnly,
   },
   {
     id: "key",
     label: "Key",
     sortable: true,
-    cell: `col-span-4 col-start-1 row-start-1 ${reset}`,
-    head: `col-start-1 ${reset}`,
+    cell: `col-span-4 col-start-2 row-start-1 ${reset}`,
+    head: `col-start-2 ${reset}`,
   },
   { id: "uploadId", label: "Upload ID", sortable: true, cell: xlOnly, head: xlOnly },
   {
@@ -55,8 +56,8 @@ export const columns: readonly ColumnDef[] = [
     shortLabel: "Age",
     sortable: true,
     hint: "Times are UTC",
-    cell: `col-start-4 row-start-2 ${reset}`,
-    head: `col-start-4 row-start-1 ${reset}`,
+    cell: `col-start-5 row-start-2 ${reset}`,
+    head: `col-start-5 row-start-1 ${reset}`,
   },
   { id: "storageClass", label: "Class", sortable: true, cell: widestOnly, head: widestOnly },
   { id: "initiator", label: "Initiator", sortable: true, cell: widestOnly, head: widestOnly },
@@ -65,48 +66,52 @@ export const columns: readonly ColumnDef[] = [
     label: "Parts",
     numeric: true,
     sortable: true,
-    cell: `col-start-2 row-start-2 ${reset}`,
-    head: `col-start-2 row-start-1 ${reset}`,
+    cell: `col-start-3 row-start-2 ${reset}`,
+    head: `col-start-3 row-start-1 ${reset}`,
   },
   {
     id: "bytes",
     label: "Size",
     numeric: true,
     sortable: true,
-    cell: `col-start-3 row-start-2 ${reset}`,
-    head: `col-start-3 row-start-1 ${reset}`,
+    cell: `col-start-4 row-start-2 ${reset}`,
+    head: `col-start-4 row-start-1 ${reset}`,
   },
   { id: "lastPart", label: "Last part", sortable: true, cell: wideOnly, head: wideOnly },
   {
     id: "status",
     label: "Status",
     sortable: false,
-    cell: `col-start-5 row-span-2 row-start-1 ${reset}`,
-    head: `col-start-5 row-start-1 ${reset}`,
+    cell: `col-start-6 row-span-2 row-start-1 ${reset}`,
+    head: `col-start-6 row-start-1 ${reset}`,
   },
 ];
 
-/** bucket, key, upload id, initiated, class, initiator, parts, size, last part, status — per tier. */
+/** The selection checkbox's cell: first column, both lines of a compact row. */
+export const selectCell = `col-start-1 row-span-2 row-start-1 ${reset}`;
+export const selectHead = `col-start-1 row-start-1 ${reset}`;
+
+/** select, bucket, key, upload id, initiated, class, initiator, parts, size, last part, status — per tier. */
 export const gridTemplate = [
-  "grid-cols-[minmax(0,1fr)_3rem_4.25rem_3.5rem_5.25rem]",
-  "lg:max-xl:grid-cols-[minmax(8.5rem,0.6fr)_minmax(13.5rem,3fr)_8.5rem_4.5rem_6rem_9rem_minmax(11.5rem,1.2fr)]",
-  "xl:max-[1400px]:grid-cols-[minmax(8.5rem,0.6fr)_minmax(14rem,3fr)_9.5rem_8.5rem_4.5rem_6rem_9rem_minmax(11.5rem,1.2fr)]",
-  "min-[1400px]:grid-cols-[minmax(8.5rem,0.6fr)_minmax(14rem,3fr)_9.5rem_8.5rem_6.5rem_7rem_4.5rem_6rem_9rem_minmax(11.5rem,1.2fr)]",
+  "grid-cols-[2rem_minmax(0,1fr)_3rem_4.25rem_3.5rem_5.25rem]",
+  "lg:max-xl:grid-cols-[2rem_minmax(8.5rem,0.6fr)_minmax(13.5rem,3fr)_8.5rem_4.5rem_6rem_9rem_minmax(11.5rem,1.2fr)]",
+  "xl:max-[1400px]:grid-cols-[2rem_minmax(8.5rem,0.6fr)_minmax(14rem,3fr)_9.5rem_8.5rem_4.5rem_6rem_9rem_minmax(11.5rem,1.2fr)]",
+  "min-[1400px]:grid-cols-[2rem_minmax(8.5rem,0.6fr)_minmax(12.5rem,3fr)_9.5rem_8.5rem_6.5rem_7rem_4.5rem_6rem_9rem_minmax(11.5rem,1.2fr)]",
 ].join(" ");
 
 /** The same without the status column (viewers cannot abort). */
 export const gridTemplateViewer = [
-  "grid-cols-[minmax(0,1fr)_3rem_4.25rem_3.5rem]",
-  "lg:max-xl:grid-cols-[minmax(8.5rem,0.6fr)_minmax(14rem,3fr)_8.5rem_4.5rem_6rem_9rem]",
-  "xl:max-[1400px]:grid-cols-[minmax(8.5rem,0.6fr)_minmax(14rem,3fr)_9.5rem_8.5rem_4.5rem_6rem_9rem]",
-  "min-[1400px]:grid-cols-[minmax(8.5rem,0.6fr)_minmax(14rem,3fr)_9.5rem_8.5rem_6.5rem_7rem_4.5rem_6rem_9rem]",
+  "grid-cols-[2rem_minmax(0,1fr)_3rem_4.25rem_3.5rem]",
+  "lg:max-xl:grid-cols-[2rem_minmax(8.5rem,0.6fr)_minmax(14rem,3fr)_8.5rem_4.5rem_6rem_9rem]",
+  "xl:max-[1400px]:grid-cols-[2rem_minmax(8.5rem,0.6fr)_minmax(14rem,3fr)_9.5rem_8.5rem_4.5rem_6rem_9rem]",
+  "min-[1400px]:grid-cols-[2rem_minmax(8.5rem,0.6fr)_minmax(12.5rem,3fr)_9.5rem_8.5rem_6.5rem_7rem_4.5rem_6rem_9rem]",
 ].join(" ");
 
 /** Sums of each tier's minimum widths: below them the table scrolls sideways. */
 export const tableMinWidth =
-  "lg:max-xl:min-w-[61.5rem] xl:max-[1400px]:min-w-[71.5rem] min-[1400px]:min-w-[85rem]";
+  "lg:max-xl:min-w-[63.5rem] xl:max-[1400px]:min-w-[73.5rem] min-[1400px]:min-w-[85.5rem]";
 export const tableMinWidthViewer =
-  "lg:max-xl:min-w-[50.5rem] xl:max-[1400px]:min-w-[60rem] min-[1400px]:min-w-[73.5rem]";
+  "lg:max-xl:min-w-[52.5rem] xl:max-[1400px]:min-w-[62rem] min-[1400px]:min-w-[74rem]";
 
 /** The media query of the full layout (Tailwind's lg). */
 export const WIDE_QUERY = "(min-width: 64rem)";

@@ -14,7 +14,8 @@ import {
 import { cn } from "@/lib/utils";
 import type { UploadRow } from "@/lib/uploads/types";
 import { isBusy, isDone, type AbortState } from "@/components/uploads/abort-state";
-import { columns, domRowId, placed } from "@/components/uploads/columns";
+import { Checkbox } from "@/components/ui/checkbox";
+import { columns, domRowId, placed, selectCell } from "@/components/uploads/columns";
 import { CopyButton } from "@/components/uploads/copy-button";
 import { RowStatus } from "@/components/uploads/row-status";
 
@@ -51,6 +52,8 @@ export const UploadRowView = memo(function UploadRowView({
   offset,
   height,
   onAbort,
+  selected,
+  onSelect,
 }: {
   row: UploadRow;
   /** 1-based, counting the header row (aria-rowindex). */
@@ -63,6 +66,9 @@ export const UploadRowView = memo(function UploadRowView({
   offset: number;
   height: number;
   onAbort: (row: UploadRow) => void;
+  selected: boolean;
+  /** A click on the checkbox; `shift` selects the range from the last click. */
+  onSelect: (row: UploadRow, shift: boolean) => void;
 }) {
   const info = row.partsInfo;
   const checked = info
@@ -84,8 +90,20 @@ export const UploadRowView = memo(function UploadRowView({
         isDone(state?.phase) && "bg-success/5",
         (state?.phase === "failed" || state?.phase === "denied") && "bg-destructive/5",
         state?.phase === "still-present" && "bg-warning/5",
+        selected && "bg-primary/5",
       )}
     >
+      <div role="cell" className={placed(cn(cell, "items-center"), selectCell)}>
+        <Checkbox
+          checked={selected}
+          // React reports a checkbox change from its click event: the MouseEvent has shiftKey.
+          onChange={(event) =>
+            onSelect(row, event.nativeEvent instanceof MouseEvent && event.nativeEvent.shiftKey)
+          }
+          aria-label={`Select upload ${row.key} in ${row.bucket}`}
+        />
+      </div>
+
       <div role="cell" className={at(0)}>
         <span
           className="text-muted-foreground lg:text-foreground truncate font-mono text-xs"

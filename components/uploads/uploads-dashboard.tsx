@@ -12,19 +12,21 @@ import {
   summarize,
   toggleSort,
   type SortColumn,
-  type UploadView,
 } from "@/lib/uploads/filters";
 import type { UploadRow } from "@/lib/uploads/types";
 import { announcement, isBusy, isDone, type AbortPhase } from "@/components/uploads/abort-state";
 import { AbortDialog } from "@/components/uploads/abort-dialog";
 import { domRowId } from "@/components/uploads/columns";
 import { BucketProblems } from "@/components/uploads/bucket-problems";
+import { bulkParams, filterOf } from "@/components/uploads/selection";
+import { SelectionBar } from "@/components/uploads/selection-bar";
 import { UploadsEmpty } from "@/components/uploads/uploads-empty";
 import { UploadsError } from "@/components/uploads/uploads-error";
 import { UploadsSkeleton } from "@/components/uploads/uploads-skeleton";
 import { UploadsSummary } from "@/components/uploads/uploads-summary";
 import { UploadsTable } from "@/components/uploads/uploads-table";
 import { UploadsToolbar } from "@/components/uploads/uploads-toolbar";
+import { useSelection } from "@/components/uploads/use-selection";
 import { useUploadAborts } from "@/components/uploads/use-upload-aborts";
 import { useUploadView } from "@/components/uploads/use-upload-view";
 import { ViewNotes } from "@/components/uploads/view-notes";
@@ -45,16 +47,6 @@ function toneOf(phase: AbortPhase): string {
   if (phase === "failed" || phase === "denied") return "text-destructive";
   if (phase === "still-present") return "text-warning";
   return "text-muted-foreground";
-}
-
-/** The bulk cleanup page takes the same filter parameters: hand the current view over. */
-function bulkHref(profileId: string, view: UploadView): string {
-  const params = new URLSearchParams({ profile: profileId });
-  if (view.bucket) params.set("bucket", view.bucket);
-  if (view.q) params.set("q", view.q);
-  if (view.minAge) params.set("minAge", view.minAge.text);
-  if (view.minSize) params.set("minSize", view.minSize.text);
-  return `/bulk?${params.toString()}`;
 }
 
 /**
@@ -119,6 +111,8 @@ export function UploadsDashboard({
     () => applyView(allRows, view, listedAtMs),
     [allRows, view, listedAtMs],
   );
+  const filter = useMemo(() => filterOf(view), [view]);
+  const selection = useSelection({ profileId, allRows, rowsInView, filter, listedAtMs });
   const summary = useMemo(
     () => summarize(allRows, rowsInView, listing?.buckets ?? []),
     [allRows, rowsInView, listing?.buckets],
@@ -200,7 +194,8 @@ export function UploadsDashboard({
             actions={
               canAbort ? (
                 <Link
-                  href={bulkHref(profileId, view)}
+                  // The bulk cleanup page takes the same filter parameters.
+                  href={`/bulk?${bulkParams(profileId, filter).toString()}`}
                   className="border-border bg-card hover:bg-muted inline-flex h-9 items-center rounded-md border px-3 text-sm font-medium"
                 >
                   Bulk cleanup…
@@ -209,6 +204,9 @@ export function UploadsDashboard({
             }
           />
           <ViewNotes notes={pageNotes} />
+          {selection.selected.size > 0 || selection.selection.mode === "matching" ? (
+            <SelectionBar profileId={profileId} selection={selection} inView={rowsInView.length} />
+          ) : null}
         </>
       )}
 
@@ -229,6 +227,7 @@ export function UploadsDashboard({
             onAbort={askAbort}
             profileId={profileId}
             refreshMs={refreshMs}
+            selection={selection}
           />
         )
       ) : null}

@@ -2,7 +2,9 @@
 
 import { cn } from "@/lib/utils";
 import type { SortColumn, UploadView } from "@/lib/uploads/filters";
-import { columns, placed } from "@/components/uploads/columns";
+import { Checkbox } from "@/components/ui/checkbox";
+import { columns, placed, selectHead } from "@/components/uploads/columns";
+import type { HeaderState } from "@/components/uploads/selection";
 
 function SortIcon({ dir }: { dir: "asc" | "desc" | null }) {
   return (
@@ -17,19 +19,29 @@ function SortIcon({ dir }: { dir: "asc" | "desc" | null }) {
   );
 }
 
-/** The sticky header row: one button per sortable column, aria-sort on the sorted one. */
+/**
+ * The sticky header row: a tri-state checkbox for the rows in view, one button per sortable
+ * column, aria-sort on the sorted one.
+ */
 export function UploadsTableHeader({
   view,
   onSort,
   canAbort,
   gridClass,
   className,
+  rowCount,
+  selectState,
+  onSelectAll,
 }: {
   view: UploadView;
   onSort: (column: SortColumn) => void;
   canAbort: boolean;
   gridClass: string;
   className?: string;
+  /** Rows in view (all filtered rows, rendered or not). */
+  rowCount: number;
+  selectState: HeaderState;
+  onSelectAll: () => void;
 }) {
   const shown = canAbort ? columns : columns.filter((c) => c.id !== "status");
   return (
@@ -42,6 +54,14 @@ export function UploadsTableHeader({
         aria-rowindex={1}
         className={cn("text-muted-foreground grid h-10 text-xs font-medium", gridClass)}
       >
+        <div role="columnheader" className={placed("items-center justify-center", selectHead)}>
+          <Checkbox
+            checked={selectState === "all"}
+            indeterminate={selectState === "some"}
+            onChange={onSelectAll}
+            aria-label={`Select all ${rowCount.toLocaleString("en-US")} uploads in view`}
+          />
+        </div>
         {shown.map((column) => {
           const sorted = column.id === view.sort ? view.dir : null;
           return (

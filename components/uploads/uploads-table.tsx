@@ -6,6 +6,7 @@ import { cn } from "@/lib/utils";
 import type { SortColumn, UploadView } from "@/lib/uploads/filters";
 import type { UploadRow } from "@/lib/uploads/types";
 import type { AbortStates } from "@/components/uploads/use-upload-aborts";
+import type { TableSelection } from "@/components/uploads/use-selection";
 import {
   HEADER_HEIGHT,
   ROW_HEIGHT,
@@ -37,6 +38,7 @@ export function UploadsTable({
   onAbort,
   profileId,
   refreshMs,
+  selection,
 }: {
   rows: readonly UploadRow[];
   view: UploadView;
@@ -46,6 +48,7 @@ export function UploadsTable({
   onAbort: (row: UploadRow) => void;
   profileId: string;
   refreshMs: number;
+  selection: Pick<TableSelection, "selected" | "header" | "toggle" | "toggleAllInView">;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const now = useNow(1000);
@@ -85,10 +88,18 @@ export function UploadsTable({
       role="table"
       aria-label="Incomplete uploads"
       aria-rowcount={rows.length + 1}
-      aria-colcount={canAbort ? columns.length : columns.length - 1}
+      aria-colcount={(canAbort ? columns.length : columns.length - 1) + 1}
       className="border-border bg-card relative h-[75dvh] min-h-[22rem] overflow-auto overscroll-contain rounded-lg border lg:h-[calc(100dvh-23rem)]"
     >
-      <UploadsTableHeader view={view} onSort={onSort} canAbort={canAbort} gridClass={gridClass} />
+      <UploadsTableHeader
+        view={view}
+        onSort={onSort}
+        canAbort={canAbort}
+        gridClass={gridClass}
+        rowCount={rows.length}
+        selectState={selection.header}
+        onSelectAll={selection.toggleAllInView}
+      />
       <div
         role="rowgroup"
         className={cn("relative", canAbort ? tableMinWidth : tableMinWidthViewer)}
@@ -109,6 +120,8 @@ export function UploadsTable({
               offset={item.start - HEADER_HEIGHT}
               height={rowHeight}
               onAbort={onAbort}
+              selected={selection.selected.has(row.id)}
+              onSelect={selection.toggle}
             />
           );
         })}

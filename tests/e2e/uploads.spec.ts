@@ -134,9 +134,12 @@ function rowFor(page: Page, u: { bucket: string; key: string; uploadId: string }
   return table(page).locator(`[role="row"][data-row-id="${idOf(u)}"]`);
 }
 
-/** Cells of a row by column: 0 bucket, 1 key, 2 upload id, 3 initiated, 4 class, 5 initiator, 6 parts, 7 size, 8 last part, 9 status. */
+/**
+ * Cells of a row by column: 0 bucket, 1 key, 2 upload id, 3 initiated, 4 class, 5 initiator,
+ * 6 parts, 7 size, 8 last part, 9 status (after the selection checkbox's cell).
+ */
 function cell(row: Locator, index: number): Locator {
-  return row.getByRole("cell").nth(index);
+  return row.getByRole("cell").nth(index + 1);
 }
 
 /** Opens the uploads page and waits for the first listing (slow on a loaded machine: hydration + one action). */
@@ -343,7 +346,7 @@ test("(b) abort through the page: aborting → verifying → reclaimed, then the
   await row.evaluate((element) => {
     const seen: string[] = [];
     (window as unknown as { __statusSeen: string[] }).__statusSeen = seen;
-    const statusCell = element.querySelectorAll("[role=cell]")[9];
+    const statusCell = element.querySelectorAll("[role=cell]")[10];
     if (!statusCell) return;
     const note = () => {
       const text = statusCell.textContent ?? "";

@@ -1,0 +1,40 @@
+// Test-side S3 reads with the raw SDK, paged the way the gateway needs (on IsTruncated; the
+// markers must advance): what the app's numbers are checked against.
+import { ListMultipartUploadsCommand, ListPartsCommand, type S3Client } from "@aws-sdk/client-s3";
+
+export interface RawRef {
+  bucket: string;
+  key: string;
+  uploadId: string;
+}
+
+/** Every incomplete upload of a bucket (under a prefix), over all pages. */
+export async function listUploads(client: S3Client, bucket: string, prefix?: string): Promise<(RawRef & { initiated: Date | undefined })[]> {
+  const out: (RawRef & { initiated: Date | undefined })[] = [];
+  let keyMarker: string | undefined;
+  let uploadIdMarker: string | undefined;
+  for (let page = 0; page < 1000; page++) {
+    const answer = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }));
+    for (const u of answer.Uploads ?? []) {
+      if (u.Key !== undefined && u.UploadId) out.push({ bucket, key: u.Key, uploadId: u.UploadId, initiated: u.Initiated });
+    }
+    if (!answer.IsTruncated) return out;
+    if (answer.NextKeyMarker === keyMarker && answer.NextUploadIdMarker === uploadIdMarker) throw new Error("ListMultipartUploads markers stuck");
+    keyMarker = answer.NextKeyMarker;
+    uploadIdMarker = answer.NextUploadIdMarker;
+  }
+  throw new Error("ListMultipartUploads did not end");
+}
+
+/** ListParts over all pages: distinct part numbers and their bytes. */
+export async function countParts(client: S3Client, upload: RawRef): Promise<{ parts: number; bytes: number }> {
+  const sizes = new Map<number, number>();
+  let marker: string | undefined;
+  for (let page = 0; page < 100; page++) {
+    const answer = await client.send(new ListPartsCommand({ Bucket: upload.bucket, Key: upload.key, UploadId: upload.uploadId, PartNumberMarker: marker }));
+    for (const p of answer.Parts ?? []) if (p.PartNumber !== undefined) sizes.set(p.PartNumber, p.Size ?? 0);
+    if (!answer.IsTruncated) break;
+    marker = answer.NextPartNumberMarker;
+  }
+  return { parts: sizes.size, bytes: [...sizes.values()].reduce((a, b) => a + b, 0) };
+}
