@@ -29,9 +29,11 @@ import {
   settleItems,
   touchJobs,
   unfinishedJobs,
+  type JobItemInput,
+  type RunnableItem,
   type UnfinishedJob,
 } from "@/lib/jobs/store";
-import type { AbortResult, BulkJob, BulkJobItem, BulkSelection, SelectedUpload } from "@/lib/jobs/types";
+import type { AbortResult, BulkJob, BulkJobItem, BulkSelection } from "@/lib/jobs/types";
 import { abortUpload } from "@/lib/uploads/service";
 
 // Bulk jobs run inside the server process, not the browser: closing the tab does not stop
@@ -182,11 +184,17 @@ function internalFailure(item: BulkJobItem, error: unknown): AbortResult {
   };
 }
 
+/** The dry run's parts and bytes, when they may stand as the ledger's "before" (see RunnableItem). */
+function dryRunSnapshot(item: RunnableItem): { parts: number; bytes: number } | undefined {
+  if (item.rereadParts || item.partsBefore === null || item.bytesBefore === null) return undefined;
+  return { parts: item.partsBefore, bytes: item.bytesBefore };
+}
+
 async function processItem(
   jobId: string,
   profile: Profile,
   actor: JobActor,
-  item: BulkJobItem,
+  item: RunnableItem,
   options: Required<RunnerOptions>,
   control: Control,
 ): Promise<AbortResult> {
@@ -197,7 +205,12 @@ async function processItem(
   for (;;) {
     calls++;
     try {
-      result = await abortUpload(profile, ref, { id: actor.id ?? "", email: actor.email }, { jobId, initiated: item.initiated });
+      result = await abortUpload(
+        profile,
+        ref,
+        { id: actor.id ?? "", email: actor.email },
+        { jobId, initiated: item.initiated, snapshot: dryRunSnapshot(item) },
+      );
     } catch (error) {
       result = internalFailure(item, error);
     }
@@ -285,7 +298,7 @@ export interface StartJobParams {
   selection: BulkSelection;
   includeActive: boolean;
   /** The uploads, in the order they are aborted (each with its dry-run parts/bytes). */
-  items: readonly SelectedUpload[];
+  items: readonly JobItemInput[];
   options?: RunnerOptions;
 }
 

@@ -20,7 +20,9 @@ export function startJobFromPreview(params: {
   if (!previewed) {
     return fail("preview-expired", "This preview has expired or was already used — preview again to see the current selection.");
   }
-  const items = params.includeActive ? [...previewed.eligible, ...previewed.active].sort(byInitiated) : previewed.eligible;
+  const idle = previewed.eligible.map((upload) => ({ ...upload, lookedActive: false }));
+  const active = previewed.active.map((upload) => ({ ...upload, lookedActive: true }));
+  const items = params.includeActive ? [...idle, ...active].sort(byInitiated) : idle;
   if (params.confirmCount !== items.length) {
     return fail(
       "selection-changed",

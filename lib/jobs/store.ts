@@ -75,6 +75,7 @@ interface ItemRow {
   ledger_id: number | null;
   started_at: string | null;
   finished_at: string | null;
+  reread_parts: number;
 }
 
 function toJob(row: JobRow): BulkJob {
@@ -131,7 +132,26 @@ export interface NewJob {
   selection: BulkSelection;
   includeActive: boolean;
   runnerId: string;
-  items: readonly SelectedUpload[];
+  items: readonly JobItemInput[];
+}
+
+/** An upload the job covers, as the dry run saw it. */
+export interface JobItemInput extends SelectedUpload {
+  /**
+   * It had activity within the dry run's "looks active" window (included on request).
+   * Unknown (omitted) counts as active.
+   */
+  lookedActive?: boolean;
+}
+
+/** A pending item as the runner takes it. */
+export interface RunnableItem extends BulkJobItem {
+  /**
+   * Read ListParts again right before the abort. False when the upload looked idle and its
+   * size was read by the dry run: that snapshot is the ledger's "before", saving one
+   * request per upload (a part landing meanwhile is caught by the verify step).
+   */
+  rereadParts: boolean;
 }
 
 /** The job row and all its items, in one transaction; status "queued". */
@@ -163,11 +183,12 @@ export function insertJob(job: NewJob, now = new Date()): BulkJob {
       job.runnerId,
     );
     const insert = db.prepare(
-      `INSERT INTO bulk_job_item (job_id, seq, bucket, key, upload_id, initiated, parts_before, bytes_before)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO bulk_job_item (job_id, seq, bucket, key, upload_id, initiated, parts_before, bytes_before, reread_parts)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     job.items.forEach((item, seq) => {
-      insert.run(job.id, seq, item.bucket, item.key, item.uploadId, item.initiated, item.parts, item.bytes);
+      const reread = item.lookedActive !== false || item.parts === null || item.bytes === null;
+      insert.run(job.id, seq, item.bucket, item.key, item.uploadId, item.initiated, item.parts, item.bytes, reread ? 1 : 0);
     });
   })();
   const created = getJob(job.id);
@@ -241,11 +262,11 @@ export function requestCancel(id: string): boolean {
 }
 
 /** Items still to do, in order. */
-export function pendingItems(jobId: string): BulkJobItem[] {
+export function pendingItems(jobId: string): RunnableItem[] {
   const rows = ledgerDb()
     .prepare("SELECT * FROM bulk_job_item WHERE job_id = ? AND state = 'pending' ORDER BY seq")
     .all(jobId) as ItemRow[];
-  return rows.map(toItem);
+  return rows.map((row) => ({ ...toItem(row), rereadParts: row.reread_parts !== 0 }));
 }
 
 export function markItemRunning(jobId: string, seq: number, now = new Date()): void {

@@ -83,4 +83,8 @@ export const migrations: readonly string[] = [
    );
    CREATE INDEX bulk_job_item_state ON bulk_job_item (job_id, state);
    CREATE INDEX abort_attempt_job ON abort_attempt (job_id, upload_id) WHERE job_id IS NOT NULL;`,
+  // 3: whether a job item's parts must be read again right before its abort (it looked
+  // active in the dry run, or its size was unknown), or the dry run's ListParts stands as
+  // the ledger's "before". Rows from before this column re-read, as they always did.
+  `ALTER TABLE bulk_job_item ADD COLUMN reread_parts INTEGER NOT NULL DEFAULT 1`,
 ];

@@ -160,14 +160,20 @@ export async function verifyUploads(profile: Profile, refs: UploadRef[]): Promis
   return results;
 }
 
-/** One upload, through the ledger: intent with the parts snapshot, abort + verify, outcome. */
+/**
+ * One upload, through the ledger: intent with the parts snapshot, abort + verify, outcome.
+ * The snapshot is read with ListParts now, unless the caller holds a recent one (a bulk job's
+ * dry run of an idle upload).
+ */
 export async function abortUpload(
   profile: Profile,
   ref: UploadRef,
   actor: Pick<SessionUser, "id" | "email">,
-  options: { jobId?: string; initiated?: string | null } = {},
+  options: { jobId?: string; initiated?: string | null; snapshot?: { parts: number; bytes: number } } = {},
 ): Promise<AbortResult> {
-  const [snapshot] = await readParts(profile, [ref]);
+  const [snapshot] = options.snapshot
+    ? [{ status: "listed" as const, parts: options.snapshot }]
+    : await readParts(profile, [ref]);
   if (snapshot && snapshot.status === "gone") {
     // Nothing to abort and nothing reclaimed by us; still recorded, so the history is whole.
     const id = recordIntent({ ...intentBase(profile, ref, actor, options), partsBefore: 0, bytesBefore: 0 });
