@@ -480,7 +480,7 @@ async function inventoryMemory(stage: Stage): Promise<MemorySample> {
 function memoryRows(small: MemorySample, large: MemorySample): BenchRow[] {
   const growth = large.peakRss / small.peakRss;
   const describe = (s: MemorySample) =>
-    `idle ${(s.idlePeakRss / MiB).toFixed(0)} MiB; exact parts and bytes on screen after ${s.seconds.toFixed(1)} s`;
+    `idle ${(s.idlePeakRss / MiB).toFixed(0)} MiB; ${s.exact ? "exact parts and bytes on screen after" : "parts still being counted (not exact) when given up after"} ${s.seconds.toFixed(1)} s`;
   return [
     row({
       section: "memory",
