@@ -96,11 +96,10 @@ async function jobProblem(
 /** The note on a missed job target: what the job does per item that a raw abort does not. */
 function whyJobIsSlower(seconds: number, cpuSeconds: number): string {
   return (
-    "each item costs 3 S3 requests (abortUpload reads a fresh ListParts snapshot for the ledger, " +
-    "aborts, then verifies with ListParts) against the raw side's 1, on a gateway that is " +
-    "CPU-bound on these 2 cores, so the ratio tends to ~0.33× (noisy on a loaded host); the job's SQLite " +
-    `writes share the CPU (this process used ${cpuSeconds.toFixed(1)} s CPU in ${seconds.toFixed(1)} s). ` +
-    "Reusing the dry run's snapshot would make it 2 requests (see abort: 'Reclaim abort+verify')"
+    "each item costs 2 S3 requests (the abort, then ListParts proving it gone; the dry run's " +
+    "snapshot stands as the ledger's 'before') against the raw side's 1, on a gateway that is " +
+    "CPU-bound on these 2 cores, so the ratio tends to ~0.5× and swings with the host's load; the " +
+    `job's SQLite writes share the CPU (this process used ${cpuSeconds.toFixed(1)} s CPU in ${seconds.toFixed(1)} s)`
   );
 }
 
