@@ -246,12 +246,19 @@ export async function refreshParts(
   profile: Profile,
   refs: readonly UploadRef[],
   concurrency: number = getEnv().RECLAIM_S3_CONCURRENCY,
-  options: S3CallOptions = {},
+  options: S3CallOptions & { onResult?: (result: UploadPartsResult) => void } = {},
 ): Promise<UploadPartsResult[]> {
-  if (!options.signal) return mapWithConcurrency(refs, concurrency, (ref) => summarizeUploadParts(profile, ref, options));
+  const { onResult, ...callOptions } = options;
+  // Each result as it arrives, so a long scan shows progress instead of all at the end.
+  const read = async (ref: UploadRef, signal?: AbortSignal) => {
+    const result = await summarizeUploadParts(profile, ref, signal ? { ...callOptions, signal } : callOptions);
+    onResult?.(result);
+    return result;
+  };
+  if (!options.signal) return mapWithConcurrency(refs, concurrency, (ref) => read(ref));
   const { controller, dispose } = batchAbortController(options.signal);
   try {
-    return await mapWithConcurrency(refs, concurrency, (ref) => summarizeUploadParts(profile, ref, { ...options, signal: controller.signal }));
+    return await mapWithConcurrency(refs, concurrency, (ref) => read(ref, controller.signal));
   } finally {
     dispose();
   }

@@ -50,10 +50,10 @@ function applyPartsResult(profileId: string, result: UploadPartsResult): PartsUp
 function scanParts(profile: Profile, refs: UploadRef[]): Promise<void> {
   const running = scans.get(profile.id);
   if (running) return running;
-  const scan = readParts(profile, refs)
-    .then((results) => {
-      for (const result of results) applyPartsResult(profile.id, result);
-    })
+  const scan = readParts(profile, refs, undefined, {
+    onResult: (result) => applyPartsResult(profile.id, result),
+  })
+    .then(() => undefined)
     .catch((error: unknown) => {
       console.error(`Reclaim: background parts scan for profile ${profile.id} failed:`, toReclaimError(error, { operation: "list-parts" }).message);
     })
