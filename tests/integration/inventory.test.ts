@@ -131,14 +131,15 @@ describe("inventory streaming and options", () => {
     const controller = new AbortController();
     let uploads = 0;
     let totals: { complete: boolean } | undefined;
-    const started = Date.now();
     for await (const event of inventoryUploads(local(), { buckets: ["reclaim-logs"], signal: controller.signal })) {
       if (event.type === "upload" && ++uploads === 5) controller.abort();
       if (event.type === "bucket-done") expect(event.bucket).toMatchObject({ complete: false, error: { code: "timeout" } });
       if (event.type === "done") totals = event.totals;
     }
     expect(totals?.complete).toBe(false);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    // Stopped, not finished: far fewer uploads than the bucket holds (a count, not a clock,
+    // so a busy host cannot fail it).
+    expect(uploads).toBeLessThan((manifest.buckets["reclaim-logs"]?.uploads ?? 0) / 2);
   });
 
   it("lists every bucket when the profile names none, the seeded ones included", async () => {
