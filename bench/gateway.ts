@@ -225,12 +225,11 @@ export interface Totals {
   bytes: number;
 }
 
-/** ListMultipartUploads per bucket (all at once), then ListParts per upload with C workers. */
-export async function rawInventory(
-  raw: S3Client,
-  buckets: string[],
-  concurrency: number,
-): Promise<Totals> {
+/**
+ * Every incomplete upload of these buckets (ListMultipartUploads, all buckets at once), with
+ * the raw SDK. RGW sends short pages with IsTruncated=true: follow the markers, not the size.
+ */
+export async function rawListUploads(raw: S3Client, buckets: string[]): Promise<UploadRef[]> {
   const refs: UploadRef[] = [];
   await mapWithConcurrency(buckets, buckets.length, async (bucket) => {
     let keyMarker: string | undefined;
@@ -249,6 +248,16 @@ export async function rawInventory(
       uploadIdMarker = page.NextUploadIdMarker;
     } while (keyMarker);
   });
+  return refs;
+}
+
+/** The uploads listed (rawListUploads), then ListParts per upload with C workers. */
+export async function rawInventory(
+  raw: S3Client,
+  buckets: string[],
+  concurrency: number,
+): Promise<Totals> {
+  const refs = await rawListUploads(raw, buckets);
   const totals: Totals = { uploads: refs.length, parts: 0, bytes: 0 };
   await mapWithConcurrency(refs, concurrency, async (ref) => {
     let marker: string | undefined;

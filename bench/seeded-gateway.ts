@@ -5,8 +5,8 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { ListBucketsCommand, ListMultipartUploadsCommand, type S3Client } from "@aws-sdk/client-s3";
-import { instanceDir, type Totals } from "./gateway";
+import { ListBucketsCommand, type S3Client } from "@aws-sdk/client-s3";
+import { instanceDir, rawListUploads, type Totals } from "./gateway";
 import { REPO } from "./report";
 
 /**
@@ -35,23 +35,6 @@ export function ensureSeeded(instance: string, uploads: number): Totals {
  */
 export async function countUploads(raw: S3Client): Promise<number> {
   const buckets = (await raw.send(new ListBucketsCommand({}))).Buckets ?? [];
-  let count = 0;
-  for (const { Name: bucket } of buckets) {
-    let keyMarker: string | undefined;
-    let uploadIdMarker: string | undefined;
-    do {
-      const page = await raw.send(
-        new ListMultipartUploadsCommand({
-          Bucket: bucket,
-          KeyMarker: keyMarker,
-          UploadIdMarker: uploadIdMarker,
-        }),
-      );
-      count += page.Uploads?.length ?? 0;
-      // RGW sends short pages with IsTruncated=true: follow the markers, not the page size.
-      keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
-      uploadIdMarker = page.NextUploadIdMarker;
-    } while (keyMarker);
-  }
-  return count;
+  const names = buckets.map((b) => b.Name ?? "").filter(Boolean);
+  return (await rawListUploads(raw, names)).length;
 }
