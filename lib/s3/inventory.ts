@@ -398,7 +398,9 @@ async function inventoryBucket(run: BucketRun, bucket: string): Promise<BucketIn
   } catch (error) {
     await emitting;
     result.complete = false;
-    result.error = toReclaimError(error, context);
+    // Once cancelled, whatever the request in flight threw (an AbortError, or a socket reset
+    // as the SDK tore it down) is the cancellation, not an unreachable endpoint.
+    result.error = toReclaimError(run.stopped.aborted ? cancelledError() : error, context);
   }
   if (run.stopped.aborted && !result.error) {
     // Cancelled: part lookups that never ran must not pass for uploads that vanished.
