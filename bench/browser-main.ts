@@ -2,7 +2,7 @@
  * bench/browser-main.ts — the browser and memory benchmarks on their own:
  *
  *   node_modules/.bin/tsx --conditions=react-server bench/browser-main.ts
- *       [--sections browser,memory] [--no-build] [--port P] [--loads L]
+ *       [--sections browser,memory] [--no-build] [--port P] [--loads L] [--refresh-ms MS]
  *
  * `npm run bench` (bench/inventory-bench.ts) calls runBrowserBench the same way.
  */
@@ -16,7 +16,7 @@ import {
 import { printTable, REPO, writeResults } from "./report";
 
 const USAGE =
-  "usage: tsx --conditions=react-server bench/browser-main.ts [--sections browser,memory] [--no-build] [--port P] [--loads L]";
+  "usage: tsx --conditions=react-server bench/browser-main.ts [--sections browser,memory] [--no-build] [--port P] [--loads L] [--refresh-ms MS]";
 
 function parseArgs(argv: string[]): Partial<BrowserBenchOptions> {
   const options: Partial<BrowserBenchOptions> = {};
@@ -31,10 +31,11 @@ function parseArgs(argv: string[]): Partial<BrowserBenchOptions> {
       const sections = value.split(",");
       if (!sections.every((s) => s === "browser" || s === "memory")) throw new Error(USAGE);
       options.sections = sections as BrowserBenchSection[];
-    } else if (flag === "--port" || flag === "--loads") {
+    } else if (flag === "--port" || flag === "--loads" || flag === "--refresh-ms") {
       const number = Number(value);
       if (!Number.isInteger(number) || number < 1) throw new Error(USAGE);
-      options[flag === "--port" ? "port" : "loads"] = number;
+      if (flag === "--refresh-ms") options.refreshMs = number;
+      else options[flag === "--port" ? "port" : "loads"] = number;
     } else throw new Error(USAGE);
   }
   return options;
