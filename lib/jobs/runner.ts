@@ -34,6 +34,7 @@ import {
   type UnfinishedJob,
 } from "@/lib/jobs/store";
 import type { AbortResult, BulkJob, BulkJobItem, BulkSelection } from "@/lib/jobs/types";
+import type { PartsSnapshot } from "@/lib/s3/abort";
 import { abortUpload } from "@/lib/uploads/service";
 
 // Bulk jobs run inside the server process, not the browser: closing the tab does not stop
@@ -185,7 +186,7 @@ function internalFailure(item: BulkJobItem, error: unknown): AbortResult {
 }
 
 /** The dry run's parts and bytes, when they may stand as the ledger's "before" (see RunnableItem). */
-function dryRunSnapshot(item: RunnableItem): { parts: number; bytes: number } | undefined {
+function dryRunSnapshot(item: RunnableItem): PartsSnapshot | undefined {
   if (item.rereadParts || item.partsBefore === null || item.bytesBefore === null) return undefined;
   return { parts: item.partsBefore, bytes: item.bytesBefore };
 }

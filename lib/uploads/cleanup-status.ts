@@ -2,11 +2,7 @@ import "server-only";
 import { historyTotals, type ReclaimedSum } from "@/lib/ledger/history";
 import type { Profile } from "@/lib/profiles";
 import { ReclaimS3Error } from "@/lib/s3/errors";
-import {
-  readAbortRulesForBuckets,
-  uncoveredUploads,
-  type CoverageTotals,
-} from "@/lib/s3/lifecycle";
+import { lifecycleCoverage, type CoverageTotals } from "@/lib/s3/lifecycle";
 import type { ReclaimError } from "@/lib/s3/types";
 import { listUploads } from "@/lib/uploads/service";
 
@@ -36,13 +32,9 @@ export async function cleanupStatus(profile: Profile): Promise<CleanupStatus> {
   const reclaimed = { allTime: totals.allTime, last7d: totals.last7d };
   try {
     // The listing's parts come from the server's parts cache: this costs one
-    // ListMultipartUploads per bucket and one lifecycle GET per bucket.
+    // ListMultipartUploads per bucket, and one lifecycle GET per bucket holding uploads.
     const listing = await listUploads(profile);
-    const buckets = listing.buckets.map((b) => b.bucket);
-    const coverage = uncoveredUploads(
-      listing.rows,
-      await readAbortRulesForBuckets(profile, buckets),
-    );
+    const coverage = await lifecycleCoverage(profile, listing.rows);
     return {
       asOf: listing.listedAt,
       reclaimed,

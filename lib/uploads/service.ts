@@ -3,7 +3,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import { recordAbortResult, recordIntent } from "@/lib/ledger/ledger";
 import type { Profile } from "@/lib/profiles";
 import { toPublicProfile } from "@/lib/profiles";
-import { abortAndVerify, verifyGone } from "@/lib/s3/abort";
+import { abortAndVerify, verifyGone, type PartsSnapshot } from "@/lib/s3/abort";
 import { getEnv } from "@/lib/env";
 import { mapWithConcurrency } from "@/lib/s3/concurrency";
 import { toReclaimError } from "@/lib/s3/errors";
@@ -160,6 +160,13 @@ export async function verifyUploads(profile: Profile, refs: UploadRef[]): Promis
   return results;
 }
 
+/** ListParts now, as the ledger's "before"; 0/0 when the parts could not be read. */
+async function readSnapshot(profile: Profile, ref: UploadRef): Promise<PartsSnapshot | "gone"> {
+  const [result] = await readParts(profile, [ref]);
+  if (result?.status === "gone") return "gone";
+  return result?.status === "listed" ? { parts: result.parts.parts, bytes: result.parts.bytes } : { parts: 0, bytes: 0 };
+}
+
 /**
  * One upload, through the ledger: intent with the parts snapshot, abort + verify, outcome.
  * The snapshot is read with ListParts now, unless the caller holds a recent one (a bulk job's
@@ -169,12 +176,10 @@ export async function abortUpload(
   profile: Profile,
   ref: UploadRef,
   actor: Pick<SessionUser, "id" | "email">,
-  options: { jobId?: string; initiated?: string | null; snapshot?: { parts: number; bytes: number } } = {},
+  options: { jobId?: string; initiated?: string | null; snapshot?: PartsSnapshot } = {},
 ): Promise<AbortResult> {
-  const [snapshot] = options.snapshot
-    ? [{ status: "listed" as const, parts: options.snapshot }]
-    : await readParts(profile, [ref]);
-  if (snapshot && snapshot.status === "gone") {
+  const snapshot = options.snapshot ?? (await readSnapshot(profile, ref));
+  if (snapshot === "gone") {
     // Nothing to abort and nothing reclaimed by us; still recorded, so the history is whole.
     const id = recordIntent({ ...intentBase(profile, ref, actor, options), partsBefore: 0, bytesBefore: 0 });
     const now = new Date().toISOString();
@@ -183,10 +188,9 @@ export async function abortUpload(
     forgetParts(profile.id, rowId(ref));
     return result;
   }
-  const partsBefore = snapshot?.status === "listed" ? snapshot.parts.parts : 0;
-  const bytesBefore = snapshot?.status === "listed" ? snapshot.parts.bytes : 0;
+  const { parts: partsBefore, bytes: bytesBefore } = snapshot;
   const id = recordIntent({ ...intentBase(profile, ref, actor, options), partsBefore, bytesBefore });
-  const result = await abortAndVerify(profile, ref, { snapshot: { parts: partsBefore, bytes: bytesBefore } });
+  const result = await abortAndVerify(profile, ref, { snapshot });
   recordAbortResult(id, result);
   if (result.outcome === "reclaimed" || result.outcome === "already-gone") forgetParts(profile.id, rowId(ref));
   return result;
