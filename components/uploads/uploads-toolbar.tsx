@@ -9,12 +9,52 @@ import type { ViewParam } from "@/components/uploads/use-upload-view";
 
 const TYPE_DELAY_MS = 300;
 
-function FieldError({ id, note }: { id: string; note: ViewNote | undefined }) {
-  if (!note) return null;
+/**
+ * A typed threshold ("7d", "100MiB"). A value that cannot be read stays in the field, marked
+ * invalid, with the reason under it.
+ */
+function ThresholdField({
+  id,
+  name,
+  label,
+  placeholder,
+  defaultValue,
+  note,
+  widthClass,
+  onType,
+}: {
+  id: string;
+  name: ViewParam;
+  label: string;
+  placeholder: string;
+  defaultValue: string;
+  note: ViewNote | undefined;
+  widthClass: string;
+  onType: (value: string) => void;
+}) {
+  const errorId = `${id}-error`;
   return (
-    <p id={id} className="text-destructive text-xs">
-      {note.message}
-    </p>
+    <div className="flex flex-col gap-1">
+      <label htmlFor={id} className="text-muted-foreground text-xs font-medium">
+        {label}
+      </label>
+      <Input
+        id={id}
+        name={name}
+        placeholder={placeholder}
+        defaultValue={defaultValue}
+        onChange={(event) => onType(event.target.value)}
+        aria-invalid={note ? true : undefined}
+        aria-describedby={note ? errorId : undefined}
+        className={cn("text-foreground w-full", widthClass, note && "border-destructive")}
+        autoComplete="off"
+      />
+      {note ? (
+        <p id={errorId} className="text-destructive text-xs">
+          {note.message}
+        </p>
+      ) : null}
+    </div>
   );
 }
 
@@ -99,41 +139,26 @@ export function UploadsToolbar({
         />
       </label>
 
-      <div className="flex flex-col gap-1">
-        <label htmlFor="filter-min-age" className="text-muted-foreground text-xs font-medium">
-          Older than
-        </label>
-        <Input
-          id="filter-min-age"
-          name="minAge"
-          placeholder="e.g. 7d"
-          defaultValue={view.minAge?.text ?? ageNote?.value ?? ""}
-          onChange={(event) => typed("minAge", event.target.value)}
-          aria-invalid={ageNote ? true : undefined}
-          aria-describedby={ageNote ? "filter-min-age-error" : undefined}
-          className={cn("text-foreground w-full sm:w-28", ageNote && "border-destructive")}
-          autoComplete="off"
-        />
-        <FieldError id="filter-min-age-error" note={ageNote} />
-      </div>
-
-      <div className="flex flex-col gap-1">
-        <label htmlFor="filter-min-size" className="text-muted-foreground text-xs font-medium">
-          At least
-        </label>
-        <Input
-          id="filter-min-size"
-          name="minSize"
-          placeholder="e.g. 100MiB"
-          defaultValue={view.minSize?.text ?? sizeNote?.value ?? ""}
-          onChange={(event) => typed("minSize", event.target.value)}
-          aria-invalid={sizeNote ? true : undefined}
-          aria-describedby={sizeNote ? "filter-min-size-error" : undefined}
-          className={cn("text-foreground w-full sm:w-32", sizeNote && "border-destructive")}
-          autoComplete="off"
-        />
-        <FieldError id="filter-min-size-error" note={sizeNote} />
-      </div>
+      <ThresholdField
+        id="filter-min-age"
+        name="minAge"
+        label="Older than"
+        placeholder="e.g. 7d"
+        defaultValue={view.minAge?.text ?? ageNote?.value ?? ""}
+        note={ageNote}
+        widthClass="sm:w-28"
+        onType={(value) => typed("minAge", value)}
+      />
+      <ThresholdField
+        id="filter-min-size"
+        name="minSize"
+        label="At least"
+        placeholder="e.g. 100MiB"
+        defaultValue={view.minSize?.text ?? sizeNote?.value ?? ""}
+        note={sizeNote}
+        widthClass="sm:w-32"
+        onType={(value) => typed("minSize", value)}
+      />
 
       <div className="flex flex-col gap-1">
         <span aria-hidden className="hidden text-xs sm:block">
