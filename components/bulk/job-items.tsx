@@ -2,6 +2,7 @@
 
 import { ItemStateBadge } from "@/components/bulk/item-state-badge";
 import { Button } from "@/components/ui/button";
+import { BodyRow, ColumnHeader, ScrollTable, TableHeader } from "@/components/ui/table";
 import { formatBytes, formatBytesExact, formatCount, plural, shortUploadId } from "@/lib/format";
 import { OUTCOME_LABEL } from "@/lib/jobs/status";
 import { ITEM_OUTCOMES, type ItemFilter, type JobItemsPage } from "@/lib/jobs/types";
@@ -79,53 +80,50 @@ export function JobItems({
           <li className="px-3 py-6 text-center text-sm text-muted-foreground">{page ? "No uploads with this outcome." : "Loading…"}</li>
         )}
       </ul>
-      <div className="hidden overflow-x-auto rounded-md border border-border sm:block">
-        <table className="w-full min-w-[44rem] text-sm">
-          <caption className="sr-only">Uploads in this job and their outcome</caption>
-          <thead className="border-b border-border bg-muted/60 text-left text-xs text-muted-foreground uppercase">
-            <tr>
-              <th scope="col" className="w-12 px-3 py-2 text-right font-medium">#</th>
-              <th scope="col" className="px-3 py-2 font-medium">Upload</th>
-              <th scope="col" className="px-3 py-2 text-right font-medium">Size</th>
-              <th scope="col" className="px-3 py-2 font-medium">Outcome</th>
-              <th scope="col" className="px-3 py-2 font-medium">Reason</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page && page.items.length > 0 ? (
-              page.items.map((item) => (
-                <tr key={item.seq} className="border-b border-border align-top last:border-0">
-                  <td className="px-3 py-2 text-right text-xs text-muted-foreground tabular-nums">{item.seq + 1}</td>
-                  <td className="max-w-[26rem] px-3 py-2">
-                    <span className="block truncate font-mono text-xs" title={`${item.bucket}/${item.key}`}>
-                      <span className="text-muted-foreground">{item.bucket}/</span>
-                      {item.key}
-                    </span>
-                    <span className="font-mono text-[11px] text-muted-foreground" title={item.uploadId}>
-                      {shortUploadId(item.uploadId)}
-                      {item.ledgerId !== null ? ` · ledger #${item.ledgerId}` : ""}
-                      {item.attempts > 1 ? ` · ${item.attempts} tries` : ""}
-                    </span>
-                  </td>
-                  <td className="px-3 py-2 text-right whitespace-nowrap tabular-nums" title={item.bytesBefore === null ? undefined : formatBytesExact(item.bytesBefore)}>
-                    {item.bytesBefore === null ? "?" : formatBytes(item.bytesBefore)}
-                  </td>
-                  <td className="px-3 py-2">
-                    <ItemStateBadge state={item.state} />
-                  </td>
-                  <td className="min-w-[14rem] px-3 py-2 text-xs text-muted-foreground">{item.errorMessage ?? ""}</td>
-                </tr>
-              ))
-            ) : (
-              <tr>
-                <td colSpan={5} className="px-3 py-6 text-center text-sm text-muted-foreground">
-                  {page ? "No uploads with this outcome." : "Loading…"}
+      <ScrollTable caption="Uploads in this job and their outcome" className="hidden rounded-md border border-border sm:block" tableClassName="min-w-[44rem]">
+        <TableHeader className="border-b border-border bg-muted/60 uppercase">
+          <tr>
+            <ColumnHeader numeric className="w-12 px-3 py-2">#</ColumnHeader>
+            <ColumnHeader className="px-3 py-2">Upload</ColumnHeader>
+            <ColumnHeader numeric className="px-3 py-2">Size</ColumnHeader>
+            <ColumnHeader className="px-3 py-2">Outcome</ColumnHeader>
+            <ColumnHeader className="px-3 py-2">Reason</ColumnHeader>
+          </tr>
+        </TableHeader>
+        <tbody>
+          {page && page.items.length > 0 ? (
+            page.items.map((item) => (
+              <BodyRow key={item.seq} className="align-top">
+                <td className="px-3 py-2 text-right text-xs text-muted-foreground tabular-nums">{item.seq + 1}</td>
+                <td className="max-w-[26rem] px-3 py-2">
+                  <span className="block truncate font-mono text-xs" title={`${item.bucket}/${item.key}`}>
+                    <span className="text-muted-foreground">{item.bucket}/</span>
+                    {item.key}
+                  </span>
+                  <span className="font-mono text-[11px] text-muted-foreground" title={item.uploadId}>
+                    {shortUploadId(item.uploadId)}
+                    {item.ledgerId !== null ? ` · ledger #${item.ledgerId}` : ""}
+                    {item.attempts > 1 ? ` · ${item.attempts} tries` : ""}
+                  </span>
                 </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
+                <td className="px-3 py-2 text-right whitespace-nowrap tabular-nums" title={item.bytesBefore === null ? undefined : formatBytesExact(item.bytesBefore)}>
+                  {item.bytesBefore === null ? "?" : formatBytes(item.bytesBefore)}
+                </td>
+                <td className="px-3 py-2">
+                  <ItemStateBadge state={item.state} />
+                </td>
+                <td className="min-w-[14rem] px-3 py-2 text-xs text-muted-foreground">{item.errorMessage ?? ""}</td>
+              </BodyRow>
+            ))
+          ) : (
+            <tr>
+              <td colSpan={5} className="px-3 py-6 text-center text-sm text-muted-foreground">
+                {page ? "No uploads with this outcome." : "Loading…"}
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </ScrollTable>
       {page && page.total > page.limit ? (
         <nav aria-label="Upload pages" className="flex flex-wrap items-center justify-between gap-2 text-sm">
           <p className="text-muted-foreground tabular-nums">
