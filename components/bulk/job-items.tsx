@@ -1,6 +1,7 @@
 "use client";
 
 import { ItemStateBadge } from "@/components/bulk/item-state-badge";
+import { UploadName } from "@/components/bulk/upload-name";
 import { Button } from "@/components/ui/button";
 import { BodyRow, ColumnHeader, ScrollTable, TableHeader } from "@/components/ui/table";
 import { formatBytes, formatBytesExact, formatCount, plural, shortUploadId } from "@/lib/format";
@@ -96,15 +97,10 @@ export function JobItems({
               <BodyRow key={item.seq} className="align-top">
                 <td className="px-3 py-2 text-right text-xs text-muted-foreground tabular-nums">{item.seq + 1}</td>
                 <td className="max-w-[26rem] px-3 py-2">
-                  <span className="block truncate font-mono text-xs" title={`${item.bucket}/${item.key}`}>
-                    <span className="text-muted-foreground">{item.bucket}/</span>
-                    {item.key}
-                  </span>
-                  <span className="font-mono text-[11px] text-muted-foreground" title={item.uploadId}>
-                    {shortUploadId(item.uploadId)}
+                  <UploadName upload={item}>
                     {item.ledgerId !== null ? ` · ledger #${item.ledgerId}` : ""}
                     {item.attempts > 1 ? ` · ${item.attempts} tries` : ""}
-                  </span>
+                  </UploadName>
                 </td>
                 <td className="px-3 py-2 text-right whitespace-nowrap tabular-nums" title={item.bytesBefore === null ? undefined : formatBytesExact(item.bytesBefore)}>
                   {item.bytesBefore === null ? "?" : formatBytes(item.bytesBefore)}

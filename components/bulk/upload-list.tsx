@@ -1,5 +1,6 @@
+import { UploadName } from "@/components/bulk/upload-name";
 import { BodyRow, ColumnHeader, ScrollTable, TableHeader } from "@/components/ui/table";
-import { formatAge, formatAgo, formatBytes, formatBytesExact, formatCount, shortUploadId } from "@/lib/format";
+import { formatAge, formatAgo, formatBytes, formatBytesExact, formatCount } from "@/lib/format";
 import { lastActivity } from "@/lib/jobs/selection";
 import type { SelectedUpload } from "@/lib/jobs/types";
 
@@ -23,13 +24,7 @@ export function UploadList({ uploads, caption, now }: { uploads: SelectedUpload[
           return (
             <BodyRow key={`${u.bucket}/${u.key}/${u.uploadId}`}>
               <td className="max-w-[28rem] px-3 py-1.5">
-                <span className="block truncate font-mono text-xs" title={`${u.bucket}/${u.key}`}>
-                  <span className="text-muted-foreground">{u.bucket}/</span>
-                  {u.key}
-                </span>
-                <span className="font-mono text-[11px] text-muted-foreground" title={u.uploadId}>
-                  {shortUploadId(u.uploadId)}
-                </span>
+                <UploadName upload={u} />
               </td>
               <td className="px-3 py-1.5 text-right tabular-nums">{u.parts === null ? "?" : formatCount(u.parts)}</td>
               <td className="px-3 py-1.5 text-right tabular-nums" title={u.bytes === null ? "Parts could not be read" : formatBytesExact(u.bytes)}>
