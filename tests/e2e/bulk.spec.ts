@@ -6,47 +6,28 @@ import { randomBytes } from "node:crypto";
 import {
   AbortMultipartUploadCommand,
   CreateMultipartUploadCommand,
-  ListMultipartUploadsCommand,
-  ListPartsCommand,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import type { Page } from "@playwright/test";
 import { formatBytesExact, formatCount } from "@/lib/format";
 import { expect, screenshotDir, test } from "../fixtures";
 import { rawClient } from "../support/gateway";
+import { countParts, listUploads } from "../support/sdk";
 
 const BUCKET = "reclaim-backups";
 const prefix = `e2e-bulk/${randomBytes(3).toString("hex")}/`;
 const partSizes = [[3_000], [1_024, 2_048], [], [5_000, 5_000, 17], [64], [9_999], [4_096, 4_096]];
 const raw = rawClient("admin");
 
-async function listAll(prefixFilter = ""): Promise<{ key: string; uploadId: string }[]> {
-  const out: { key: string; uploadId: string }[] = [];
-  let keyMarker: string | undefined;
-  let uploadIdMarker: string | undefined;
-  for (let page = 0; page < 100; page++) {
-    const answer = await raw.send(
-      new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: prefixFilter || undefined, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }),
-    );
-    for (const u of answer.Uploads ?? []) if (u.Key !== undefined && u.UploadId) out.push({ key: u.Key, uploadId: u.UploadId });
-    if (!answer.IsTruncated) return out;
-    keyMarker = answer.NextKeyMarker;
-    uploadIdMarker = answer.NextUploadIdMarker;
-  }
-  throw new Error("ListMultipartUploads did not end");
-}
-
 /** What the SDK says is under the prefix: uploads, and their parts and bytes by ListParts. */
 async function sdkTotals(): Promise<{ uploads: number; parts: number; bytes: number }> {
-  const uploads = await listAll(prefix);
+  const uploads = await listUploads(raw, BUCKET, prefix);
   let parts = 0;
   let bytes = 0;
   for (const u of uploads) {
-    const listed = await raw.send(new ListPartsCommand({ Bucket: BUCKET, Key: u.key, UploadId: u.uploadId }));
-    for (const p of listed.Parts ?? []) {
-      parts += 1;
-      bytes += p.Size ?? 0;
-    }
+    const listed = await countParts(raw, u);
+    parts += listed.parts;
+    bytes += listed.bytes;
   }
   return { uploads: uploads.length, parts, bytes };
 }
@@ -58,14 +39,14 @@ async function shoot(page: Page, name: string): Promise<void> {
 }
 
 test.afterAll(async () => {
-  for (const u of await listAll(prefix)) {
+  for (const u of await listUploads(raw, BUCKET, prefix)) {
     await raw.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: u.key, UploadId: u.uploadId })).catch(() => undefined);
   }
 });
 
 test("bulk cleanup: dry run equals the SDK, the typed count starts the job, the progress bar ends at Done", async ({ page }) => {
   test.setTimeout(120_000);
-  const others = ids(await listAll());
+  const others = ids(await listUploads(raw, BUCKET));
   for (const [i, sizes] of partSizes.entries()) {
     const key = `${prefix}dump-${i}.tar`;
     const created = await raw.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: key }));
@@ -136,8 +117,8 @@ test("bulk cleanup: dry run equals the SDK, the typed count starts the job, the 
   await shoot(page, "bulk-report-1440");
 
   // S3: none of them left, every other upload intact.
-  expect(await listAll(prefix)).toEqual([]);
-  expect(ids(await listAll())).toEqual(others);
+  expect(await listUploads(raw, BUCKET, prefix)).toEqual([]);
+  expect(ids(await listUploads(raw, BUCKET))).toEqual(others);
 
   // A reload shows the finished job (it lives on the server), here on a phone.
   await page.setViewportSize({ width: 390, height: 844 });

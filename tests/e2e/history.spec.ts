@@ -7,8 +7,6 @@ import { randomBytes } from "node:crypto";
 import {
   AbortMultipartUploadCommand,
   CreateMultipartUploadCommand,
-  ListMultipartUploadsCommand,
-  ListPartsCommand,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import type { Page } from "@playwright/test";
@@ -17,6 +15,7 @@ import { parseCsvObjects } from "@/lib/ledger/csv";
 import { formatBytesExact, plural } from "@/lib/format";
 import { expect, screenshotDir, test, users } from "../fixtures";
 import { instanceDir, rawClient } from "../support/gateway";
+import { countParts, listUploads } from "../support/sdk";
 
 const BUCKET = "reclaim-backups";
 const run = randomBytes(3).toString("hex");
@@ -68,12 +67,6 @@ function rowsOf(uploadId: string): LedgerRow[] {
   return readLedger((db) => db.prepare("SELECT * FROM abort_attempt WHERE upload_id = ?").all(uploadId) as LedgerRow[]);
 }
 
-async function rawPartsOf(key: string, uploadId: string): Promise<{ parts: number; bytes: number }> {
-  const answer = await raw.send(new ListPartsCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId }));
-  const parts = answer.Parts ?? [];
-  return { parts: parts.length, bytes: parts.reduce((sum, p) => sum + (p.Size ?? 0), 0) };
-}
-
 async function abortThroughUploadsPage(page: Page, key: string): Promise<void> {
   await page.goto(`/?bucket=${BUCKET}&q=${encodeURIComponent(prefix)}`);
   const abort = page.getByRole("button", { name: `Abort upload ${key} in ${BUCKET}`, exact: true });
@@ -97,15 +90,14 @@ test.beforeAll(async () => {
         new UploadPartCommand({ Bucket: BUCKET, Key: upload.key, UploadId: uploadId, PartNumber: index + 1, Body: Buffer.alloc(size, 97 + index) }),
       );
     }
-    created.push({ key: upload.key, uploadId, ...(await rawPartsOf(upload.key, uploadId)) });
+    created.push({ key: upload.key, uploadId, ...(await countParts(raw, { bucket: BUCKET, key: upload.key, uploadId })) });
   }
 });
 
 test.afterAll(async () => {
   // Whatever a failed run left behind under our prefix.
-  const listing = await raw.send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: prefix }));
-  for (const upload of listing.Uploads ?? []) {
-    await raw.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: upload.Key, UploadId: upload.UploadId })).catch(() => undefined);
+  for (const upload of await listUploads(raw, BUCKET, prefix)) {
+    await raw.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: upload.key, UploadId: upload.uploadId })).catch(() => undefined);
   }
 });
 

@@ -14,7 +14,6 @@ import {
   GetBucketLifecycleConfigurationCommand,
   HeadObjectCommand,
   ListBucketsCommand,
-  ListMultipartUploadsCommand,
   ListPartsCommand,
   UploadPartCommand,
   type S3Client,
@@ -22,18 +21,12 @@ import {
 import type { Locator, Page } from "@playwright/test";
 import { expect, screenshotDir, test, users } from "../fixtures";
 import { rawClient, readManifest } from "../support/gateway";
+import { countParts, listUploads, type RawUpload } from "../support/sdk";
 
 const raw = rawClient("admin");
 const run = randomBytes(3).toString("hex");
 const prefix = `e2e-table/${run}/`;
 const BUCKET = "reclaim-backups";
-
-interface RawUpload {
-  bucket: string;
-  key: string;
-  uploadId: string;
-  initiated: Date | undefined;
-}
 
 /** The table's data-row-id: bucket, key and upload id, each URI-encoded, joined by "/". */
 const idOf = (u: { bucket: string; key: string; uploadId: string }) =>
@@ -42,58 +35,6 @@ const idOf = (u: { bucket: string; key: string; uploadId: string }) =>
 async function rawBuckets(client: S3Client = raw): Promise<string[]> {
   const answer = await client.send(new ListBucketsCommand({}));
   return (answer.Buckets ?? []).map((b) => b.Name ?? "").filter(Boolean);
-}
-
-/** ListMultipartUploads over all pages (on IsTruncated; markers must advance). */
-async function rawUploads(bucket: string, keyPrefix?: string): Promise<RawUpload[]> {
-  const out: RawUpload[] = [];
-  let keyMarker: string | undefined;
-  let uploadIdMarker: string | undefined;
-  for (let page = 0; page < 1000; page++) {
-    const answer = await raw.send(
-      new ListMultipartUploadsCommand({
-        Bucket: bucket,
-        Prefix: keyPrefix,
-        KeyMarker: keyMarker,
-        UploadIdMarker: uploadIdMarker,
-      }),
-    );
-    for (const u of answer.Uploads ?? []) {
-      if (u.Key !== undefined && u.UploadId)
-        out.push({ bucket, key: u.Key, uploadId: u.UploadId, initiated: u.Initiated });
-    }
-    if (!answer.IsTruncated) return out;
-    if (answer.NextKeyMarker === keyMarker && answer.NextUploadIdMarker === uploadIdMarker)
-      throw new Error("marker stuck");
-    keyMarker = answer.NextKeyMarker;
-    uploadIdMarker = answer.NextUploadIdMarker;
-  }
-  throw new Error("ListMultipartUploads did not end");
-}
-
-/** ListParts over all pages: distinct part numbers and their bytes. */
-async function rawParts(u: {
-  bucket: string;
-  key: string;
-  uploadId: string;
-}): Promise<{ parts: number; bytes: number }> {
-  const sizes = new Map<number, number>();
-  let marker: string | undefined;
-  for (let page = 0; page < 100; page++) {
-    const answer = await raw.send(
-      new ListPartsCommand({
-        Bucket: u.bucket,
-        Key: u.key,
-        UploadId: u.uploadId,
-        PartNumberMarker: marker,
-      }),
-    );
-    for (const p of answer.Parts ?? [])
-      if (p.PartNumber !== undefined) sizes.set(p.PartNumber, p.Size ?? 0);
-    if (!answer.IsTruncated) break;
-    marker = answer.NextPartNumberMarker;
-  }
-  return { parts: sizes.size, bytes: [...sizes.values()].reduce((a, b) => a + b, 0) };
 }
 
 async function createUpload(
@@ -215,7 +156,7 @@ async function shoot(page: Page, name: string, fullPage = false): Promise<void> 
 }
 
 test.afterAll(async () => {
-  for (const u of await rawUploads(BUCKET, prefix)) {
+  for (const u of await listUploads(raw, BUCKET, prefix)) {
     await raw
       .send(new AbortMultipartUploadCommand({ Bucket: u.bucket, Key: u.key, UploadId: u.uploadId }))
       .catch(() => undefined);
@@ -234,7 +175,7 @@ test("(a) the table lists exactly what ListMultipartUploads lists, with ListPart
 
   // The live SDK listing at test time, all buckets.
   const buckets = await rawBuckets();
-  const sdk = (await Promise.all(buckets.map((b) => rawUploads(b)))).flat();
+  const sdk = (await Promise.all(buckets.map((b) => listUploads(raw, b)))).flat();
   expect(sdk.length).toBeGreaterThan(1000);
   await expect(table(page)).toHaveAttribute("aria-rowcount", String(sdk.length + 1));
 
@@ -269,7 +210,7 @@ test("(a) the table lists exactly what ListMultipartUploads lists, with ListPart
   expect(sample.length).toBeGreaterThanOrEqual(5);
 
   for (const u of sample) {
-    const expected = await rawParts(u);
+    const expected = await countParts(raw, u);
     await openUploads(
       page,
       `/?bucket=${encodeURIComponent(u.bucket)}&q=${encodeURIComponent(u.key)}`,
@@ -284,7 +225,7 @@ test("(a) the table lists exactly what ListMultipartUploads lists, with ListPart
     await expect(cell(row, 1).getByRole("button", { name: `Copy key ${u.key}` })).toBeVisible();
   }
   if (big) {
-    const expected = await rawParts(big);
+    const expected = await countParts(raw, big);
     expect(expected.parts).toBe(1005);
   }
 
@@ -293,7 +234,7 @@ test("(a) the table lists exactly what ListMultipartUploads lists, with ListPart
   const withUploads = [...new Set(sdk.map((u) => u.bucket))];
   for (const bucket of withUploads) expect(await hasLifecycle(bucket), bucket).toBe(false);
   let heldBytes = 0;
-  for (const u of sdk) heldBytes += (await rawParts(u)).bytes;
+  for (const u of sdk) heldBytes += (await countParts(raw, u)).bytes;
   await openUploads(page, "/");
   await expect
     .poll(() => headerBytes(page, "not-caught").catch(() => -1), { timeout: 90_000 })
@@ -388,7 +329,7 @@ test("(b) abort through the page: aborting → verifying → reclaimed, then the
   await expect(listParts).rejects.toMatchObject({
     name: expect.stringMatching(/^(NoSuchUpload|NoSuchKey)$/),
   });
-  expect((await rawUploads(BUCKET, upload.key)).map((u) => u.uploadId)).not.toContain(
+  expect((await listUploads(raw, BUCKET, upload.key)).map((u) => u.uploadId)).not.toContain(
     upload.uploadId,
   );
 
@@ -442,7 +383,7 @@ test("(c) live: a part uploaded elsewhere shows on screen, a new upload appears,
 
 test("(d) filters and sort come from the URL, and the page writes them back", async ({ page }) => {
   test.setTimeout(180_000);
-  const backups = await rawUploads(BUCKET);
+  const backups = await listUploads(raw, BUCKET);
   const nightly = backups.filter((u) => u.key.startsWith("nightly/")).map((u) => u.key);
   expect(nightly.length).toBeGreaterThanOrEqual(3);
 
@@ -479,7 +420,7 @@ test("(d) filters and sort come from the URL, and the page writes them back", as
   );
 
   // Minimum age: the SDK's Initiated decides.
-  const logs = await rawUploads("reclaim-logs");
+  const logs = await listUploads(raw, "reclaim-logs");
   const olderThan20d = logs.filter(
     (u) => u.initiated && Date.now() - u.initiated.getTime() >= 20 * 86_400_000,
   );
@@ -489,8 +430,8 @@ test("(d) filters and sort come from the URL, and the page writes them back", as
   await expect(page.getByLabel("Older than")).toHaveValue("20d");
 
   // Minimum size, biggest first: ListParts decides.
-  const media = await rawUploads("reclaim-media");
-  const sizes = await Promise.all(media.map(async (u) => ({ u, ...(await rawParts(u)) })));
+  const media = await listUploads(raw, "reclaim-media");
+  const sizes = await Promise.all(media.map(async (u) => ({ u, ...(await countParts(raw, u)) })));
   const big = sizes.filter((s) => s.bytes >= 1024 * 1024).sort((a, b) => b.bytes - a.bytes);
   await openUploads(page, "/?bucket=reclaim-media&minSize=1MiB&sort=bytes&dir=desc");
   await waitUntilCounted(page);
@@ -562,7 +503,7 @@ test("(f) a key without s3:AbortMultipartUpload: the row says permission denied 
 }) => {
   test.setTimeout(180_000);
   // The restricted key may list reclaim-logs (bucket policy) but not abort there.
-  const logs = await rawUploads("reclaim-logs");
+  const logs = await listUploads(raw, "reclaim-logs");
   const target = logs.find((u) => u.key.startsWith("worker/")) ?? logs[0];
   expect(target).toBeTruthy();
   if (!target) return;
@@ -582,7 +523,7 @@ test("(f) a key without s3:AbortMultipartUpload: the row says permission denied 
   await expect(status).toContainText(target.key);
   await shoot(page, "uploads-denied-1440");
   // Nothing was aborted.
-  expect((await rawUploads("reclaim-logs", target.key)).map((u) => u.uploadId)).toContain(
+  expect((await listUploads(raw, "reclaim-logs", target.key)).map((u) => u.uploadId)).toContain(
     target.uploadId,
   );
   await expect(row).toBeVisible();

@@ -8,9 +8,14 @@ export interface RawRef {
   uploadId: string;
 }
 
+/** An upload as ListMultipartUploads lists it. */
+export interface RawUpload extends RawRef {
+  initiated: Date | undefined;
+}
+
 /** Every incomplete upload of a bucket (under a prefix), over all pages. */
-export async function listUploads(client: S3Client, bucket: string, prefix?: string): Promise<(RawRef & { initiated: Date | undefined })[]> {
-  const out: (RawRef & { initiated: Date | undefined })[] = [];
+export async function listUploads(client: S3Client, bucket: string, prefix?: string): Promise<RawUpload[]> {
+  const out: RawUpload[] = [];
   let keyMarker: string | undefined;
   let uploadIdMarker: string | undefined;
   for (let page = 0; page < 1000; page++) {
