@@ -76,8 +76,9 @@ export function uploadListQuery(profileId: string, refreshMs: number) {
   return queryOptions({
     queryKey: uploadKeys.list(profileId),
     queryFn: async ({ client, queryKey }): Promise<LiveListing> => {
-      const fresh = unwrap(await listUploadsAction({ profileId }));
-      return mergeListing(client.getQueryData<LiveListing>(queryKey), fresh);
+      const held = client.getQueryData<LiveListing>(queryKey);
+      const fresh = unwrap(await listUploadsAction({ profileId, since: held?.cursor ?? undefined }));
+      return mergeListing(held, fresh);
     },
     // Back off after a failure; stop on one that asking again will not fix.
     refetchInterval: (query) => {

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { defineAction, ok } from "@/lib/safe-action";
 import { getProfile, profileIdSchema } from "@/lib/profiles";
 import { cleanupStatus } from "@/lib/uploads/cleanup-status";
-import { abortUpload, listUploads, refreshParts, verifyUploads } from "@/lib/uploads/service";
+import { abortUpload, listUploadChanges, refreshParts, verifyUploads } from "@/lib/uploads/service";
 
 // Thin: parse → authorize (defineAction) → lib → typed result.
 
@@ -15,16 +15,16 @@ const uploadRef = z.object({
   uploadId: z.string().min(1).max(1024),
 });
 
+/** Every upload of the profile, as the changes since the browser's cursor. */
 export const listUploadsAction = defineAction(
   {
     input: z.object({
       profileId: profileIdSchema,
-      buckets: z.array(bucketName).max(1000).optional(),
-      prefix: z.string().max(1024).optional(),
+      since: z.object({ epoch: z.string().max(100), seq: z.number().int().nonnegative() }).optional(),
     }),
     role: "viewer",
   },
-  async ({ profileId, buckets, prefix }) => ok(await listUploads(getProfile(profileId), { buckets, prefix })),
+  async ({ profileId, since }) => ok(await listUploadChanges(getProfile(profileId), since)),
 );
 
 /** Parts for the rows in view; at most a screenful or two per call so it stays fast. */

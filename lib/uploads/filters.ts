@@ -4,9 +4,11 @@
 import { formatBytes } from "@/lib/format";
 import type {
   BucketInventory,
+  ListingCursor,
   PartsUpdate,
   ReclaimError,
   UploadListing,
+  UploadListingChanges,
   UploadRow,
 } from "@/lib/uploads/types";
 
@@ -452,6 +454,11 @@ export function describeBucket(chip: BucketChip): string {
 export interface LiveListing extends UploadListing {
   /** Row id → when the row was seen gone (ISO). A listing older than that cannot bring it back. */
   gone: Record<string, string>;
+  /**
+   * Sent with the next refresh so only changes come back; null asks for every row (the first
+   * load, or the rows here no longer add up to the server's counts).
+   */
+  cursor: ListingCursor | null;
 }
 
 /** Keep how long a "gone" mark is remembered after the listing stops showing the row. */
@@ -472,33 +479,46 @@ function partsReadLater(a: UploadRow, b: UploadRow): boolean {
 }
 
 /**
- * A fresh listing replaces the previous one, except that parts numbers read more recently
- * on the client (refreshParts) win over older ones, and rows seen gone after the listing
- * was taken stay hidden.
+ * A fresh listing replaces the previous one (a full answer) or is applied to it (changed rows
+ * replace theirs, removed ones go), except that parts numbers read more recently on the client
+ * (refreshParts) win over older ones, and rows seen gone after the listing was taken stay
+ * hidden.
  */
-export function mergeListing(previous: LiveListing | undefined, fresh: UploadListing): LiveListing {
-  if (!previous) return { ...fresh, gone: {} };
+export function mergeListing(previous: LiveListing | undefined, fresh: UploadListingChanges): LiveListing {
   const listedAt = timeOf(fresh.listedAt) ?? 0;
-  const prevById = new Map(previous.rows.map((row) => [row.id, row]));
   const gone: Record<string, string> = {};
-  for (const [id, at] of Object.entries(previous.gone)) {
+  for (const [id, at] of Object.entries(previous?.gone ?? {})) {
     const t = timeOf(at) ?? 0;
     if (t >= listedAt || listedAt - t < GONE_MEMORY_MS) gone[id] = at;
   }
-  const rows: UploadRow[] = [];
+  const previousById = new Map((previous?.rows ?? []).map((row) => [row.id, row]));
+  // Changes apply to the rows held here (previousById is this call's own map to edit).
+  const byId = fresh.full ? new Map<string, UploadRow>() : previousById;
+  for (const id of fresh.removed) byId.delete(id);
   for (const row of fresh.rows) {
     const goneAt = timeOf(gone[row.id]);
     if (goneAt !== null && goneAt >= listedAt) continue;
     if (goneAt !== null) delete gone[row.id]; // listed again after it was seen gone: believe the listing
-    const prev = prevById.get(row.id);
-    rows.push(
+    const prev = previousById.get(row.id);
+    byId.set(
+      row.id,
       prev && partsReadLater(prev, row)
         ? { ...row, partsInfo: prev.partsInfo, partsError: prev.partsError }
         : row,
     );
   }
+  const rows = [...byId.values()];
   const partsPending = rows.filter((row) => row.partsInfo === null && !row.partsError).length;
-  return { ...fresh, rows, partsPending, gone };
+  const listed = fresh.buckets.reduce((sum, bucket) => sum + bucket.uploads, 0);
+  const { full: _full, removed: _removed, cursor, ...listing } = fresh;
+  return {
+    ...listing,
+    rows,
+    partsPending,
+    gone,
+    // Rows hidden as gone, or any drift, make the counts differ: ask for every row next time.
+    cursor: rows.length === listed ? cursor : null,
+  };
 }
 
 /** Applies a refreshParts answer: new numbers where they are newer, gone rows removed. */

@@ -9,11 +9,14 @@ import { mapWithConcurrency } from "@/lib/s3/concurrency";
 import { toReclaimError } from "@/lib/s3/errors";
 import { listBucketUploads, listBuckets, refreshParts as readParts, type UploadPartsResult } from "@/lib/s3/inventory";
 import type { AbortResult, BucketInventory, UploadRef } from "@/lib/s3/types";
+import { recordListing } from "@/lib/uploads/listing-journal";
 import { forgetParts, getParts, isStale, pruneParts, setParts } from "@/lib/uploads/parts-cache";
 import {
   rowId,
+  type ListingCursor,
   type PartsUpdate,
   type UploadListing,
+  type UploadListingChanges,
   type UploadRow,
   type VerifyResult,
 } from "@/lib/uploads/types";
@@ -26,6 +29,32 @@ import {
 const FIRST_SCAN_WAIT_MS = 1_200;
 
 const scans = new Map<string, Promise<void>>();
+
+/**
+ * The dashboard polls every few seconds, mostly to show parts being counted. A full listing
+ * is re-read from S3 once the last one is older than this many times what it took, so a big
+ * inventory (20,000 uploads: seconds per listing) is not re-listed back to back, and the
+ * gateway spends at most a fifth of its time listing for us. Small inventories re-list on
+ * every refresh, as before.
+ */
+const RELIST_AFTER_LISTING_TIMES = 5;
+/** However slow the listing, uploads that appeared or left show within this time. */
+const RELIST_AT_LEAST_EVERY_MS = 60_000;
+
+interface RecentListing {
+  listing: UploadListing;
+  readAt: number;
+  tookMs: number;
+}
+
+const recentListings = new Map<string, RecentListing>();
+const listingsInFlight = new Map<string, Promise<RecentListing>>();
+
+/** The upload is gone (aborted, or seen gone): forget its parts, and re-list next time. */
+function forgetUpload(profileId: string, id: string): void {
+  forgetParts(profileId, id);
+  recentListings.delete(profileId);
+}
 
 function applyPartsResult(profileId: string, result: UploadPartsResult): PartsUpdate {
   const id = rowId(result.ref);
@@ -40,7 +69,7 @@ function applyPartsResult(profileId: string, result: UploadPartsResult): PartsUp
     return { id, gone: false, partsInfo };
   }
   if (result.status === "gone") {
-    forgetParts(profileId, id);
+    forgetUpload(profileId, id);
     return { id, gone: true, partsInfo: null };
   }
   return { id, gone: false, partsInfo: getParts(profileId, id), partsError: result.error };
@@ -121,20 +150,65 @@ export async function listUploads(
     profileId: profile.id,
     listedAt,
     rows,
-    buckets: buckets.map((b) => withCachedTotals(b, rows)),
+    buckets: withCachedTotals(buckets, rows),
     partsPending: rows.filter((row) => !row.partsInfo).length,
   };
 }
 
-function withCachedTotals(bucket: BucketInventory, rows: UploadRow[]): BucketInventory {
-  let parts = 0;
-  let bytes = 0;
-  for (const row of rows) {
-    if (row.bucket !== bucket.bucket || !row.partsInfo) continue;
-    parts += row.partsInfo.parts;
-    bytes += row.partsInfo.bytes;
+/**
+ * The dashboard's refresh: every upload of the profile, sent as the changes since the
+ * browser's cursor (every row when it has none or the server cannot serve it).
+ */
+export async function listUploadChanges(profile: Profile, since?: ListingCursor): Promise<UploadListingChanges> {
+  const listing = await currentListing(profile);
+  return { ...listing, ...recordListing(profile.id, listing.rows, since) };
+}
+
+/** Every upload of the profile: the recent listing with today's parts numbers, or a new one. */
+async function currentListing(profile: Profile): Promise<UploadListing> {
+  const recent = recentListings.get(profile.id);
+  const reuseForMs = recent ? Math.min(RELIST_AT_LEAST_EVERY_MS, RELIST_AFTER_LISTING_TIMES * recent.tookMs) : 0;
+  if (recent && Date.now() - recent.readAt < reuseForMs) return withCurrentParts(profile.id, recent.listing);
+  // Two tabs on one profile share one listing.
+  let inFlight = listingsInFlight.get(profile.id);
+  if (!inFlight) {
+    const readAt = Date.now();
+    inFlight = listUploads(profile)
+      .then((listing) => {
+        const read = { listing, readAt, tookMs: Date.now() - readAt };
+        recentListings.set(profile.id, read);
+        return read;
+      })
+      .finally(() => listingsInFlight.delete(profile.id));
+    listingsInFlight.set(profile.id, inFlight);
   }
-  return { ...bucket, parts, bytes };
+  return (await inFlight).listing;
+}
+
+/** The listing's rows with the parts numbers the cache holds now. */
+function withCurrentParts(profileId: string, listing: UploadListing): UploadListing {
+  const rows = listing.rows.map((row) => {
+    const partsInfo = getParts(profileId, row.id);
+    return partsInfo === row.partsInfo ? row : { ...row, partsInfo };
+  });
+  return {
+    ...listing,
+    rows,
+    buckets: withCachedTotals(listing.buckets, rows),
+    partsPending: rows.filter((row) => !row.partsInfo).length,
+  };
+}
+
+/** Each bucket's parts and bytes summed over its rows' cached numbers (one pass). */
+function withCachedTotals(buckets: BucketInventory[], rows: UploadRow[]): BucketInventory[] {
+  const sums = new Map(buckets.map((b) => [b.bucket, { parts: 0, bytes: 0 }]));
+  for (const row of rows) {
+    const sum = sums.get(row.bucket);
+    if (!sum || !row.partsInfo) continue;
+    sum.parts += row.partsInfo.parts;
+    sum.bytes += row.partsInfo.bytes;
+  }
+  return buckets.map((b) => ({ ...b, ...sums.get(b.bucket) }));
 }
 
 /** Re-reads ListParts for these rows now (the rows in view). */
@@ -149,7 +223,7 @@ export async function verifyUploads(profile: Profile, refs: UploadRef[]): Promis
     const id = rowId(ref);
     try {
       const check = await verifyGone(profile, ref);
-      if (check.gone) forgetParts(profile.id, id);
+      if (check.gone) forgetUpload(profile.id, id);
       return { id, ...check, checkedAt: new Date().toISOString() };
     } catch (error) {
       // This row could not be checked now; the others still report.
@@ -185,14 +259,14 @@ export async function abortUpload(
     const now = new Date().toISOString();
     const result: AbortResult = { ...ref, outcome: "already-gone", attempts: 0, partsBefore: 0, bytesBefore: 0, partsRemaining: 0, startedAt: now, finishedAt: now, durationMs: 0 };
     recordAbortResult(id, result);
-    forgetParts(profile.id, rowId(ref));
+    forgetUpload(profile.id, rowId(ref));
     return result;
   }
   const { parts: partsBefore, bytes: bytesBefore } = snapshot;
   const id = recordIntent({ ...intentBase(profile, ref, actor, options), partsBefore, bytesBefore });
   const result = await abortAndVerify(profile, ref, { snapshot });
   recordAbortResult(id, result);
-  if (result.outcome === "reclaimed" || result.outcome === "already-gone") forgetParts(profile.id, rowId(ref));
+  if (result.outcome === "reclaimed" || result.outcome === "already-gone") forgetUpload(profile.id, rowId(ref));
   return result;
 }
 

@@ -37,6 +37,24 @@ export interface UploadListing {
   partsPending: number;
 }
 
+/** Where a browser's copy of the listing stands in the server's record of listings. */
+export interface ListingCursor {
+  /** Names the server process that issued it: a cursor from before a restart is not honoured. */
+  epoch: string;
+  seq: number;
+}
+
+/**
+ * The dashboard's refresh. With `full`, `rows` is every listed upload (as in UploadListing);
+ * otherwise only the rows added or changed since the cursor the browser sent, and `removed`
+ * the ids no longer listed. `buckets` and `partsPending` always describe the whole listing.
+ */
+export interface UploadListingChanges extends UploadListing {
+  full: boolean;
+  removed: string[];
+  cursor: ListingCursor;
+}
+
 /** Fresh parts numbers for rows in view; `gone` when the upload no longer exists. */
 export interface PartsUpdate {
   id: string;
