@@ -1,8 +1,9 @@
 import "server-only";
 import { historyTotals, type ReclaimedSum } from "@/lib/ledger/history";
+import type { CoverageTotals } from "@/lib/lifecycle-coverage";
 import type { Profile } from "@/lib/profiles";
 import { ReclaimS3Error } from "@/lib/s3/errors";
-import { lifecycleCoverage, type CoverageTotals } from "@/lib/s3/lifecycle";
+import { lifecycleCoverage } from "@/lib/s3/lifecycle";
 import type { ReclaimError } from "@/lib/s3/types";
 import { listUploads } from "@/lib/uploads/service";
 
