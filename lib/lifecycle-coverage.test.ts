@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   coveredBy,
+  notCaught,
   uncoveredUploads,
   uploadCoverage,
   type AbortRuleView,
@@ -91,5 +92,56 @@ describe("uploadCoverage / uncoveredUploads", () => {
     expect(coverage.unknown).toEqual({ uploads: 2, bytes: 3, uncounted: 0 });
     expect(Object.keys(coverage.byBucket).sort()).toEqual(["__proto__", "constructor"]);
     expect(coverage.byBucket.__proto__?.unknown.bytes).toBe(2);
+  });
+});
+
+describe("notCaught (the dashboard header)", () => {
+  const protectedTmp: BucketLifecycle = {
+    status: "rules",
+    otherRules: 0,
+    rules: [rule({ prefix: "tmp/" })],
+  };
+  const down: BucketLifecycle = {
+    status: "error",
+    error: { code: "unreachable", message: "No answer from the endpoint" },
+  };
+  const rows: CoverageRow[] = [
+    { bucket: "a", key: "tmp/1", partsInfo: { bytes: 100 } },
+    { bucket: "a", key: "keep/2", partsInfo: { bytes: 10 } },
+    { bucket: "b", key: "x", partsInfo: null },
+  ];
+
+  it("counts the rows no rule catches, and those in buckets whose rules are unreadable", () => {
+    expect(notCaught(rows, { a: protectedTmp, b: { status: "none" } })).toEqual({
+      state: "known",
+      notCaught: { uploads: 2, bytes: 10, uncounted: 1 },
+      unknown: { uploads: 0, bytes: 0, uncounted: 0 },
+    });
+    expect(notCaught(rows, { a: protectedTmp, b: down })).toEqual({
+      state: "known",
+      notCaught: { uploads: 1, bytes: 10, uncounted: 0 },
+      unknown: { uploads: 1, bytes: 0, uncounted: 1 },
+    });
+  });
+
+  it("is still reading while a bucket of the rows has no rules yet (never a guess)", () => {
+    expect(notCaught(rows, { a: protectedTmp })).toEqual({ state: "reading" });
+    expect(notCaught([{ bucket: "__proto__", key: "k", partsInfo: null }], {})).toEqual({
+      state: "reading",
+    });
+  });
+
+  it("says why when no bucket's rules could be read (the gateway is down)", () => {
+    expect(notCaught(rows, { a: down, b: down })).toEqual({
+      state: "unreadable",
+      error: down.error,
+    });
+  });
+
+  it("is zero with no rows", () => {
+    expect(notCaught([], {})).toMatchObject({
+      state: "known",
+      notCaught: { uploads: 0, bytes: 0, uncounted: 0 },
+    });
   });
 });

@@ -1,6 +1,6 @@
 // Which incomplete uploads an enabled lifecycle rule would abort, and which none would.
-// Pure and plain (no "server-only"): the server builds the buckets view with it, and client
-// components import it too.
+// Pure and plain (no "server-only"): the server builds the buckets view with it, and the
+// dashboard header works out "not caught" in the browser from the rows it already shows.
 import type { ReclaimError } from "@/lib/s3/types";
 
 /** One lifecycle rule with an AbortIncompleteMultipartUpload action. */
@@ -148,4 +148,29 @@ export function uncoveredUploads(
 /** record[key] only when it is the record's own property (bucket names are user data). */
 export function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
   return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/** The dashboard header's "not caught by a lifecycle rule" figure. */
+export type NotCaught =
+  /** The rules of a bucket the rows are in have not arrived yet. */
+  | { state: "reading" }
+  /** The rules of no bucket holding uploads could be read: there is no figure to show. */
+  | { state: "unreadable"; error: ReclaimError }
+  | { state: "known"; notCaught: CoverageTotals; unknown: CoverageTotals };
+
+/**
+ * "Not caught" for the rows the dashboard shows, given the rules of the buckets they are in.
+ * Computed in the browser from the live listing, so it follows the table row for row.
+ */
+export function notCaught(
+  rows: readonly CoverageRow[],
+  lifecycles: Readonly<Record<string, BucketLifecycle>>,
+): NotCaught {
+  // A bucket that just gained uploads: its rules are being read; never guess them.
+  if (rows.some((row) => own(lifecycles, row.bucket) === undefined)) return { state: "reading" };
+  const coverage = uncoveredUploads(rows, lifecycles);
+  const first = rows[0] ? own(lifecycles, rows[0].bucket) : undefined;
+  if (coverage.unknown.uploads === rows.length && first && "error" in first)
+    return { state: "unreadable", error: first.error };
+  return { state: "known", notCaught: coverage.uncovered, unknown: coverage.unknown };
 }

@@ -18,7 +18,6 @@ import {
   type BucketLifecycle,
   type CoverageRow,
   type CoverageTotals,
-  type LifecycleCoverage,
 } from "@/lib/lifecycle-coverage";
 import type { Profile } from "@/lib/profiles";
 import { getS3Client } from "@/lib/s3/client";
@@ -610,18 +609,4 @@ export async function removeAbortRule(
     }
     return { status: "none" };
   });
-}
-
-/**
- * For the uploads dashboard: how many uploads/bytes of these rows no enabled lifecycle rule
- * would abort. Reads the lifecycle of every bucket the rows are in (one GET per bucket).
- */
-export async function lifecycleCoverage(
-  profile: Profile,
-  rows: readonly CoverageRow[],
-  options: LifecycleCallOptions = {},
-): Promise<LifecycleCoverage & { lifecycles: Record<string, BucketLifecycle> }> {
-  const buckets = [...new Set(rows.map((row) => row.bucket))];
-  const lifecycles = await readAbortRulesForBuckets(profile, buckets, options);
-  return { ...uncoveredUploads(rows, lifecycles), lifecycles };
 }
