@@ -1,4 +1,4 @@
-import { queryOptions } from "@tanstack/react-query";
+import { keepPreviousData, queryOptions } from "@tanstack/react-query";
 import { listBucketsAction } from "@/app/actions/buckets";
 import { bucketOverviewAction } from "@/app/actions/lifecycle";
 import {
@@ -53,8 +53,10 @@ export const uploadKeys = {
   verify: (profileId: string, ids: readonly string[]) =>
     [...uploadKeys.all, "verify", profileId, ids] as const,
   abort: (profileId: string) => [...uploadKeys.all, "abort", profileId] as const,
-  /** Reclaimed so far and lifecycle coverage: changes after aborts and rule edits. */
+  /** Reclaimed so far and the abort rules of the buckets holding uploads; aborts invalidate it. */
   status: (profileId: string) => [...uploadKeys.all, "status", profileId] as const,
+  statusOf: (profileId: string, buckets: readonly string[]) =>
+    [...uploadKeys.status(profileId), buckets] as const,
 };
 
 /** Failures that retrying or polling will not fix: stop asking until the user acts. */
@@ -92,13 +94,16 @@ export function uploadListQuery(profileId: string, refreshMs: number) {
   });
 }
 
-/** Slower than the list: the ledger changes only on aborts, which invalidate it. */
+/** Slower than the list: the ledger changes only on aborts (which invalidate it), rules rarely. */
 export const CLEANUP_STATUS_REFRESH_MS = 30_000;
 
-export function cleanupStatusQuery(profileId: string) {
+/** The ledger totals and the abort rules of `buckets` (sorted, unique: the key follows them). */
+export function cleanupStatusQuery(profileId: string, buckets: readonly string[]) {
   return queryOptions({
-    queryKey: uploadKeys.status(profileId),
-    queryFn: async () => unwrap(await cleanupStatusAction({ profileId })),
+    queryKey: uploadKeys.statusOf(profileId, buckets),
+    queryFn: async () => unwrap(await cleanupStatusAction({ profileId, buckets: [...buckets] })),
+    // A bucket gaining or losing uploads changes the key: keep the last answer on screen meanwhile.
+    placeholderData: keepPreviousData,
     staleTime: 5_000,
     refetchInterval: (query) =>
       query.state.status === "error" && isPermanentFailure(query.state.error)

@@ -43,8 +43,17 @@ export const abortUploadAction = defineAction(
   async ({ profileId, upload }, { user }) => ok(await abortUpload(getProfile(profileId), upload, user)),
 );
 
-/** The header's "reclaimed so far" and "not caught by a lifecycle rule" for a profile. */
+/**
+ * The header's "reclaimed so far", and the abort rules of the buckets the browser's rows are
+ * in: it computes "not caught" from those rows itself.
+ */
 export const cleanupStatusAction = defineAction(
-  { input: z.object({ profileId: profileIdSchema }), role: "viewer" },
-  async ({ profileId }) => ok(await cleanupStatus(getProfile(profileId))),
+  {
+    input: z.object({
+      profileId: profileIdSchema,
+      buckets: z.array(bucketName).max(1000, "At most 1,000 buckets at a time."),
+    }),
+    role: "viewer",
+  },
+  async ({ profileId, buckets }) => ok(await cleanupStatus(getProfile(profileId), buckets)),
 );

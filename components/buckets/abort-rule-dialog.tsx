@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { plural } from "@/lib/format";
-import type { AbortRuleView } from "@/lib/s3/lifecycle";
+import type { AbortRuleView } from "@/lib/lifecycle-coverage";
 
 // Mirrors the server's limits (app/actions/lifecycle.ts validates again).
 const MIN_DAYS = 1;

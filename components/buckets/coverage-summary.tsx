@@ -1,7 +1,8 @@
 import type { ReactNode } from "react";
 import { Card } from "@/components/ui/card";
 import { formatBytes, formatBytesExact, formatCount, plural } from "@/lib/format";
-import type { BucketOverview, CoverageTotals } from "@/lib/s3/lifecycle";
+import type { CoverageTotals } from "@/lib/lifecycle-coverage";
+import type { BucketOverview } from "@/lib/s3/lifecycle";
 import { cn } from "@/lib/utils";
 
 function uncountedNote(totals: CoverageTotals): string {

@@ -1,6 +1,6 @@
 import { Badge } from "@/components/ui/badge";
 import { plural } from "@/lib/format";
-import type { AbortRuleView, BucketLifecycle } from "@/lib/s3/lifecycle";
+import type { AbortRuleView, BucketLifecycle } from "@/lib/lifecycle-coverage";
 import { cn } from "@/lib/utils";
 
 /** True when an enabled abort rule (prefix only) exists: the bucket cleans up after itself. */

@@ -4,7 +4,7 @@ import { useRemoveAbortRule } from "@/components/buckets/use-abort-rule-mutation
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { formatBytes, plural } from "@/lib/format";
-import type { AbortRuleView } from "@/lib/s3/lifecycle";
+import type { AbortRuleView } from "@/lib/lifecycle-coverage";
 
 /** Confirms removing Reclaim's abort rule; says what stops being cleaned up. */
 export function RemoveRuleDialog({

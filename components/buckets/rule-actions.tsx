@@ -1,5 +1,5 @@
 import { Button } from "@/components/ui/button";
-import type { BucketLifecycle } from "@/lib/s3/lifecycle";
+import type { BucketLifecycle } from "@/lib/lifecycle-coverage";
 
 /** Add / Edit / Remove for Reclaim's rule on one bucket (admins only; the server checks again). */
 export function RuleActions({

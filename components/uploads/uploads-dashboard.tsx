@@ -157,6 +157,7 @@ export function UploadsDashboard({
           <UploadsSummary
             profileId={profileId}
             summary={summary}
+            listedRows={listing.rows}
             listedAt={listing.listedAt}
             refreshing={list.isFetching}
             selectedBucket={view.bucket}

@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { Card } from "@/components/ui/card";
 import { formatAgo, formatBytes, formatBytesExact, formatCount, plural } from "@/lib/format";
 import type { Summary, Totals } from "@/lib/uploads/filters";
+import type { UploadRow } from "@/lib/uploads/types";
 import { BucketChip } from "@/components/uploads/bucket-chip";
 import { CleanupStatusStats } from "@/components/uploads/cleanup-status-stats";
 import { useNow } from "@/components/uploads/use-now";
@@ -45,6 +46,7 @@ function Stat({ label, totals, emphasis }: { label: string; totals: Totals; emph
 export function UploadsSummary({
   profileId,
   summary,
+  listedRows,
   listedAt,
   refreshing,
   selectedBucket,
@@ -53,6 +55,8 @@ export function UploadsSummary({
 }: {
   profileId: string;
   summary: Summary;
+  /** The live listing's rows, for the "not caught by a lifecycle rule" figure. */
+  listedRows: readonly UploadRow[];
   listedAt: string;
   refreshing: boolean;
   selectedBucket: string | null;
@@ -68,7 +72,7 @@ export function UploadsSummary({
       <div className="flex flex-wrap items-end gap-x-10 gap-y-3">
         <Stat label={filtered ? "In view" : "Incomplete uploads"} totals={inView} emphasis />
         {filtered ? <Stat label="Still held in total" totals={total} /> : null}
-        <CleanupStatusStats profileId={profileId} />
+        <CleanupStatusStats profileId={profileId} rows={listedRows} />
         <p className="text-muted-foreground ml-auto text-xs" data-testid="freshness">
           <span className="inline-flex items-center gap-1.5">
             <span

@@ -3,20 +3,14 @@ import { describe, expect, it } from "vitest";
 import {
   RECLAIM_RULE_ID,
   buildBucketOverview,
-  coveredBy,
   isRejection,
   lifecycleError,
   normalizeRuleForWrite,
   ruleScope,
   toLifecycleView,
-  uncoveredUploads,
-  uploadCoverage,
   validateRuleInput,
   withOurRule,
   withoutOurRule,
-  type AbortRuleView,
-  type BucketLifecycle,
-  type CoverageRow,
 } from "@/lib/s3/lifecycle";
 
 const expiration: LifecycleRule = {
@@ -53,10 +47,6 @@ const twoTags = [
 ];
 /** RGW's shape for a prefix plus tags: the prefix beside And instead of inside it. */
 const rgwTaggedFilter: LifecycleRuleFilter = { Prefix: "t/", And: { Tags: twoTags } };
-
-function rule(overrides: Partial<AbortRuleView>): AbortRuleView {
-  return { id: "r", ours: false, enabled: true, days: 7, prefix: "", conditions: [], ...overrides };
-}
 
 describe("ruleScope", () => {
   it("reads Filter.Prefix, the legacy rule Prefix and And.Prefix", () => {
@@ -205,88 +195,6 @@ describe("validateRuleInput", () => {
   });
 });
 
-describe("coveredBy", () => {
-  it("matches keys under the rule's prefix; an empty prefix covers everything", () => {
-    const logs = rule({ prefix: "logs/" });
-    expect(coveredBy([logs], "logs/a.gz")).toBe(logs);
-    expect(coveredBy([logs], "media/a.mov")).toBeNull();
-    expect(coveredBy([logs], "log")).toBeNull();
-    const all = rule({ prefix: "" });
-    expect(coveredBy([all], "anything")).toBe(all);
-    expect(coveredBy([], "a")).toBeNull();
-  });
-
-  it("ignores disabled rules, rules without days and rules with tag/size conditions", () => {
-    expect(coveredBy([rule({ enabled: false })], "a")).toBeNull();
-    expect(coveredBy([rule({ days: null })], "a")).toBeNull();
-    expect(coveredBy([rule({ conditions: ["tag a=b"] })], "a")).toBeNull();
-  });
-
-  it("picks the rule that aborts soonest", () => {
-    const slow = rule({ id: "slow", days: 30 });
-    const fast = rule({ id: "fast", days: 2, prefix: "tmp/" });
-    expect(coveredBy([slow, fast], "tmp/x")).toBe(fast);
-    expect(coveredBy([slow, fast], "other")).toBe(slow);
-  });
-});
-
-describe("uploadCoverage / uncoveredUploads", () => {
-  const lifecycles: Record<string, BucketLifecycle> = {
-    protected: { status: "rules", otherRules: 1, rules: [rule({ prefix: "tmp/" })] },
-    bare: { status: "none" },
-    secret: { status: "denied", error: { code: "access-denied", message: "denied" } },
-    old: { status: "unsupported", error: { code: "not-implemented", message: "no" } },
-    broken: { status: "error", error: { code: "timeout", message: "slow" } },
-  };
-  const rows: CoverageRow[] = [
-    { bucket: "protected", key: "tmp/a", partsInfo: { bytes: 100 } },
-    { bucket: "protected", key: "keep/b", partsInfo: { bytes: 10 } },
-    { bucket: "protected", key: "keep/c", partsInfo: null },
-    { bucket: "bare", key: "x", partsInfo: { bytes: 1000 } },
-    { bucket: "secret", key: "y", partsInfo: { bytes: 5 } },
-    { bucket: "old", key: "z", partsInfo: { bytes: 7 } },
-    { bucket: "broken", key: "w", partsInfo: { bytes: 3 } },
-    { bucket: "unlisted", key: "v", partsInfo: { bytes: 1 } },
-  ];
-
-  it("classifies one upload", () => {
-    expect(uploadCoverage(lifecycles.protected, "tmp/a").state).toBe("covered");
-    expect(uploadCoverage(lifecycles.protected, "keep/b")).toEqual({ state: "uncovered" });
-    expect(uploadCoverage(lifecycles.bare, "x")).toEqual({ state: "uncovered" });
-    expect(uploadCoverage(lifecycles.old, "x")).toEqual({ state: "uncovered" });
-    expect(uploadCoverage(lifecycles.secret, "x")).toEqual({ state: "unknown", reason: "denied" });
-    expect(uploadCoverage(lifecycles.broken, "x")).toEqual({ state: "unknown", reason: "error" });
-    expect(uploadCoverage(undefined, "x")).toEqual({ state: "unknown", reason: "not-read" });
-  });
-
-  it("sums uploads and bytes no rule would catch, overall and per bucket", () => {
-    const coverage = uncoveredUploads(rows, lifecycles);
-    expect(coverage.covered).toEqual({ uploads: 1, bytes: 100, uncounted: 0 });
-    // keep/b + keep/c (parts not counted yet) + bare + old (unsupported endpoint)
-    expect(coverage.uncovered).toEqual({ uploads: 4, bytes: 1017, uncounted: 1 });
-    // denied + error + a bucket whose lifecycle was not read: never counted as covered
-    expect(coverage.unknown).toEqual({ uploads: 3, bytes: 9, uncounted: 0 });
-    expect(coverage.byBucket.protected).toEqual({
-      covered: { uploads: 1, bytes: 100, uncounted: 0 },
-      uncovered: { uploads: 2, bytes: 10, uncounted: 1 },
-      unknown: { uploads: 0, bytes: 0, uncounted: 0 },
-    });
-  });
-
-  it("does not read inherited properties as lifecycles", () => {
-    const coverage = uncoveredUploads(
-      [
-        { bucket: "constructor", key: "k", partsInfo: { bytes: 1 } },
-        { bucket: "__proto__", key: "k", partsInfo: { bytes: 2 } },
-      ],
-      {},
-    );
-    expect(coverage.unknown).toEqual({ uploads: 2, bytes: 3, uncounted: 0 });
-    expect(Object.keys(coverage.byBucket).sort()).toEqual(["__proto__", "constructor"]);
-    expect(coverage.byBucket.__proto__?.unknown.bytes).toBe(2);
-  });
-});
-
 describe("buildBucketOverview", () => {
   it("adds up uploads, bytes, the oldest upload and coverage per bucket", () => {
     const overview = buildBucketOverview(
@@ -319,7 +227,11 @@ describe("buildBucketOverview", () => {
         ],
       },
       {
-        a: { status: "rules", otherRules: 0, rules: [rule({ prefix: "tmp/" })] },
+        a: {
+          status: "rules",
+          otherRules: 0,
+          rules: [{ id: "r", ours: false, enabled: true, days: 7, prefix: "tmp/", conditions: [] }],
+        },
         b: { status: "none" },
       },
     );

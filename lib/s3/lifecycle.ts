@@ -10,6 +10,15 @@ import {
   type TransitionDefaultMinimumObjectSize,
 } from "@aws-sdk/client-s3";
 import { getEnv } from "@/lib/env";
+import {
+  emptyCoverageTotals,
+  own,
+  uncoveredUploads,
+  type AbortRuleView,
+  type BucketLifecycle,
+  type CoverageRow,
+  type CoverageTotals,
+} from "@/lib/lifecycle-coverage";
 import type { Profile } from "@/lib/profiles";
 import { getS3Client } from "@/lib/s3/client";
 import { mapWithConcurrency } from "@/lib/s3/concurrency";
@@ -18,7 +27,7 @@ import type { ReclaimError } from "@/lib/s3/types";
 
 // Bucket lifecycle rules that abort incomplete multipart uploads: read them as our own
 // plain view, add/edit/remove OUR rule (a fixed id) while every other rule of the bucket
-// is written back as it was read, and tell which uploads no enabled rule would catch.
+// is written back as it was read. Which uploads they catch is lib/lifecycle-coverage.ts.
 //
 // Round trips go through the SDK's own shapes (never re-built by us), with one repair:
 // Ceph RGW (Pacific) answers a Filter with <And><Prefix/><Tag/></And> as
@@ -34,32 +43,6 @@ export const MAX_RULE_PREFIX_LENGTH = 1024;
 
 /** Buckets whose lifecycle is read at once (each read is one GET). */
 const LIFECYCLE_READS_AT_ONCE = 8;
-
-/** One lifecycle rule with an AbortIncompleteMultipartUpload action. */
-export interface AbortRuleView {
-  /** The rule's ID; null when the endpoint sent none. */
-  id: string | null;
-  /** Our rule (RECLAIM_RULE_ID): the one admins edit from Reclaim. */
-  ours: boolean;
-  enabled: boolean;
-  /** DaysAfterInitiation; null when the action has no day count (the rule then aborts nothing). */
-  days: number | null;
-  /** Keys it applies to; "" = the whole bucket. */
-  prefix: string;
-  /**
-   * Filter conditions besides the prefix ("tag env=tmp", "size > 1,024 bytes"). Uploads have
-   * no tags or size yet, so a rule with conditions is not counted as catching anything.
-   */
-  conditions: string[];
-}
-
-/** Our typed view of a bucket's lifecycle, as far as aborting incomplete uploads goes. */
-export type BucketLifecycle =
-  | { status: "rules"; rules: AbortRuleView[]; otherRules: number }
-  | { status: "none" }
-  | { status: "denied"; error: ReclaimError }
-  | { status: "unsupported"; error: ReclaimError }
-  | { status: "error"; error: ReclaimError };
 
 export interface AbortRuleInput {
   days: number;
@@ -288,129 +271,6 @@ export function validateRuleInput(input: AbortRuleInput): void {
   if ((input.prefix ?? "").length > MAX_RULE_PREFIX_LENGTH) {
     throw new RangeError(`prefix must be at most ${MAX_RULE_PREFIX_LENGTH} characters`);
   }
-}
-
-// ------------------------------------------------------------------ pure: coverage
-
-/**
- * The enabled rule that would abort an upload of this key soonest, or null when none
- * would: no rule, a disabled one, one without a day count, one with tag/size conditions,
- * or a prefix that does not cover the key.
- */
-export function coveredBy(rules: readonly AbortRuleView[], key: string): AbortRuleView | null {
-  let best: AbortRuleView | null = null;
-  for (const rule of rules) {
-    if (!rule.enabled || rule.days === null || rule.conditions.length > 0) continue;
-    if (!key.startsWith(rule.prefix)) continue;
-    if (!best || (best.days !== null && rule.days < best.days)) best = rule;
-  }
-  return best;
-}
-
-/** The fields of an uploads-table row that coverage needs (UploadRow fits). */
-export interface CoverageRow {
-  bucket: string;
-  key: string;
-  /** Null while the upload's parts are not counted yet. */
-  partsInfo: { bytes: number } | null;
-}
-
-export interface CoverageTotals {
-  uploads: number;
-  /** Bytes of the uploads whose parts are counted. */
-  bytes: number;
-  /** Uploads whose parts are not counted yet (their bytes are missing from `bytes`). */
-  uncounted: number;
-}
-
-export interface LifecycleCoverage {
-  /** No enabled rule catches them: they stay until someone aborts them. */
-  uncovered: CoverageTotals;
-  /** An enabled abort rule will remove them. */
-  covered: CoverageTotals;
-  /** In buckets whose lifecycle could not be read (denied, error, not read). */
-  unknown: CoverageTotals;
-  byBucket: Record<
-    string,
-    { uncovered: CoverageTotals; covered: CoverageTotals; unknown: CoverageTotals }
-  >;
-}
-
-export type UploadCoverage =
-  | { state: "covered"; rule: AbortRuleView }
-  | { state: "uncovered" }
-  | { state: "unknown"; reason: "denied" | "error" | "not-read" };
-
-/** Whether a bucket's lifecycle would abort an upload of this key. */
-export function uploadCoverage(
-  lifecycle: BucketLifecycle | undefined,
-  key: string,
-): UploadCoverage {
-  if (!lifecycle) return { state: "unknown", reason: "not-read" };
-  switch (lifecycle.status) {
-    case "none":
-    case "unsupported": // the endpoint runs no lifecycle: nothing will abort them
-      return { state: "uncovered" };
-    case "denied":
-      return { state: "unknown", reason: "denied" };
-    case "error":
-      return { state: "unknown", reason: "error" };
-    case "rules": {
-      const rule = coveredBy(lifecycle.rules, key);
-      return rule ? { state: "covered", rule } : { state: "uncovered" };
-    }
-  }
-}
-
-export function emptyCoverageTotals(): CoverageTotals {
-  return { uploads: 0, bytes: 0, uncounted: 0 };
-}
-
-function addTo(totals: CoverageTotals, row: CoverageRow): void {
-  totals.uploads++;
-  if (row.partsInfo) totals.bytes += row.partsInfo.bytes;
-  else totals.uncounted++;
-}
-
-/**
- * Which uploads (and how many bytes) no enabled abort rule would catch, overall and per
- * bucket. Buckets missing from `rulesByBucket`, or whose lifecycle could not be read,
- * count as unknown — never as covered.
- */
-export function uncoveredUploads(
-  rows: readonly CoverageRow[],
-  rulesByBucket: Readonly<Record<string, BucketLifecycle | undefined>>,
-): LifecycleCoverage {
-  const result = {
-    uncovered: emptyCoverageTotals(),
-    covered: emptyCoverageTotals(),
-    unknown: emptyCoverageTotals(),
-  };
-  // A Map, not an object: "constructor" or "__proto__" are valid bucket names.
-  const byBucket = new Map<
-    string,
-    { uncovered: CoverageTotals; covered: CoverageTotals; unknown: CoverageTotals }
-  >();
-  for (const row of rows) {
-    const state = uploadCoverage(own(rulesByBucket, row.bucket), row.key).state;
-    let bucket = byBucket.get(row.bucket);
-    if (!bucket) {
-      bucket = {
-        uncovered: emptyCoverageTotals(),
-        covered: emptyCoverageTotals(),
-        unknown: emptyCoverageTotals(),
-      };
-      byBucket.set(row.bucket, bucket);
-    }
-    addTo(result[state], row);
-    addTo(bucket[state], row);
-  }
-  return { ...result, byBucket: Object.fromEntries(byBucket) };
-}
-
-/** record[key] only when it is the record's own property (bucket names are user data). */
-function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
-  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 // ------------------------------------------------------------------ pure: the buckets view
@@ -749,18 +609,4 @@ export async function removeAbortRule(
     }
     return { status: "none" };
   });
-}
-
-/**
- * For the uploads dashboard: how many uploads/bytes of these rows no enabled lifecycle rule
- * would abort. Reads the lifecycle of every bucket the rows are in (one GET per bucket).
- */
-export async function lifecycleCoverage(
-  profile: Profile,
-  rows: readonly CoverageRow[],
-  options: LifecycleCallOptions = {},
-): Promise<LifecycleCoverage & { lifecycles: Record<string, BucketLifecycle> }> {
-  const buckets = [...new Set(rows.map((row) => row.bucket))];
-  const lifecycles = await readAbortRulesForBuckets(profile, buckets, options);
-  return { ...uncoveredUploads(rows, lifecycles), lifecycles };
 }

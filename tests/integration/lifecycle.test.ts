@@ -10,11 +10,12 @@ import {
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
+import { uncoveredUploads } from "@/lib/lifecycle-coverage";
 import { ReclaimS3Error } from "@/lib/s3/errors";
 import {
   RECLAIM_RULE_ID,
-  lifecycleCoverage,
   readAbortRules,
+  readAbortRulesForBuckets,
   removeAbortRule,
   setAbortRule,
 } from "@/lib/s3/lifecycle";
@@ -243,11 +244,11 @@ describe("RGW's lifecycle worker", () => {
       { bucket, key: outside.key, partsInfo: { bytes: 1024 } },
     ];
 
-    const unprotected = await lifecycleCoverage(admin, rows);
+    const unprotected = uncoveredUploads(rows, await readAbortRulesForBuckets(admin, [bucket]));
     expect(unprotected.uncovered).toEqual({ uploads: 2, bytes: 65 * 1024, uncounted: 0 });
 
     await setAbortRule(admin, bucket, { days: 1, prefix: "tmp/" });
-    const protectedNow = await lifecycleCoverage(admin, rows);
+    const protectedNow = uncoveredUploads(rows, await readAbortRulesForBuckets(admin, [bucket]));
     expect(protectedNow.covered).toEqual({ uploads: 1, bytes: 64 * 1024, uncounted: 0 });
     expect(protectedNow.uncovered).toEqual({ uploads: 1, bytes: 1024, uncounted: 0 });
 
