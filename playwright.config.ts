@@ -47,7 +47,7 @@ export default defineConfig({
   ],
   webServer: {
     // The server's output is kept so the teardown can prove no secret was ever logged.
-    command: `node_modules/.bin/next start -H 127.0.0.1 -p ${port} 2>&1 | tee ${serverLog}`,
+    command: `bash scripts/serve.sh -H 127.0.0.1 -p ${port} 2>&1 | tee ${serverLog}`,
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,

@@ -1,7 +1,7 @@
 /*
- * bench/next-server.ts — a production build of the app in its own dist dir, served by
- * `next start` on a chosen port against one gateway instance, and the memory of the process
- * that actually serves it.
+ * bench/next-server.ts — a production build of the app in its own dist dir, served on a
+ * chosen port against one gateway instance the way every start path serves it
+ * (scripts/serve.sh), and the memory of the process that actually serves it.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -9,6 +9,7 @@ import path from "node:path";
 import { REPO } from "./report";
 
 const NEXT_BIN = path.join(REPO, "node_modules/.bin/next");
+const SERVE_SCRIPT = path.join(REPO, "scripts/serve.sh");
 
 /** `next build` into distDir. */
 export function buildApp(distDir: string): void {
@@ -76,7 +77,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const url = `http://127.0.0.1:${port}`;
   const log = fs.openSync(path.join(instanceDir, "bench-server.log"), "w");
   // Its own process group, so stop() ends `next start` and anything it forked, by group id.
-  const child = spawn(NEXT_BIN, ["start", "-H", "127.0.0.1", "-p", String(port)], {
+  const child = spawn("bash", [SERVE_SCRIPT, "-H", "127.0.0.1", "-p", String(port)], {
     cwd: REPO,
     detached: true,
     stdio: ["ignore", log, log],

@@ -44,4 +44,4 @@ cat <<MSG
   Press Ctrl-C to stop the dashboard and the gateway.
 
 MSG
-npx next start -H 127.0.0.1 -p "$PORT"
+bash scripts/serve.sh -H 127.0.0.1 -p "$PORT"
