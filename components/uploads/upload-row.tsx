@@ -1,6 +1,6 @@
 "use client";
 
-import { memo } from "react";
+import { memo, useRef } from "react";
 import {
   ageMs,
   formatAge,
@@ -67,7 +67,7 @@ export const UploadRowView = memo(function UploadRowView({
   height: number;
   onAbort: (row: UploadRow) => void;
   selected: boolean;
-  /** A click on the checkbox; `shift` selects the range from the last click. */
+  /** A click or Space on the checkbox; `shift` selects the range from the last one. */
   onSelect: (row: UploadRow, shift: boolean) => void;
 }) {
   const info = row.partsInfo;
@@ -76,6 +76,10 @@ export const UploadRowView = memo(function UploadRowView({
     : undefined;
   const lastPartAge = ageMs(info?.lastPartAt, now);
   const recentPart = lastPartAge !== null && lastPartAge < RECENT_PART_MS;
+  // Space toggles a checkbox on keyup, and the browser reports it as a click with detail 0.
+  // Chromium copies the held Shift onto that click, Firefox does not (bugzilla 1245292): so the
+  // keyup's shiftKey is kept for the click that follows it, and used once.
+  const shiftOnSpace = useRef(false);
 
   return (
     <div
@@ -96,10 +100,19 @@ export const UploadRowView = memo(function UploadRowView({
       <div role="cell" className={placed(cn(cell, "items-center"), selectCell)}>
         <Checkbox
           checked={selected}
-          // React reports a checkbox change from its click event: the MouseEvent has shiftKey.
-          onChange={(event) =>
-            onSelect(row, event.nativeEvent instanceof MouseEvent && event.nativeEvent.shiftKey)
-          }
+          onKeyUp={(event) => {
+            if (event.key === " ") shiftOnSpace.current = event.shiftKey;
+          }}
+          // React reports a checkbox change from its click event: a mouse click has shiftKey.
+          onChange={(event) => {
+            const click = event.nativeEvent;
+            const spaceShift = shiftOnSpace.current;
+            shiftOnSpace.current = false;
+            onSelect(
+              row,
+              click instanceof MouseEvent && (click.detail === 0 ? spaceShift : click.shiftKey),
+            );
+          }}
           aria-label={`Select upload ${row.key} in ${row.bucket}`}
         />
       </div>

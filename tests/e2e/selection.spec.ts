@@ -6,7 +6,9 @@
 //     SDK then lists none of them while every other upload stays;
 // (b) "select all matching the current filter" sends the filter (re-resolved on the server):
 //     the dry run equals the SDK for that filter;
-// (c) a viewer can select and preview, not start a job.
+// (c) a viewer can select and preview, not start a job;
+// (d) from the keyboard: Space picks one row, Shift+Space on a later row selects the range
+//     from it in the order shown, a plain Space after that toggles only its own row.
 // Uploads this file creates live under a fresh `e2e-select/<run>/` prefix and are aborted after.
 import { randomBytes } from "node:crypto";
 import { AbortMultipartUploadCommand, CreateMultipartUploadCommand, ListBucketsCommand, UploadPartCommand } from "@aws-sdk/client-s3";
@@ -208,4 +210,48 @@ test.describe("(c) as a viewer", () => {
     await expect(page.getByRole("button", { name: /^Abort 1 upload/ })).toHaveCount(0);
     expect(await listAll(BACKUPS, u.key)).toHaveLength(1);
   });
+});
+
+test("(d) keyboard: Space, then Shift+Space further down selects the rows in between as shown", async ({ page }) => {
+  const dir = `${prefix}keys/`;
+  await Promise.all(Array.from({ length: 8 }, (_, i) => createUpload(BACKUPS, `${dir}k-${i}.bin`, [])));
+  // Descending: the range follows the order on screen, not the listing's.
+  await openCounted(page, `/?q=${encodeURIComponent(dir)}&sort=key&dir=desc`);
+  const rows = page
+    .getByRole("table", { name: "Incomplete uploads" })
+    .getByRole("row")
+    .filter({ has: page.getByRole("checkbox", { name: /^Select upload / }) });
+  await expect(rows).toHaveCount(8);
+  const box = (n: number) => rows.nth(n).getByRole("checkbox");
+  /** Each row's position on screen (aria-rowindex) and whether it is checked. */
+  const shown = () =>
+    rows.evaluateAll((els) =>
+      els.map((el) => ({
+        index: Number(el.getAttribute("aria-rowindex")),
+        checked: el.querySelector<HTMLInputElement>("input[type=checkbox]")?.checked ?? false,
+      })),
+    );
+  const summary = page.getByRole("region", { name: "Selection" }).getByTestId("selection-summary");
+
+  await box(1).focus();
+  await page.keyboard.press("Space");
+  await expect(box(1)).toBeChecked();
+  await box(5).focus();
+  await page.keyboard.press("Shift+Space");
+  await expect(box(5)).toBeChecked();
+
+  // Expected: every row shown between the two, inclusive, and no other.
+  const from = Number(await rows.nth(1).getAttribute("aria-rowindex"));
+  const to = Number(await rows.nth(5).getAttribute("aria-rowindex"));
+  const after = await shown();
+  const between = after.filter((r) => r.index >= Math.min(from, to) && r.index <= Math.max(from, to));
+  expect(between.length).toBeGreaterThan(2);
+  expect(after.filter((r) => r.checked).map((r) => r.index)).toEqual(between.map((r) => r.index));
+  await expect(summary).toContainText(`${between.length} selected`);
+
+  // A plain Space further on toggles that row only (the anchor moved, nothing is extended).
+  await box(7).focus();
+  await page.keyboard.press("Space");
+  await expect(summary).toContainText(`${between.length + 1} selected`);
+  await expect(box(6)).not.toBeChecked();
 });
