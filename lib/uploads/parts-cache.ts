@@ -6,6 +6,17 @@ import type { PartsInfo } from "@/lib/uploads/types";
 // stale ones; rows in view are refreshed on demand. Only uploads still listed are kept.
 
 export const STALE_AFTER_MS = 60_000;
+/**
+ * The background re-reads at most about this many uploads a second, so a big inventory is not
+ * re-counted non-stop against the gateway (20,000 uploads: each every 200 s, not every 60 s).
+ * Rows in view are re-read on every refresh regardless.
+ */
+export const BACKGROUND_READS_PER_SECOND = 100;
+
+/** How old cached numbers may get before the background re-reads them, for this many uploads. */
+export function staleAfterMs(uploads: number): number {
+  return Math.max(STALE_AFTER_MS, (uploads / BACKGROUND_READS_PER_SECOND) * 1000);
+}
 
 const byProfile = new Map<string, Map<string, PartsInfo>>();
 
@@ -39,6 +50,6 @@ export function pruneParts(profileId: string, listedIds: ReadonlySet<string>, li
   }
 }
 
-export function isStale(info: PartsInfo | null, now = Date.now()): boolean {
-  return !info || now - Date.parse(info.checkedAt) > STALE_AFTER_MS;
+export function isStale(info: PartsInfo | null, staleAfter = STALE_AFTER_MS, now = Date.now()): boolean {
+  return !info || now - Date.parse(info.checkedAt) > staleAfter;
 }

@@ -10,7 +10,7 @@ import { toReclaimError } from "@/lib/s3/errors";
 import { listBucketUploads, listBuckets, refreshParts as readParts, type UploadPartsResult } from "@/lib/s3/inventory";
 import type { AbortResult, BucketInventory, UploadRef } from "@/lib/s3/types";
 import { recordListing } from "@/lib/uploads/listing-journal";
-import { forgetParts, getParts, isStale, pruneParts, setParts } from "@/lib/uploads/parts-cache";
+import { forgetParts, getParts, isStale, pruneParts, setParts, staleAfterMs } from "@/lib/uploads/parts-cache";
 import {
   rowId,
   type ListingCursor,
@@ -136,7 +136,8 @@ export async function listUploads(
     pruneParts(profile.id, new Set(rows.map((r) => r.id)), fullyListed);
   }
 
-  const stale = rows.filter((row) => isStale(row.partsInfo));
+  const staleAfter = staleAfterMs(rows.length);
+  const stale = rows.filter((row) => isStale(row.partsInfo, staleAfter));
   if (stale.length > 0) {
     const missing = stale.filter((row) => !row.partsInfo);
     const scan = scanParts(profile, [...missing, ...stale.filter((row) => row.partsInfo)].map(({ bucket, key, uploadId }) => ({ bucket, key, uploadId })));
