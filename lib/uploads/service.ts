@@ -147,13 +147,7 @@ export async function listUploads(
       rows = rows.map((row) => (row.partsInfo ? row : { ...row, partsInfo: getParts(profile.id, row.id) }));
     }
   }
-  return {
-    profileId: profile.id,
-    listedAt,
-    rows,
-    buckets: withCachedTotals(buckets, rows),
-    partsPending: rows.filter((row) => !row.partsInfo).length,
-  };
+  return withTotals({ profileId: profile.id, listedAt, buckets }, rows);
 }
 
 /**
@@ -192,24 +186,31 @@ function withCurrentParts(profileId: string, listing: UploadListing): UploadList
     const partsInfo = getParts(profileId, row.id);
     return partsInfo === row.partsInfo ? row : { ...row, partsInfo };
   });
-  return {
-    ...listing,
-    rows,
-    buckets: withCachedTotals(listing.buckets, rows),
-    partsPending: rows.filter((row) => !row.partsInfo).length,
-  };
+  return withTotals(listing, rows);
 }
 
-/** Each bucket's parts and bytes summed over its rows' cached numbers (one pass). */
-function withCachedTotals(buckets: BucketInventory[], rows: UploadRow[]): BucketInventory[] {
-  const sums = new Map(buckets.map((b) => [b.bucket, { parts: 0, bytes: 0 }]));
+/**
+ * A listing of these rows: each bucket's parts and bytes summed over its rows' cached numbers
+ * (one pass), and how many rows are still being counted.
+ */
+function withTotals(
+  listing: Pick<UploadListing, "profileId" | "listedAt" | "buckets">,
+  rows: UploadRow[],
+): UploadListing {
+  const sums = new Map(listing.buckets.map((b) => [b.bucket, { parts: 0, bytes: 0 }]));
   for (const row of rows) {
     const sum = sums.get(row.bucket);
     if (!sum || !row.partsInfo) continue;
     sum.parts += row.partsInfo.parts;
     sum.bytes += row.partsInfo.bytes;
   }
-  return buckets.map((b) => ({ ...b, ...sums.get(b.bucket) }));
+  return {
+    profileId: listing.profileId,
+    listedAt: listing.listedAt,
+    rows,
+    buckets: listing.buckets.map((b) => ({ ...b, ...sums.get(b.bucket) })),
+    partsPending: rows.filter((row) => !row.partsInfo).length,
+  };
 }
 
 /** Re-reads ListParts for these rows now (the rows in view). */
