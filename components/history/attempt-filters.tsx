@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useTransition, type ReactNode } from "react";
 import { hasFilters, historyHref, OUTCOME_FILTERS } from "@/components/history/filter-params";
 import { OUTCOME_LABELS } from "@/components/history/outcome-labels";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import type { HistoryFacets, HistoryFilter, OutcomeFilter } from "@/lib/ledger/history";
 import { cn } from "@/lib/utils";
 
@@ -29,6 +30,7 @@ function optionsWith(values: string[], current: string | undefined): string[] {
 
 /** Outcome, bucket, admin, profile and date range; every change goes to the URL. */
 export function AttemptFilters({ filter, facets }: { filter: HistoryFilter; facets: HistoryFacets }) {
+  const hydrated = useHydrated();
   const router = useRouter();
   const [pending, startTransition] = useTransition();
 
@@ -54,66 +56,69 @@ export function AttemptFilters({ filter, facets }: { filter: HistoryFilter; face
         pending && "opacity-70",
       )}
     >
-      <Field id="filter-outcome" label="Outcome">
-        <select
-          id="filter-outcome"
-          className={control}
-          value={filter.outcome ?? ""}
-          onChange={(e) => update({ outcome: (e.target.value || undefined) as OutcomeFilter | undefined })}
-        >
-          <option value="">All outcomes</option>
-          {OUTCOME_FILTERS.map((outcome) => (
-            <option key={outcome} value={outcome}>
-              {OUTCOME_LABELS[outcome]}
-            </option>
-          ))}
-        </select>
-      </Field>
-      <Field id="filter-bucket" label="Bucket">
-        <select id="filter-bucket" className={control} value={filter.bucket ?? ""} onChange={(e) => update({ bucket: e.target.value })}>
-          <option value="">All buckets</option>
-          {optionsWith(facets.buckets, filter.bucket).map((bucket) => (
-            <option key={bucket} value={bucket}>
-              {bucket}
-            </option>
-          ))}
-        </select>
-      </Field>
-      <Field id="filter-admin" label="Admin">
-        <select id="filter-admin" className={control} value={filter.actorEmail ?? ""} onChange={(e) => update({ actorEmail: e.target.value })}>
-          <option value="">All admins</option>
-          {optionsWith(facets.actors, filter.actorEmail).map((email) => (
-            <option key={email} value={email}>
-              {email}
-            </option>
-          ))}
-        </select>
-      </Field>
-      {showProfiles ? (
-        <Field id="filter-profile" label="Profile">
-          <select id="filter-profile" className={control} value={filter.profileId ?? ""} onChange={(e) => update({ profileId: e.target.value })}>
-            <option value="">All profiles</option>
-            {optionsWith(facets.profiles, filter.profileId).map((id) => (
-              <option key={id} value={id}>
-                {id}
+      {/* display: contents keeps the fields in the form's grid. */}
+      <fieldset disabled={!hydrated} className="contents">
+        <Field id="filter-outcome" label="Outcome">
+          <select
+            id="filter-outcome"
+            className={control}
+            value={filter.outcome ?? ""}
+            onChange={(e) => update({ outcome: (e.target.value || undefined) as OutcomeFilter | undefined })}
+          >
+            <option value="">All outcomes</option>
+            {OUTCOME_FILTERS.map((outcome) => (
+              <option key={outcome} value={outcome}>
+                {OUTCOME_LABELS[outcome]}
               </option>
             ))}
           </select>
         </Field>
-      ) : null}
-      <Field id="filter-from" label="From (UTC)">
-        <input
-          id="filter-from"
-          type="date"
-          className={control}
-          value={filter.from ?? ""}
-          max={filter.to}
-          onChange={(e) => update({ from: e.target.value })}
-        />
-      </Field>
-      <Field id="filter-to" label="To (UTC)">
-        <input id="filter-to" type="date" className={control} value={filter.to ?? ""} min={filter.from} onChange={(e) => update({ to: e.target.value })} />
-      </Field>
+        <Field id="filter-bucket" label="Bucket">
+          <select id="filter-bucket" className={control} value={filter.bucket ?? ""} onChange={(e) => update({ bucket: e.target.value })}>
+            <option value="">All buckets</option>
+            {optionsWith(facets.buckets, filter.bucket).map((bucket) => (
+              <option key={bucket} value={bucket}>
+                {bucket}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="filter-admin" label="Admin">
+          <select id="filter-admin" className={control} value={filter.actorEmail ?? ""} onChange={(e) => update({ actorEmail: e.target.value })}>
+            <option value="">All admins</option>
+            {optionsWith(facets.actors, filter.actorEmail).map((email) => (
+              <option key={email} value={email}>
+                {email}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {showProfiles ? (
+          <Field id="filter-profile" label="Profile">
+            <select id="filter-profile" className={control} value={filter.profileId ?? ""} onChange={(e) => update({ profileId: e.target.value })}>
+              <option value="">All profiles</option>
+              {optionsWith(facets.profiles, filter.profileId).map((id) => (
+                <option key={id} value={id}>
+                  {id}
+                </option>
+              ))}
+            </select>
+          </Field>
+        ) : null}
+        <Field id="filter-from" label="From (UTC)">
+          <input
+            id="filter-from"
+            type="date"
+            className={control}
+            value={filter.from ?? ""}
+            max={filter.to}
+            onChange={(e) => update({ from: e.target.value })}
+          />
+        </Field>
+        <Field id="filter-to" label="To (UTC)">
+          <input id="filter-to" type="date" className={control} value={filter.to ?? ""} min={filter.from} onChange={(e) => update({ to: e.target.value })} />
+        </Field>
+      </fieldset>
       <div className="flex h-9 items-center max-lg:empty:hidden">
         {hasFilters(filter) ? (
           <Link href="/history" scroll={false} className="text-sm font-medium text-primary hover:underline">

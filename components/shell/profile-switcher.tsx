@@ -1,10 +1,12 @@
 "use client";
 
 import { usePathname, useRouter } from "next/navigation";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import type { PublicProfile } from "@/lib/profiles";
 
 /** Switches the endpoint profile in the URL; shows which endpoint is in view. */
 export function ProfileSwitcher({ profiles, selectedId }: { profiles: PublicProfile[]; selectedId: string }) {
+  const hydrated = useHydrated();
   const router = useRouter();
   const pathname = usePathname();
   const selected = profiles.find((p) => p.id === selectedId);
@@ -17,7 +19,7 @@ export function ProfileSwitcher({ profiles, selectedId }: { profiles: PublicProf
       <select
         id="profile-switcher"
         value={selectedId}
-        disabled={profiles.length < 2}
+        disabled={!hydrated || profiles.length < 2}
         onChange={(event) => {
           // A different endpoint has different buckets: keep no other filters.
           const params = new URLSearchParams();

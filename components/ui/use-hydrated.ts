@@ -1,0 +1,16 @@
+import { useSyncExternalStore } from "react";
+
+const neverChanges = () => () => {};
+
+/**
+ * False in the server's HTML and until React has attached its handlers in the browser.
+ * Controls that act on change or click are disabled until then, so a choice made while
+ * the page's script is still loading is not silently dropped.
+ */
+export function useHydrated(): boolean {
+  return useSyncExternalStore(
+    neverChanges,
+    () => true,
+    () => false,
+  );
+}
