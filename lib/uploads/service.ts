@@ -49,11 +49,14 @@ interface RecentListing {
 
 const recentListings = new Map<string, RecentListing>();
 const listingsInFlight = new Map<string, Promise<RecentListing>>();
+/** Per profile, how many times an upload was found gone: a listing begun before the last one is not re-used. */
+const goneCounts = new Map<string, number>();
 
 /** The upload is gone (aborted, or seen gone): forget its parts, and re-list next time. */
 function forgetUpload(profileId: string, id: string): void {
   forgetParts(profileId, id);
   recentListings.delete(profileId);
+  goneCounts.set(profileId, (goneCounts.get(profileId) ?? 0) + 1);
 }
 
 function applyPartsResult(profileId: string, result: UploadPartsResult): PartsUpdate {
@@ -168,10 +171,12 @@ async function currentListing(profile: Profile): Promise<UploadListing> {
   let inFlight = listingsInFlight.get(profile.id);
   if (!inFlight) {
     const readAt = Date.now();
+    const goneBefore = goneCounts.get(profile.id) ?? 0;
     inFlight = listUploads(profile)
       .then((listing) => {
         const read = { listing, readAt, tookMs: Date.now() - readAt };
-        recentListings.set(profile.id, read);
+        // An upload that left while this ran may still be in it: answer with it once, re-list next time.
+        if ((goneCounts.get(profile.id) ?? 0) === goneBefore) recentListings.set(profile.id, read);
         return read;
       })
       .finally(() => listingsInFlight.delete(profile.id));

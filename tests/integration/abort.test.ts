@@ -8,7 +8,8 @@ import { collectInventory } from "@/lib/s3/inventory";
 import type { UploadRef } from "@/lib/s3/types";
 import { rawClient } from "../support/gateway";
 import { type FaultProxy, startFaultProxy, syntheticPartsXml } from "../support/fault-proxy";
-import { createBucket, createUpload, rawListParts, rawListUploads, removeBucket, testProfile, uniqueName } from "./helpers";
+import { createBucket, createUpload, rawListParts, removeBucket, testProfile, uniqueName } from "./helpers";
+import { listUploads } from "../support/sdk";
 
 const raw = rawClient("admin");
 const bucket = uniqueName("it-abort");
@@ -34,7 +35,7 @@ describe("abortAndVerify", () => {
     expect(Date.parse(result.finishedAt)).toBeGreaterThanOrEqual(Date.parse(result.startedAt));
     // RGW answers NoSuchKey (AWS: NoSuchUpload) for the parts of an aborted upload.
     expect(await rawListParts(raw, ref)).toEqual({ error: "NoSuchKey" });
-    expect((await rawListUploads(raw, bucket)).map((u) => u.uploadId)).not.toContain(ref.uploadId);
+    expect((await listUploads(raw, bucket)).map((u) => u.uploadId)).not.toContain(ref.uploadId);
     const inventory = await collectInventory(profile, { buckets: [bucket] });
     expect(inventory.uploads.map((u) => u.uploadId)).not.toContain(ref.uploadId);
 

@@ -11,8 +11,6 @@ import {
   CreateMultipartUploadCommand,
   DeleteBucketCommand,
   DeleteBucketPolicyCommand,
-  ListMultipartUploadsCommand,
-  ListPartsCommand,
   PutBucketPolicyCommand,
   UploadPartCommand,
   type S3Client,
@@ -20,6 +18,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { profilesFile, rawClient, readGateway } from "../support/gateway";
 import { startFaultProxy, type FaultProxy } from "../support/fault-proxy";
+import { countParts, listUploads } from "../support/sdk";
 
 // Our own database, set before any lib module reads the environment.
 const dbFile = path.join(os.tmpdir(), `reclaim-it-bulk-${process.pid}-${randomBytes(4).toString("hex")}.sqlite`);
@@ -57,38 +56,12 @@ interface RawUpload {
   bytes: number;
 }
 
-async function listRaw(b: string, prefix: string): Promise<{ key: string; uploadId: string; initiated: string | null }[]> {
-  const out: { key: string; uploadId: string; initiated: string | null }[] = [];
-  let keyMarker: string | undefined;
-  let uploadIdMarker: string | undefined;
-  for (let page = 0; page < 1000; page++) {
-    const answer = await admin.send(new ListMultipartUploadsCommand({ Bucket: b, Prefix: prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }));
-    for (const u of answer.Uploads ?? []) {
-      if (u.Key !== undefined && u.UploadId) out.push({ key: u.Key, uploadId: u.UploadId, initiated: u.Initiated?.toISOString() ?? null });
-    }
-    if (!answer.IsTruncated) return out;
-    keyMarker = answer.NextKeyMarker;
-    uploadIdMarker = answer.NextUploadIdMarker;
-  }
-  throw new Error("ListMultipartUploads did not end");
-}
-
-async function partsRaw(b: string, key: string, uploadId: string): Promise<{ parts: number; bytes: number }> {
-  const seen = new Map<number, number>();
-  let marker: string | undefined;
-  for (let page = 0; page < 100; page++) {
-    const answer = await admin.send(new ListPartsCommand({ Bucket: b, Key: key, UploadId: uploadId, PartNumberMarker: marker }));
-    for (const p of answer.Parts ?? []) if (p.PartNumber !== undefined) seen.set(p.PartNumber, p.Size ?? 0);
-    if (!answer.IsTruncated) break;
-    marker = answer.NextPartNumberMarker;
-  }
-  return { parts: seen.size, bytes: [...seen.values()].reduce((a, b) => a + b, 0) };
-}
-
 /** What the raw SDK says is under a prefix: every upload with its parts. */
 async function inventoryRaw(b: string, prefix: string): Promise<RawUpload[]> {
-  const listed = await listRaw(b, prefix);
-  return Promise.all(listed.map(async (u) => ({ bucket: b, ...u, ...(await partsRaw(b, u.key, u.uploadId)) })));
+  const listed = await listUploads(admin, b, prefix);
+  return Promise.all(
+    listed.map(async (u) => ({ bucket: b, key: u.key, uploadId: u.uploadId, initiated: u.initiated?.toISOString() ?? null, ...(await countParts(admin, u)) })),
+  );
 }
 
 async function createUploads(b: string, prefix: string, sizes: number[][]): Promise<RawUpload[]> {
@@ -203,8 +176,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!admin) return;
-  for (const u of await listRaw(bucket, "").catch(() => [])) await abortRaw({ bucket, ...u });
-  for (const u of await listRaw("reclaim-logs", logsPrefix).catch(() => [])) await abortRaw({ bucket: "reclaim-logs", ...u });
+  for (const u of await listUploads(admin, bucket, "").catch(() => [])) await abortRaw(u);
+  for (const u of await listUploads(admin, "reclaim-logs", logsPrefix).catch(() => [])) await abortRaw(u);
   await admin.send(new DeleteBucketPolicyCommand({ Bucket: bucket })).catch(() => undefined);
   await admin.send(new DeleteBucketCommand({ Bucket: bucket })).catch(() => undefined);
   admin.destroy();
@@ -255,7 +228,7 @@ describe("dry run", () => {
     expect(idle.eligible.totals.count).toBe(0);
 
     // A dry run changes nothing.
-    expect(ids(await listRaw(bucket, "dry/"))).toEqual(ids(raw));
+    expect(ids(await listUploads(admin, bucket, "dry/"))).toEqual(ids(raw));
   });
 
   it("explicit refs (a table selection): chosen uploads gone since are counted and named, not dropped", async () => {
@@ -311,7 +284,7 @@ describe("bulk job", () => {
     expect(done.message).toBeNull();
 
     // S3: none of them, all the others intact.
-    expect(await listRaw(bucket, "job/")).toEqual([]);
+    expect(await listUploads(admin, bucket, "job/")).toEqual([]);
     expect(await inventoryRaw(bucket, "keep/")).toEqual(keep);
 
     // Ledger: one row per upload, reclaimed, with the parts snapshot; each item points at its row.
@@ -353,8 +326,8 @@ describe("bulk job", () => {
     expect(state(inLogs)?.errorMessage).toMatch(/Access denied .*s3:AbortMultipartUpload/);
 
     // The denied upload is untouched; the ledger says the same as the items.
-    expect(ids(await listRaw("reclaim-logs", logsPrefix))).toEqual([inLogs.uploadId]);
-    expect(await listRaw(bucket, "mixed/")).toEqual([]);
+    expect(ids(await listUploads(admin, "reclaim-logs", logsPrefix))).toEqual([inLogs.uploadId]);
+    expect(await listUploads(admin, bucket, "mixed/")).toEqual([]);
     const rows = await ledgerRows(job.id);
     expect(Object.fromEntries(rows.map((r) => [r.upload_id, r.outcome]))).toEqual({
       [valid1.uploadId]: "reclaimed",
@@ -393,7 +366,7 @@ describe("bulk job", () => {
       const reclaimed = items.filter((i) => i.state === "reclaimed");
       expect(skipped.every((i) => i.ledgerId === null && /cancelled/.test(i.errorMessage ?? ""))).toBe(true);
       // Later items untouched: the raw SDK still lists exactly the skipped ones.
-      expect(ids(await listRaw(bucket, "cancel/"))).toEqual(ids(skipped));
+      expect(ids(await listUploads(admin, bucket, "cancel/"))).toEqual(ids(skipped));
       // Aborted ones recorded; nothing in the ledger for the skipped ones.
       const rows = await ledgerRows(job.id);
       expect(rows.map((r) => r.upload_id).sort()).toEqual(ids(reclaimed));
@@ -439,7 +412,7 @@ describe("bulk job", () => {
     const notSent = new Set(notAttempted.map((i) => i.uploadId));
     expect(rows.filter((r) => notSent.has(r.upload_id))).toEqual([]);
     // Untouched on S3.
-    const left = ids(await listRaw(bucket, "away/"));
+    const left = ids(await listUploads(admin, bucket, "away/"));
     for (const id of notSent) expect(left).toContain(id);
 
     // The endpoint is back (a new proxy): the same filter finds what is left and finishes it.
@@ -452,7 +425,7 @@ describe("bulk job", () => {
       const rerun = await finished((await startFrom(again, left.length)).id);
       expect(rerun.status).toBe("done");
       expect(rerun.counts.reclaimed + rerun.counts["already-gone"]).toBe(left.length);
-      expect(await listRaw(bucket, "away/")).toEqual([]);
+      expect(await listUploads(admin, bucket, "away/")).toEqual([]);
     } finally {
       await second.close();
     }
@@ -522,7 +495,7 @@ describe("server restart", () => {
     expect(job?.message).toMatch(/^Interrupted: the server stopped while this job ran\. 2 uploads were not attempted/);
     expect(job?.counts).toMatchObject({ interrupted: 1, "not-attempted": 2 });
     expect((await allItems(id)).map((i) => i.state)).toEqual(["interrupted", "not-attempted", "not-attempted"]);
-    expect(ids(await listRaw(bucket, "restart/"))).toEqual(ids(items));
+    expect(ids(await listUploads(admin, bucket, "restart/"))).toEqual(ids(items));
     expect(recoverInterruptedBulkJobs()).toBe(0);
   });
 });

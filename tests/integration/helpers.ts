@@ -7,7 +7,6 @@ import {
   CreateMultipartUploadCommand,
   DeleteBucketCommand,
   DeleteObjectCommand,
-  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   ListPartsCommand,
   type S3Client,
@@ -16,6 +15,7 @@ import {
 import type { Profile } from "@/lib/profiles";
 import type { UploadRef } from "@/lib/s3/types";
 import { assertLoopback, profilesFile, readGateway } from "../support/gateway";
+import { listUploads } from "../support/sdk";
 
 // The global setup sets this in its own process; make sure this worker sees it too.
 process.env.RECLAIM_PROFILES_FILE ??= profilesFile;
@@ -70,27 +70,10 @@ export async function rawListParts(raw: S3Client, ref: UploadRef): Promise<{ par
   }
 }
 
-/** Every upload of a bucket per the raw SDK, paged by both markers. */
-export async function rawListUploads(raw: S3Client, bucket: string): Promise<UploadRef[]> {
-  const uploads: UploadRef[] = [];
-  let keyMarker: string | undefined;
-  let uploadIdMarker: string | undefined;
-  for (let page = 0; page < 1000; page++) {
-    const answer = await raw.send(new ListMultipartUploadsCommand({ Bucket: bucket, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }));
-    for (const upload of answer.Uploads ?? []) {
-      if (upload.Key !== undefined && upload.UploadId) uploads.push({ bucket, key: upload.Key, uploadId: upload.UploadId });
-    }
-    if (!answer.IsTruncated) return uploads;
-    keyMarker = answer.NextKeyMarker;
-    uploadIdMarker = answer.NextUploadIdMarker;
-  }
-  throw new Error(`${bucket}: too many pages`);
-}
-
 /** Aborts every upload, deletes every object, then the bucket. Best effort. */
 export async function removeBucket(raw: S3Client, bucket: string): Promise<void> {
   try {
-    for (const upload of await rawListUploads(raw, bucket)) {
+    for (const upload of await listUploads(raw, bucket)) {
       await raw.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.key, UploadId: upload.uploadId })).catch(() => undefined);
     }
     const objects = await raw.send(new ListObjectsV2Command({ Bucket: bucket }));

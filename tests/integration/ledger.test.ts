@@ -12,7 +12,6 @@ import {
   CreateMultipartUploadCommand,
   DeleteBucketCommand,
   ListMultipartUploadsCommand,
-  ListPartsCommand,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import type Database from "better-sqlite3";
@@ -21,6 +20,7 @@ import type { LedgerRow } from "@/lib/ledger/ledger";
 import type { Profile } from "@/lib/profiles";
 import type { UploadRef } from "@/lib/s3/types";
 import { profilesFile, rawClient } from "../support/gateway";
+import { countParts, listUploads } from "../support/sdk";
 
 // Before any app module reads its environment: our own scratch database, the test gateway.
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "reclaim-it-ledger-"));
@@ -57,23 +57,6 @@ async function createUpload(key: string, partSizes: number[]): Promise<UploadRef
   return { bucket, key, uploadId: created.UploadId };
 }
 
-/** Parts and bytes as the raw SDK's ListParts reports them (all pages). */
-async function rawParts(ref: UploadRef): Promise<{ parts: number; bytes: number }> {
-  let parts = 0;
-  let bytes = 0;
-  let marker: string | undefined;
-  for (let page = 0; page < 100; page++) {
-    const answer = await raw.send(new ListPartsCommand({ Bucket: ref.bucket, Key: ref.key, UploadId: ref.uploadId, PartNumberMarker: marker }));
-    for (const part of answer.Parts ?? []) {
-      parts += 1;
-      bytes += part.Size ?? 0;
-    }
-    if (!answer.IsTruncated) return { parts, bytes };
-    marker = answer.NextPartNumberMarker;
-  }
-  throw new Error("ListParts did not end");
-}
-
 async function rawListed(ref: UploadRef): Promise<boolean> {
   const answer = await raw.send(new ListMultipartUploadsCommand({ Bucket: ref.bucket, Prefix: ref.key }));
   return (answer.Uploads ?? []).some((u) => u.UploadId === ref.uploadId);
@@ -100,7 +83,7 @@ function reclaimedInTable(): { uploads: number; bytes: number; parts: number } {
 
 /** A crash right after the intent: the row is written, the abort (maybe) sent, no outcome. */
 async function intentFor(ref: UploadRef, options: { profileId?: string; startedAt?: Date } = {}): Promise<number> {
-  const snapshot = await rawParts(ref);
+  const snapshot = await countParts(raw, ref);
   return ledger.recordIntent(
     {
       actor,
@@ -135,15 +118,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
-    let listing = await raw.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
-    for (let page = 0; page < 20; page++) {
-      for (const upload of listing.Uploads ?? []) {
-        await raw.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId })).catch(() => undefined);
-      }
-      if (!listing.IsTruncated) break;
-      listing = await raw.send(
-        new ListMultipartUploadsCommand({ Bucket: bucket, KeyMarker: listing.NextKeyMarker, UploadIdMarker: listing.NextUploadIdMarker }),
-      );
+    for (const upload of await listUploads(raw, bucket)) {
+      await raw.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.key, UploadId: upload.uploadId })).catch(() => undefined);
     }
     await raw.send(new DeleteBucketCommand({ Bucket: bucket }));
   } catch (error) {
@@ -157,7 +133,7 @@ afterAll(async () => {
 describe("abortUpload → ledger", () => {
   it("writes exactly one row with the parts/bytes ListParts showed, outcome reclaimed", async () => {
     const ref = await createUpload("ledger/plain.bin", [1_500, 2_600, 7]);
-    const before = await rawParts(ref);
+    const before = await countParts(raw, ref);
     expect(before).toEqual({ parts: 3, bytes: 4_107 });
 
     const result = await service.abortUpload(profile, ref, actor);
@@ -185,7 +161,7 @@ describe("abortUpload → ledger", () => {
 
   it("keeps keys that break CSV and spreadsheets exactly", async () => {
     const ref = await createUpload('=HYPERLINK("x"),a+b @c ü 日本\nline two.bin', [333, 44]);
-    const before = await rawParts(ref);
+    const before = await countParts(raw, ref);
     expect((await service.abortUpload(profile, ref, actor)).outcome).toBe("reclaimed");
     expect(rowsFor(ref)).toHaveLength(1);
     expect(rowsFor(ref)[0]).toMatchObject({ key: ref.key, parts_before: before.parts, bytes_before: before.bytes });
@@ -237,7 +213,7 @@ describe("history over real rows", () => {
 describe("recovery of interrupted aborts", () => {
   it("resolves an intent whose abort went through to reclaimed, counted once", async () => {
     const ref = await createUpload("crash/after-abort.bin", [4_000, 1_234]);
-    const snapshot = await rawParts(ref);
+    const snapshot = await countParts(raw, ref);
     const id = await intentFor(ref);
     // The process "dies" here, after sending the abort and before recording the outcome.
     await raw.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: ref.key, UploadId: ref.uploadId }));
@@ -269,7 +245,7 @@ describe("recovery of interrupted aborts", () => {
     expect(report.results.find((r) => r.id === id)).toMatchObject({ status: "still-there" });
     expect(row(id)).toMatchObject({ outcome: "failed", error_code: "interrupted" });
     expect(row(id).error_message).toContain("the upload is still there — abort it again");
-    expect(await rawParts(ref)).toEqual({ parts: 1, bytes: 2_048 });
+    expect(await countParts(raw, ref)).toEqual({ parts: 1, bytes: 2_048 });
     expect(await rawListed(ref)).toBe(true);
     expect(reclaimedInTable()).toEqual(before);
 

@@ -8,8 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Profile } from "@/lib/profiles";
 import { mergeListing, type LiveListing } from "@/lib/uploads/filters";
 import { rowId, type UploadListingChanges } from "@/lib/uploads/types";
+import { startFaultProxy } from "../support/fault-proxy";
 import { rawClient } from "../support/gateway";
-import { createBucket, createUpload, rawListUploads, removeBucket, testProfile, uniqueName } from "./helpers";
+import { createBucket, createUpload, removeBucket, testProfile, uniqueName } from "./helpers";
+import { listUploads } from "../support/sdk";
 
 // Before any app module reads its environment: our own scratch database (aborts write the ledger).
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "reclaim-it-changes-"));
@@ -29,7 +31,7 @@ async function refresh(held: LiveListing | undefined): Promise<{ answer: UploadL
 }
 
 async function rawIds(): Promise<string[]> {
-  return (await rawListUploads(raw, bucket)).map(rowId).sort();
+  return (await listUploads(raw, bucket)).map(rowId).sort();
 }
 
 beforeAll(async () => {
@@ -81,6 +83,32 @@ describe("listing changes", () => {
     expect(answer.removed).toEqual([rowId(aborted)]);
     expect(live.rows.map((r) => r.id).sort()).toEqual(await rawIds());
     expect(live.cursor).not.toBeNull();
+  });
+
+  it("does not re-use a listing that was running while an upload was aborted", async () => {
+    const proxy = await startFaultProxy(profile.endpoint);
+    try {
+      // Own profile id: a cold parts cache, so the listing waits on its parts scan.
+      const viaProxy = testProfile(uniqueName("changes-race"), { endpoint: proxy.url, buckets: [bucket] });
+      const [aborted, held] = await Promise.all([
+        createUpload(raw, bucket, "race/aborted.bin", [256]),
+        createUpload(raw, bucket, "race/held.bin", [256]),
+      ]);
+      // Hold the scan's ListParts of one upload, so the listing is still running after the abort.
+      proxy.addFault({ match: (r) => r.kind === "ListParts" && r.query.get("uploadId") === held.uploadId, action: { type: "delay", ms: 3_000 }, times: 1 });
+      const running = service.listUploadChanges(viaProxy);
+      for (let i = 0; i < 100 && proxy.count("ListParts") === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect((await service.abortUpload(viaProxy, aborted, actor)).outcome).toBe("reclaimed");
+
+      // The running listing was read before the abort: it still holds the upload.
+      expect((await running).rows.map((r) => r.id)).toContain(rowId(aborted));
+      // The next one is a fresh listing, not that one re-used.
+      const next = await service.listUploadChanges(viaProxy);
+      expect(next.rows.map((r) => r.id).sort()).toEqual(await rawIds());
+      expect(next.rows.map((r) => r.id)).not.toContain(rowId(aborted));
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("answers a cursor it cannot serve (another server process) with every row", async () => {
