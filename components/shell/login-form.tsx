@@ -5,9 +5,11 @@ import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { authClient } from "@/lib/auth/client";
 
 export function LoginForm() {
+  const hydrated = useHydrated();
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -36,7 +38,8 @@ export function LoginForm() {
 
   return (
     <Card className="p-5">
-      <form onSubmit={onSubmit} className="flex flex-col gap-4" aria-describedby={error ? "login-error" : undefined}>
+      {/* Until hydrated the button is disabled (Enter does nothing) and a form that still submits posts: a password never goes into a URL. */}
+      <form method="post" onSubmit={onSubmit} className="flex flex-col gap-4" aria-describedby={error ? "login-error" : undefined}>
         <label className="flex flex-col gap-1.5 text-sm font-medium">
           Email
           <Input name="email" type="email" autoComplete="username" required autoFocus />
@@ -48,7 +51,7 @@ export function LoginForm() {
         <p id="login-error" role="alert" className="min-h-5 text-sm text-destructive">
           {error}
         </p>
-        <Button type="submit" disabled={pending}>
+        <Button type="submit" disabled={!hydrated || pending}>
           {pending ? "Signing in…" : "Sign in"}
         </Button>
       </form>

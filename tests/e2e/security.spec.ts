@@ -50,6 +50,24 @@ test.describe("signed out", () => {
     await expect(page.getByRole("heading", { name: "Sign in to Reclaim" })).toBeVisible();
   });
 
+  test("before the page's script runs, Enter on the sign-in form sends no password anywhere", async ({ page }) => {
+    // The script never arrives: the form is only the server's HTML.
+    await page.route("**/_next/static/**/*.js", (route) => route.abort());
+    const sent: string[] = [];
+    page.on("request", (request) => sent.push(`${request.method()} ${request.url()} ${request.postData() ?? ""}`));
+    await page.goto("/login");
+    await expect(page.getByRole("button", { name: "Sign in" })).toBeDisabled();
+    const password = `never-in-a-url-${Date.now()}`;
+    await page.getByLabel("Email").fill(users.viewer.email);
+    await page.getByLabel("Password").fill(password);
+    await page.getByLabel("Password").press("Enter");
+    // Give a native submission time to leave; none may carry the password.
+    await page.waitForTimeout(500);
+    expect(page.url()).not.toContain(password);
+    expect(sent.filter((line) => line.includes(password))).toEqual([]);
+    expect(sent.filter((line) => line.startsWith("GET ") && line.includes("/login"))).toHaveLength(1);
+  });
+
   test("six wrong passwords in a minute are throttled", async ({ request }) => {
     const email = users.viewer.email;
     const statuses: number[] = [];
