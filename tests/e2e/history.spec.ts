@@ -196,6 +196,21 @@ test("filters live in the URL and the CSV export round-trips the filtered rows",
   await page.screenshot({ path: path.join(screenshotDir, "history-filtered.png"), fullPage: true });
 });
 
+test("before the page's script runs, the filters are disabled rather than ignoring a choice", async ({ page }) => {
+  // The server's HTML holds the data already; a choice made before React attaches its
+  // handlers would change the select but never the URL.
+  await page.route("**/_next/static/**/*.js", (route) => route.abort());
+  await page.goto("/history");
+  await expect(page.getByRole("table", { name: "Abort attempts" })).toBeVisible();
+  for (const label of ["Outcome", "Bucket", "Admin", "From (UTC)", "To (UTC)"]) {
+    await expect(page.getByLabel(label, { exact: true })).toBeDisabled();
+  }
+  // Once the script runs they take input.
+  await page.unroute("**/_next/static/**/*.js");
+  await page.reload();
+  await expect(page.getByLabel("Bucket", { exact: true })).toBeEnabled();
+});
+
 test("the export needs a session", async ({ playwright, baseURL }) => {
   const anonymous = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
   const response = await anonymous.get("/api/history/export", { maxRedirects: 0 });
