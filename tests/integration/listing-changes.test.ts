@@ -97,7 +97,8 @@ describe("listing changes", () => {
       // Hold the scan's ListParts of one upload, so the listing is still running after the abort.
       proxy.addFault({ match: (r) => r.kind === "ListParts" && r.query.get("uploadId") === held.uploadId, action: { type: "delay", ms: 3_000 }, times: 1 });
       const running = service.listUploadChanges(viaProxy);
-      for (let i = 0; i < 100 && proxy.count("ListParts") === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      for (let i = 0; i < 500 && proxy.count("ListParts") === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(proxy.count("ListParts")).toBeGreaterThan(0); // listed, and now counting parts
       expect((await service.abortUpload(viaProxy, aborted, actor)).outcome).toBe("reclaimed");
 
       // The running listing was read before the abort: it still holds the upload.
