@@ -38,7 +38,7 @@ export function LoginForm() {
 
   return (
     <Card className="p-5">
-      {/* Until hydrated the button is disabled (Enter does nothing) and a form that still submits posts: a password never goes into a URL. */}
+      {/* Until hydrated the button is disabled, so Enter does nothing; should the form ever submit natively it posts. Either way no password goes into a URL. */}
       <form method="post" onSubmit={onSubmit} className="flex flex-col gap-4" aria-describedby={error ? "login-error" : undefined}>
         <label className="flex flex-col gap-1.5 text-sm font-medium">
           Email
