@@ -3,15 +3,15 @@ import type { UploadRef } from "@/lib/uploads/types";
 
 // The table's columns, in order. Each row is a CSS grid with the same template as the
 // header, so they line up. Columns give way as the window narrows:
-//   ≥1400px  every column
+//   ≥1600px  every column
 //   ≥xl      without class and initiator
 //   ≥lg      also without the upload id
 //   <lg      two lines per row:  ☐ | key ................... | status
 //                                ☐ | bucket | parts | size | age | status
 // The selection checkbox (selectCell / selectHead) comes first in every tier.
 // Below each tier's minimum width the table scrolls sideways. The tiers are ranges
-// (lg:max-xl, xl:max-[1400px]): Tailwind emits arbitrary min-[…] rules before named
-// breakpoints, so an open-ended xl rule would override the 1400px one.
+// (lg:max-xl, xl:max-[1600px]): Tailwind emits arbitrary min-[…] rules before named
+// breakpoints, so an open-ended xl rule would override the 1600px one.
 
 export interface ColumnDef {
   id: SortColumn | "status";
@@ -31,7 +31,7 @@ export interface ColumnDef {
 
 const wideOnly = "hidden lg:flex";
 const xlOnly = "hidden xl:flex";
-const widestOnly = "hidden min-[1400px]:flex";
+const widestOnly = "hidden min-[1600px]:flex";
 const reset = "lg:col-auto lg:row-auto";
 
 export const columns: readonly ColumnDef[] = [
@@ -95,23 +95,23 @@ export const selectHead = `col-start-1 row-start-1 ${reset}`;
 export const gridTemplate = [
   "grid-cols-[2rem_minmax(0,1fr)_3rem_4.25rem_3.5rem_5.25rem]",
   "lg:max-xl:grid-cols-[2rem_minmax(8.5rem,0.6fr)_minmax(13.5rem,3fr)_8.5rem_4.5rem_6rem_9rem_minmax(11.5rem,1.2fr)]",
-  "xl:max-[1400px]:grid-cols-[2rem_minmax(8.5rem,0.6fr)_minmax(14rem,3fr)_9.5rem_8.5rem_4.5rem_6rem_9rem_minmax(11.5rem,1.2fr)]",
-  "min-[1400px]:grid-cols-[2rem_minmax(8.5rem,0.6fr)_minmax(12.5rem,3fr)_9.5rem_8.5rem_6.5rem_7rem_4.5rem_6rem_9rem_minmax(11.5rem,1.2fr)]",
+  "xl:max-[1600px]:grid-cols-[2rem_minmax(8.5rem,0.6fr)_minmax(14rem,3fr)_9.5rem_8.5rem_4.5rem_6rem_9rem_minmax(11.5rem,1.2fr)]",
+  "min-[1600px]:grid-cols-[2rem_minmax(8.5rem,0.6fr)_minmax(12.5rem,3fr)_9.5rem_8.5rem_6.5rem_7rem_4.5rem_6rem_9rem_minmax(11.5rem,1.2fr)]",
 ].join(" ");
 
 /** The same without the status column (viewers cannot abort). */
 export const gridTemplateViewer = [
   "grid-cols-[2rem_minmax(0,1fr)_3rem_4.25rem_3.5rem]",
   "lg:max-xl:grid-cols-[2rem_minmax(8.5rem,0.6fr)_minmax(14rem,3fr)_8.5rem_4.5rem_6rem_9rem]",
-  "xl:max-[1400px]:grid-cols-[2rem_minmax(8.5rem,0.6fr)_minmax(14rem,3fr)_9.5rem_8.5rem_4.5rem_6rem_9rem]",
-  "min-[1400px]:grid-cols-[2rem_minmax(8.5rem,0.6fr)_minmax(12.5rem,3fr)_9.5rem_8.5rem_6.5rem_7rem_4.5rem_6rem_9rem]",
+  "xl:max-[1600px]:grid-cols-[2rem_minmax(8.5rem,0.6fr)_minmax(14rem,3fr)_9.5rem_8.5rem_4.5rem_6rem_9rem]",
+  "min-[1600px]:grid-cols-[2rem_minmax(8.5rem,0.6fr)_minmax(12.5rem,3fr)_9.5rem_8.5rem_6.5rem_7rem_4.5rem_6rem_9rem]",
 ].join(" ");
 
 /** Sums of each tier's minimum widths: below them the table scrolls sideways. */
 export const tableMinWidth =
-  "lg:max-xl:min-w-[63.5rem] xl:max-[1400px]:min-w-[73.5rem] min-[1400px]:min-w-[85.5rem]";
+  "lg:max-xl:min-w-[63.5rem] xl:max-[1600px]:min-w-[73.5rem] min-[1600px]:min-w-[85.5rem]";
 export const tableMinWidthViewer =
-  "lg:max-xl:min-w-[52.5rem] xl:max-[1400px]:min-w-[62rem] min-[1400px]:min-w-[74rem]";
+  "lg:max-xl:min-w-[52.5rem] xl:max-[1600px]:min-w-[62rem] min-[1600px]:min-w-[74rem]";
 
 /** The media query of the full layout (Tailwind's lg). */
 export const WIDE_QUERY = "(min-width: 64rem)";

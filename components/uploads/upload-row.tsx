@@ -21,9 +21,16 @@ import { RowStatus } from "@/components/uploads/row-status";
 
 const cell = "min-w-0 flex-col justify-center px-1.5 lg:px-3 lg:py-1.5";
 
-/** A cell's classes: base, extras, and the column's placement (see `placed`). */
-function at(index: number, ...classes: (string | false | undefined)[]): string {
-  return placed(cn(cell, ...classes), columns[index]?.cell ?? "");
+/**
+ * A cell of column `index`: base classes, extras and the column's placement (see `placed`), and
+ * its column number, which stays right when narrower windows hide columns (the checkbox is 1).
+ */
+function cellAt(index: number, ...classes: (string | false | undefined)[]) {
+  return {
+    role: "cell",
+    "aria-colindex": index + 2,
+    className: placed(cn(cell, ...classes), columns[index]?.cell ?? ""),
+  };
 }
 
 const RECENT_PART_MS = 15 * 60_000;
@@ -97,7 +104,7 @@ export const UploadRowView = memo(function UploadRowView({
         selected && "bg-primary/5",
       )}
     >
-      <div role="cell" className={placed(cn(cell, "items-center"), selectCell)}>
+      <div role="cell" aria-colindex={1} className={placed(cn(cell, "items-center"), selectCell)}>
         <Checkbox
           checked={selected}
           onKeyUp={(event) => {
@@ -117,7 +124,7 @@ export const UploadRowView = memo(function UploadRowView({
         />
       </div>
 
-      <div role="cell" className={at(0)}>
+      <div {...cellAt(0)}>
         <span
           className="text-muted-foreground lg:text-foreground truncate font-mono text-xs"
           title={row.bucket}
@@ -127,8 +134,7 @@ export const UploadRowView = memo(function UploadRowView({
       </div>
 
       <div
-        role="cell"
-        className={at(1, "group/key relative flex-row items-center justify-start gap-1")}
+        {...cellAt(1, "group/key relative flex-row items-center justify-start gap-1")}
       >
         <span data-slot="key" className="min-w-0 truncate font-mono text-xs" title={row.key}>
           {row.key}
@@ -147,7 +153,7 @@ export const UploadRowView = memo(function UploadRowView({
         </span>
       </div>
 
-      <div role="cell" className={at(2, "flex-row items-center justify-start gap-1")}>
+      <div {...cellAt(2, "flex-row items-center justify-start gap-1")}>
         <span className="text-muted-foreground truncate font-mono text-xs" title={row.uploadId}>
           {shortUploadId(row.uploadId)}
         </span>
@@ -158,7 +164,7 @@ export const UploadRowView = memo(function UploadRowView({
         />
       </div>
 
-      <div role="cell" className={at(3)} title={formatDateTime(row.initiated, { seconds: true })}>
+      <div {...cellAt(3)} title={formatDateTime(row.initiated, { seconds: true })}>
         <span className="text-xs tabular-nums lg:text-sm lg:font-medium">
           {formatAge(row.initiated, now)}
         </span>
@@ -167,17 +173,17 @@ export const UploadRowView = memo(function UploadRowView({
         </span>
       </div>
 
-      <div role="cell" className={at(4)}>
+      <div {...cellAt(4)}>
         <span className="text-muted-foreground truncate text-xs">{row.storageClass ?? "—"}</span>
       </div>
 
-      <div role="cell" className={at(5)}>
+      <div {...cellAt(5)}>
         <span className="text-muted-foreground truncate text-xs" title={row.initiator ?? undefined}>
           {row.initiator ?? "—"}
         </span>
       </div>
 
-      <div role="cell" className={at(6, "items-end")} title={checked}>
+      <div {...cellAt(6, "items-end")} title={checked}>
         {info ? (
           <span className="text-xs tabular-nums lg:text-sm">{formatCount(info.parts)}</span>
         ) : row.partsError ? (
@@ -188,8 +194,7 @@ export const UploadRowView = memo(function UploadRowView({
       </div>
 
       <div
-        role="cell"
-        className={at(7, "items-end")}
+        {...cellAt(7, "items-end")}
         title={info ? `${formatBytesExact(info.bytes)} · ${checked ?? ""}` : undefined}
       >
         {info ? (
@@ -203,7 +208,7 @@ export const UploadRowView = memo(function UploadRowView({
         )}
       </div>
 
-      <div role="cell" className={at(8)} title={row.partsError?.message ?? checked}>
+      <div {...cellAt(8)} title={row.partsError?.message ?? checked}>
         {row.partsError ? (
           <span className="text-destructive line-clamp-2 text-xs leading-4">
             {row.partsError.message}
@@ -227,7 +232,7 @@ export const UploadRowView = memo(function UploadRowView({
       </div>
 
       {canAbort ? (
-        <div role="cell" className={at(9, "items-start justify-center")}>
+        <div {...cellAt(9, "items-start justify-center")}>
           <RowStatus row={row} state={state} canAbort={canAbort} onAbort={onAbort} />
         </div>
       ) : null}

@@ -54,7 +54,7 @@ export function UploadsTableHeader({
         aria-rowindex={1}
         className={cn("text-muted-foreground grid h-10 text-xs font-medium", gridClass)}
       >
-        <div role="columnheader" className={placed("items-center justify-center", selectHead)}>
+        <div role="columnheader" aria-colindex={1} className={placed("items-center justify-center", selectHead)}>
           <Checkbox
             checked={selectState === "all"}
             indeterminate={selectState === "some"}
@@ -62,12 +62,13 @@ export function UploadsTableHeader({
             aria-label={`Select all ${rowCount.toLocaleString("en-US")} uploads in view`}
           />
         </div>
-        {shown.map((column) => {
+        {shown.map((column, index) => {
           const sorted = column.id === view.sort ? view.dir : null;
           return (
             <div
               key={column.id}
               role="columnheader"
+              aria-colindex={index + 2}
               aria-sort={
                 sorted === "asc"
                   ? "ascending"

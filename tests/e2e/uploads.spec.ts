@@ -77,10 +77,11 @@ function rowFor(page: Page, u: { bucket: string; key: string; uploadId: string }
 
 /**
  * Cells of a row by column: 0 bucket, 1 key, 2 upload id, 3 initiated, 4 class, 5 initiator,
- * 6 parts, 7 size, 8 last part, 9 status (after the selection checkbox's cell).
+ * 6 parts, 7 size, 8 last part, 9 status — by aria-colindex (the selection checkbox is 1), so
+ * a column hidden at this window width does not shift the others.
  */
 function cell(row: Locator, index: number): Locator {
-  return row.getByRole("cell").nth(index + 1);
+  return row.locator(`[role="cell"][aria-colindex="${index + 2}"]`);
 }
 
 /** Opens the uploads page and waits for the first listing (slow on a loaded machine: hydration + one action). */
@@ -287,7 +288,7 @@ test("(b) abort through the page: aborting → verifying → reclaimed, then the
   await row.evaluate((element) => {
     const seen: string[] = [];
     (window as unknown as { __statusSeen: string[] }).__statusSeen = seen;
-    const statusCell = element.querySelectorAll("[role=cell]")[10];
+    const statusCell = element.querySelector('[role=cell][aria-colindex="11"]');
     if (!statusCell) return;
     const note = () => {
       const text = statusCell.textContent ?? "";
