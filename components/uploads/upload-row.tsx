@@ -133,9 +133,7 @@ export const UploadRowView = memo(function UploadRowView({
         </span>
       </div>
 
-      <div
-        {...cellAt(1, "group/key relative flex-row items-center justify-start gap-1")}
-      >
+      <div {...cellAt(1, "group/key relative flex-row items-center justify-start gap-1")}>
         <span data-slot="key" className="min-w-0 truncate font-mono text-xs" title={row.key}>
           {row.key}
         </span>
@@ -164,7 +162,17 @@ export const UploadRowView = memo(function UploadRowView({
         />
       </div>
 
-      <div {...cellAt(3)} title={formatDateTime(row.initiated, { seconds: true })}>
+      {/* Who started it and its class too: those columns only show from 1600 px. */}
+      <div
+        {...cellAt(3)}
+        title={[
+          formatDateTime(row.initiated, { seconds: true }),
+          row.initiator && `by ${row.initiator}`,
+          row.storageClass,
+        ]
+          .filter(Boolean)
+          .join(" · ")}
+      >
         <span className="text-xs tabular-nums lg:text-sm lg:font-medium">
           {formatAge(row.initiated, now)}
         </span>
