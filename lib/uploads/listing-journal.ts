@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import type { ListingCursor, PartsInfo, UploadRow } from "@/lib/uploads/types";
+import type { ListingCursor, PartsInfo, UploadListingChanges, UploadRow } from "@/lib/uploads/types";
 
 // The dashboard re-lists every few seconds. Sending 20,000 unchanged rows each time costs the
 // server, the wire and the browser alike, so the server remembers, per profile, which rows the
@@ -33,13 +33,8 @@ interface Journal {
   oldestServable: number;
 }
 
-export interface ListingChanges {
-  full: boolean;
-  /** Every row when full, otherwise the rows added or changed since the cursor. */
-  rows: UploadRow[];
-  removed: string[];
-  cursor: ListingCursor;
-}
+/** The part of the dashboard's refresh answer this journal decides (see UploadListingChanges). */
+export type ListingChanges = Pick<UploadListingChanges, "full" | "rows" | "removed" | "cursor">;
 
 const journals = new Map<string, Journal>();
 
