@@ -5,13 +5,11 @@ import { resolveUnknownAttemptsAction } from "@/app/actions/history";
 import type { ReverifyNotice } from "@/components/history/reverify-button";
 import { historyKeys } from "@/components/history/queries";
 import { Button } from "@/components/ui/button";
-import { useHydrated } from "@/components/ui/use-hydrated";
 import { unwrap } from "@/lib/action-result";
 import { plural } from "@/lib/format";
 
 /** Re-verifies every attempt left unknown by an interrupted abort (admins). */
 export function ResolveUnknownButton({ count, onResult }: { count: number; onResult: (notice: ReverifyNotice) => void }) {
-  const hydrated = useHydrated();
   const queryClient = useQueryClient();
   const mutation = useMutation({
     mutationFn: async () => unwrap(await resolveUnknownAttemptsAction({})),
@@ -32,7 +30,7 @@ export function ResolveUnknownButton({ count, onResult }: { count: number; onRes
     onSettled: () => queryClient.invalidateQueries({ queryKey: historyKeys.all }),
   });
   return (
-    <Button variant="outline" size="sm" disabled={!hydrated || mutation.isPending} onClick={() => mutation.mutate()}>
+    <Button variant="outline" size="sm" disabled={mutation.isPending} onClick={() => mutation.mutate()}>
       {mutation.isPending ? "Re-verifying…" : `Re-verify ${plural(count, "unknown attempt")}`}
     </Button>
   );

@@ -4,7 +4,6 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { reverifyAttemptAction } from "@/app/actions/history";
 import { historyKeys } from "@/components/history/queries";
 import { Button } from "@/components/ui/button";
-import { useHydrated } from "@/components/ui/use-hydrated";
 import { unwrap } from "@/lib/action-result";
 import type { ReverifyResult } from "@/lib/ledger/recovery";
 
@@ -21,7 +20,6 @@ function toneOf(result: ReverifyResult): ReverifyNotice["tone"] {
 
 /** Re-checks one failed / verify-failed / unknown attempt against its endpoint (admins). */
 export function ReverifyButton({ id, what, onResult }: { id: number; what: string; onResult: (notice: ReverifyNotice) => void }) {
-  const hydrated = useHydrated();
   const queryClient = useQueryClient();
   const mutation = useMutation({
     mutationFn: async () => unwrap(await reverifyAttemptAction({ id })),
@@ -33,7 +31,7 @@ export function ReverifyButton({ id, what, onResult }: { id: number; what: strin
     <Button
       variant="outline"
       size="sm"
-      disabled={!hydrated || mutation.isPending}
+      disabled={mutation.isPending}
       aria-label={`Re-verify attempt #${id} (${what})`}
       onClick={() => mutation.mutate()}
     >

@@ -5,11 +5,9 @@ import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
-import { useHydrated } from "@/components/ui/use-hydrated";
 import { authClient } from "@/lib/auth/client";
 
 export function LoginForm() {
-  const hydrated = useHydrated();
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -38,7 +36,7 @@ export function LoginForm() {
 
   return (
     <Card className="p-5">
-      {/* Until hydrated the button is disabled, so Enter does nothing; should the form ever submit natively it posts. Either way no password goes into a URL. */}
+      {/* Button stays disabled until hydrated, so Enter does nothing; should the form ever submit natively it posts. Either way no password goes into a URL. */}
       <form method="post" onSubmit={onSubmit} className="flex flex-col gap-4" aria-describedby={error ? "login-error" : undefined}>
         <label className="flex flex-col gap-1.5 text-sm font-medium">
           Email
@@ -51,7 +49,7 @@ export function LoginForm() {
         <p id="login-error" role="alert" className="min-h-5 text-sm text-destructive">
           {error}
         </p>
-        <Button type="submit" disabled={!hydrated || pending}>
+        <Button type="submit" disabled={pending}>
           {pending ? "Signing in…" : "Sign in"}
         </Button>
       </form>

@@ -1,5 +1,8 @@
+"use client";
+
 import { cva, type VariantProps } from "class-variance-authority";
 import type { ComponentProps } from "react";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { cn } from "@/lib/utils";
 
 const buttonVariants = cva(
@@ -27,12 +30,17 @@ export function Button({
   variant,
   size,
   type = "button",
+  disabled,
   ...props
 }: ComponentProps<"button"> & VariantProps<typeof buttonVariants>) {
+  // In the server's HTML a click would do nothing, and a submit button would let the form
+  // submit natively (its fields in the URL): disabled until React handles it.
+  const hydrated = useHydrated();
   return (
     <button
       data-slot="button"
       type={type}
+      disabled={!hydrated || disabled}
       className={cn(buttonVariants({ variant, size }), className)}
       {...props}
     />

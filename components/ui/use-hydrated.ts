@@ -4,8 +4,9 @@ const neverChanges = () => () => {};
 
 /**
  * False in the server's HTML and until React has attached its handlers in the browser.
- * Controls that act on change or click are disabled until then, so a choice made while
- * the page's script is still loading is not silently dropped.
+ * Controls that act on change or click are disabled until then (every Button does this
+ * itself; fields use a disabled fieldset), so a choice made while the page's script is still
+ * loading is not silently dropped.
  */
 export function useHydrated(): boolean {
   return useSyncExternalStore(

@@ -6,13 +6,11 @@ import { createUserAction } from "@/app/actions/users";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
-import { useHydrated } from "@/components/ui/use-hydrated";
 import { userKeys } from "@/components/users/user-queries";
 import { unwrap } from "@/lib/action-result";
 import type { Role } from "@/lib/auth/session";
 
 export function AddUserForm() {
-  const hydrated = useHydrated();
   const queryClient = useQueryClient();
   const form = useRef<HTMLFormElement>(null);
   const create = useMutation({
@@ -36,7 +34,7 @@ export function AddUserForm() {
   return (
     <Card className="p-4">
       <h2 className="mb-3 text-sm font-semibold">Add a user</h2>
-      {/* Disabled until hydrated and posted if it ever submits natively: the initial password stays out of URLs. */}
+      {/* Button disables itself until hydrated, and the form posts if it ever submits natively: the initial password stays out of URLs. */}
       <form ref={form} method="post" onSubmit={onSubmit} className="grid gap-3 sm:grid-cols-[1fr_1fr_1fr_auto_auto] sm:items-end">
         <label className="flex flex-col gap-1 text-sm">
           Email
@@ -57,7 +55,7 @@ export function AddUserForm() {
             <option value="admin">admin — also aborts</option>
           </select>
         </div>
-        <Button type="submit" disabled={!hydrated || create.isPending}>
+        <Button type="submit" disabled={create.isPending}>
           {create.isPending ? "Adding…" : "Add user"}
         </Button>
       </form>
