@@ -10,7 +10,6 @@ import {
   AbortMultipartUploadCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
-  DeleteBucketCommand,
   ListMultipartUploadsCommand,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
@@ -20,7 +19,8 @@ import type { LedgerRow } from "@/lib/ledger/ledger";
 import type { Profile } from "@/lib/profiles";
 import type { UploadRef } from "@/lib/s3/types";
 import { profilesFile, rawClient } from "../support/gateway";
-import { countParts, listUploads } from "../support/sdk";
+import { countParts } from "../support/sdk";
+import { removeBucket } from "./helpers";
 
 // Before any app module reads its environment: our own scratch database, the test gateway.
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "reclaim-it-ledger-"));
@@ -117,14 +117,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  try {
-    for (const upload of await listUploads(raw, bucket)) {
-      await raw.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.key, UploadId: upload.uploadId })).catch(() => undefined);
-    }
-    await raw.send(new DeleteBucketCommand({ Bucket: bucket }));
-  } catch (error) {
-    console.warn(`cleanup of ${bucket} failed:`, error instanceof Error ? error.name : error);
-  }
+  await removeBucket(raw, bucket);
   db?.close();
   (globalThis as { reclaimDb?: unknown }).reclaimDb = undefined;
   fs.rmSync(scratch, { recursive: true, force: true });
