@@ -1,0 +1,54 @@
+import "server-only";
+
+// Every S3 request Reclaim sends, as one event. The SDK middleware installed on each
+// profile's client (lib/s3/client.ts) emits them; whoever needs the numbers subscribes
+// (the dashboard's own request bill, the Prometheus metrics). Each attempt that reaches the
+// wire is one event: a retried request is billed twice, so it is counted twice.
+
+/** Why a request was sent; set around the call site with `withS3Cause`, read by the middleware. */
+export type S3RequestCause =
+  | "listing"
+  | "background"
+  | "in-view"
+  | "verify"
+  | "abort"
+  | "bulk"
+  | "lifecycle"
+  | "policy"
+  | "other";
+
+export interface S3RequestEvent {
+  profileId: string;
+  /** The S3 operation name, e.g. "ListParts", "AbortMultipartUpload". */
+  operation: string;
+  cause: S3RequestCause;
+  result: "ok" | "error";
+  /** The S3 error code or name when `result` is "error" (e.g. "NoSuchUpload", "TimeoutError"). */
+  errorCode?: string;
+  durationSeconds: number;
+  /** Epoch milliseconds when the response (or failure) arrived. */
+  at: number;
+}
+
+type Listener = (event: S3RequestEvent) => void;
+
+// On globalThis: Next.js may load this module more than once (instrumentation, route
+// bundles); every copy must share one set of listeners.
+const globalForEvents = globalThis as unknown as { reclaimS3RequestListeners?: Set<Listener> };
+const listeners = (globalForEvents.reclaimS3RequestListeners ??= new Set<Listener>());
+
+/** Subscribes to every S3 request; returns the unsubscribe function. */
+export function onS3Request(listener: Listener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function emitS3Request(event: S3RequestEvent): void {
+  for (const listener of listeners) {
+    try {
+      listener(event);
+    } catch (error) {
+      console.error("Reclaim: an S3 request listener failed:", error instanceof Error ? error.message : error);
+    }
+  }
+}
