@@ -22,7 +22,7 @@ import {
   formatDateTime,
   plural,
 } from "@/lib/format";
-import { BUCKET_OVERVIEW_REFRESH_MS, bucketOverviewQuery } from "@/lib/queries";
+import { BUCKET_OVERVIEW_REFRESH_MS, bucketOverviewQuery } from "@/components/buckets/queries";
 import type { BucketOverviewRow } from "@/lib/s3/lifecycle";
 import { cn } from "@/lib/utils";
 
