@@ -6,7 +6,7 @@ import { useTransition, type ReactNode } from "react";
 import { hasFilters, historyHref, OUTCOME_FILTERS } from "@/components/history/filter-params";
 import { OUTCOME_LABELS } from "@/components/history/outcome-labels";
 import { useHydrated } from "@/components/ui/use-hydrated";
-import type { HistoryFacets, HistoryFilter, OutcomeFilter } from "@/lib/ledger/history";
+import type { HistoryFacets, HistoryFilter, OutcomeFilter } from "@/lib/ledger/types";
 import { cn } from "@/lib/utils";
 
 const control =

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { OUTCOME_HINTS } from "@/components/history/outcome-labels";
-import type { LedgerEntry } from "@/lib/ledger/history";
+import type { LedgerEntry } from "@/lib/ledger/types";
 import { cn } from "@/lib/utils";
 
 /**

@@ -13,7 +13,7 @@ import { historyAttemptsQuery } from "@/components/history/queries";
 import { ResolveUnknownButton } from "@/components/history/resolve-unknown-button";
 import { ReverifyButton, type ReverifyNotice } from "@/components/history/reverify-button";
 import { Card } from "@/components/ui/card";
-import type { HistoryFacets, HistoryFilter, LedgerEntry } from "@/lib/ledger/history";
+import type { HistoryFacets, HistoryFilter, LedgerEntry } from "@/lib/ledger/types";
 import { cn } from "@/lib/utils";
 
 const noticeTone: Record<ReverifyNotice["tone"], string> = {

@@ -1,4 +1,4 @@
-import type { HistoryFilter, OutcomeFilter } from "@/lib/ledger/history";
+import type { HistoryFilter, OutcomeFilter } from "@/lib/ledger/types";
 
 // The history view's filters live in the URL (shareable, reloadable). One parser and one
 // serializer, used by the page, the CSV export route and the filter controls, so the list

@@ -1,4 +1,4 @@
-import type { LedgerOutcome, OutcomeFilter } from "@/lib/ledger/history";
+import type { LedgerOutcome, OutcomeFilter } from "@/lib/ledger/types";
 
 // How outcomes read on screen, and their badge tone.
 

@@ -4,7 +4,7 @@ import { Card } from "@/components/ui/card";
 import { historyHref } from "@/components/history/filter-params";
 import { OUTCOME_HINTS, OUTCOME_LABELS } from "@/components/history/outcome-labels";
 import { OutcomeBadge } from "@/components/history/outcome-badge";
-import type { LedgerOutcome, OutcomeCounts } from "@/lib/ledger/history";
+import type { LedgerOutcome, OutcomeCounts } from "@/lib/ledger/types";
 import { formatCount, plural } from "@/lib/format";
 
 const ORDER: LedgerOutcome[] = ["reclaimed", "already-gone", "verify-failed", "failed", "denied", "unknown"];

@@ -1,46 +1,10 @@
 import "server-only";
 import { ledgerDb } from "@/lib/ledger/db";
-import type { AbortOutcome, AbortResult, ReclaimError } from "@/lib/s3/types";
+import type { AbortIntent, LedgerEntry, LedgerOutcome } from "@/lib/ledger/types";
+import type { AbortResult, ReclaimError } from "@/lib/s3/types";
 
 // The record of what was reclaimed. After an abort the upload is gone from S3; this is the
 // only trace of it, so the intent is written before the abort and completed after.
-
-export type LedgerOutcome = AbortOutcome | "unknown";
-
-export interface Actor {
-  id: string | null;
-  email: string;
-}
-
-/** Which upload an attempt is about, and what it held just before the abort. */
-export interface AttemptTarget {
-  profileId: string;
-  endpointHost: string;
-  bucket: string;
-  key: string;
-  uploadId: string;
-  initiated: string | null;
-  partsBefore: number;
-  bytesBefore: number;
-}
-
-export interface AbortIntent extends AttemptTarget {
-  actor: Actor;
-  jobId?: string | null;
-}
-
-export interface LedgerEntry extends AttemptTarget {
-  id: number;
-  startedAt: string;
-  finishedAt: string | null;
-  actorEmail: string;
-  outcome: LedgerOutcome;
-  attempts: number;
-  errorCode: string | null;
-  errorMessage: string | null;
-  durationMs: number | null;
-  jobId: string | null;
-}
 
 interface Row {
   id: number;

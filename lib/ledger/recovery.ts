@@ -1,7 +1,8 @@
 import "server-only";
 import { ledgerDb } from "@/lib/ledger/db";
 import type { Db } from "@/lib/ledger/history";
-import { type LedgerEntry, type LedgerOutcome, type LedgerRow, toEntry } from "@/lib/ledger/ledger";
+import { type LedgerRow, toEntry } from "@/lib/ledger/ledger";
+import type { LedgerEntry, LedgerOutcome } from "@/lib/ledger/types";
 import { ConfigError } from "@/lib/env";
 import { formatBytesExact, formatDateTime, plural } from "@/lib/format";
 import { getProfile, type Profile, toPublicProfile, UnknownProfileError } from "@/lib/profiles";
