@@ -23,6 +23,7 @@ import type { Profile } from "@/lib/profiles";
 import { getS3Client } from "@/lib/s3/client";
 import { mapWithConcurrency } from "@/lib/s3/concurrency";
 import { ReclaimS3Error, toReclaimError } from "@/lib/s3/errors";
+import { BUCKET_NAME_PATTERN } from "@/lib/names";
 import type { ReclaimError } from "@/lib/s3/types";
 
 // Bucket lifecycle rules that abort incomplete multipart uploads: read them as our own
@@ -432,11 +433,9 @@ async function getConfiguration(
   }
 }
 
-/** Names S3 (or RGW's relaxed rules) could accept; anything else never reaches a URL path. */
-const PLAUSIBLE_BUCKET_NAME = /^[A-Za-z0-9._-]{1,255}$/;
 
 function assertBucketName(bucket: string): void {
-  if (!PLAUSIBLE_BUCKET_NAME.test(bucket)) {
+  if (!BUCKET_NAME_PATTERN.test(bucket)) {
     throw new ReclaimS3Error({
       code: "invalid-bucket-name",
       message: `\`${bucket}\` is not a valid bucket name.`,
@@ -451,7 +450,7 @@ export async function readAbortRules(
   bucket: string,
   options: LifecycleCallOptions = {},
 ): Promise<BucketLifecycle> {
-  if (!PLAUSIBLE_BUCKET_NAME.test(bucket)) {
+  if (!BUCKET_NAME_PATTERN.test(bucket)) {
     return {
       status: "error",
       error: {
