@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTransition, type ReactNode } from "react";
-import { hasFilters, historyHref, OUTCOME_FILTERS } from "@/components/history/filter-params";
+import { hasFilters, historyHref, OUTCOME_FILTERS } from "@/lib/ledger/filter-params";
 import { OUTCOME_LABELS } from "@/components/history/outcome-labels";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import type { HistoryFacets, HistoryFilter, OutcomeFilter } from "@/lib/ledger/types";

@@ -6,7 +6,7 @@ import { useId, useState } from "react";
 import { AttemptCards } from "@/components/history/attempt-cards";
 import { AttemptFilters } from "@/components/history/attempt-filters";
 import { AttemptTable } from "@/components/history/attempt-table";
-import { exportHref, hasFilters } from "@/components/history/filter-params";
+import { exportHref, hasFilters } from "@/lib/ledger/filter-params";
 import { canReverifyOutcome } from "@/components/history/outcome-labels";
 import { Pager } from "@/components/history/pager";
 import { historyAttemptsQuery } from "@/components/history/queries";

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { useId } from "react";
 import { Card } from "@/components/ui/card";
-import { historyHref } from "@/components/history/filter-params";
+import { historyHref } from "@/lib/ledger/filter-params";
 import { OUTCOME_HINTS, OUTCOME_LABELS } from "@/components/history/outcome-labels";
 import { OutcomeBadge } from "@/components/history/outcome-badge";
 import type { LedgerOutcome, OutcomeCounts } from "@/lib/ledger/types";

@@ -1,6 +1,6 @@
 import { BreakdownTable } from "@/components/history/breakdown-table";
 import { DailyChart } from "@/components/history/daily-chart";
-import { historyHref } from "@/components/history/filter-params";
+import { historyHref } from "@/lib/ledger/filter-params";
 import { OutcomeSummary } from "@/components/history/outcome-summary";
 import { StatCard } from "@/components/history/stat-card";
 import type { HistoryOverview } from "@/lib/ledger/types";

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { historyHref } from "@/components/history/filter-params";
+import { historyHref } from "@/lib/ledger/filter-params";
 import type { AttemptPage, HistoryFilter } from "@/lib/ledger/types";
 import { formatCount } from "@/lib/format";
 
