@@ -5,7 +5,7 @@ import { removeAbortRuleAction, setAbortRuleAction } from "@/app/actions/lifecyc
 import { unwrap } from "@/lib/action-result";
 import { bucketKeys } from "@/components/buckets/queries";
 import type { BucketLifecycle } from "@/lib/lifecycle-coverage";
-import type { BucketOverview } from "@/lib/s3/lifecycle";
+import type { BucketOverview } from "@/lib/lifecycle-coverage";
 
 /** Puts the lifecycle the server wrote into the cached view at once; the refetch recomputes coverage. */
 function patchLifecycle(
