@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { isUtcDay, OUTCOME_FILTERS } from "@/lib/ledger/filter-params";
 import { historyOverview, listAttempts, MAX_PAGE_SIZE } from "@/lib/ledger/history";
-import { IN_FLIGHT_GRACE_MS, recoverUnknownAttempts, reverifyAttempt } from "@/lib/ledger/recovery";
+import { IN_FLIGHT_GRACE_MS, recoverUnknownAttempts, reverifyAttempt } from "@/lib/uploads/recovery";
 import { defineAction, fail, ok } from "@/lib/safe-action";
 import { bucketNameSchema, profileIdSchema } from "@/lib/schemas";
 

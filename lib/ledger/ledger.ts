@@ -121,4 +121,73 @@ export function unresolvedEntries(limit = 500): LedgerEntry[] {
   return rows.map(toEntry);
 }
 
+export function countUnresolved(): number {
+  return ledgerDb().prepare("SELECT COUNT(*) FROM abort_attempt WHERE outcome = 'unknown'").pluck().get() as number;
+}
+
+// Resolving a row after the fact. Every update is conditional on the outcome it was read
+// with, so two concurrent resolutions (the startup run and a button) cannot overwrite each
+// other: a false / null answer means someone else resolved it in between.
+
+export interface Resolution {
+  outcome: LedgerOutcome;
+  errorCode: string | null;
+  errorMessage: string | null;
+  /** Kept as it was when null. */
+  finishedAt: string | null;
+}
+
+/** Sets a new outcome if the row still has the outcome `entry` was read with. */
+export function resolveEntry(entry: LedgerEntry, update: Resolution): boolean {
+  const result = ledgerDb()
+    .prepare(
+      `UPDATE abort_attempt
+          SET outcome = @outcome, error_code = @errorCode, error_message = @errorMessage,
+              finished_at = COALESCE(@finishedAt, finished_at)
+        WHERE id = @id AND outcome = @expected`,
+    )
+    .run({ ...update, id: entry.id, expected: entry.outcome });
+  return result.changes === 1;
+}
+
+/** Another attempt of the same upload that already counts its bytes. */
+function reclaimedElsewhere(entry: LedgerEntry): number | null {
+  const id = ledgerDb()
+    .prepare(
+      `SELECT id FROM abort_attempt
+        WHERE profile_id = ? AND bucket = ? AND key = ? AND upload_id = ? AND outcome = 'reclaimed' AND id <> ?
+        ORDER BY id LIMIT 1`,
+    )
+    .pluck()
+    .get(entry.profileId, entry.bucket, entry.key, entry.uploadId, entry.id) as number | undefined;
+  return id ?? null;
+}
+
+/**
+ * The upload is gone: the row counts as reclaimed, unless another attempt of the same upload
+ * already does (then already-gone, so the same bytes are never counted twice). `message`
+ * gets that other attempt's id, or null. Null when the row changed meanwhile.
+ */
+export function recordGone(
+  entry: LedgerEntry,
+  at: Date,
+  message: (countedBy: number | null) => string,
+): { outcome: "reclaimed" | "already-gone"; message: string; entry: LedgerEntry | null } | null {
+  return ledgerDb().transaction(() => {
+    const other = reclaimedElsewhere(entry);
+    const outcome = other === null ? ("reclaimed" as const) : ("already-gone" as const);
+    const text = message(other);
+    const changed = resolveEntry(entry, { outcome, errorCode: null, errorMessage: text, finishedAt: at.toISOString() });
+    return changed ? { outcome, message: text, entry: getEntry(entry.id) } : null;
+  })();
+}
+
+/** An unknown row that cannot be resolved now stays unknown; the reason is noted on it. */
+export function noteUnresolved(id: number, code: string, message: string): boolean {
+  const result = ledgerDb()
+    .prepare(`UPDATE abort_attempt SET error_code = ?, error_message = ? WHERE id = ? AND outcome = 'unknown'`)
+    .run(code, message, id);
+  return result.changes === 1;
+}
+
 export type { Row as LedgerRow };
