@@ -24,6 +24,10 @@ const envSchema = z.object({
   /** First admin, created on first start when no user exists. */
   RECLAIM_ADMIN_EMAIL: z.email().optional(),
   RECLAIM_ADMIN_PASSWORD: z.string().min(8).optional(),
+  /** JSON file with the webhooks policy runs notify (URLs may hold secrets: server-side only). */
+  RECLAIM_WEBHOOKS_FILE: z.string().min(1).optional(),
+  /** Whether this instance runs policies on their schedules ("off": only "Run now" runs them here). */
+  RECLAIM_POLICY_SCHEDULER: z.enum(["on", "off"]).default("on"),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -54,4 +58,10 @@ export function profilesFilePath(): string {
 
 export function dbFilePath(): string {
   return path.resolve(getEnv().RECLAIM_DB_FILE);
+}
+
+/** Webhooks file, when configured. */
+export function webhooksFilePath(): string | null {
+  const file = getEnv().RECLAIM_WEBHOOKS_FILE;
+  return file ? path.resolve(file) : null;
 }

@@ -38,9 +38,9 @@ export const OUTCOMES: Record<Outcome, OutcomeText> = {
     hint: "The abort was interrupted before its result was recorded; re-verify to resolve it.",
   },
   skipped: {
-    label: "Skipped (cancelled)",
+    label: "Skipped",
     tone: "neutral",
-    hint: "Not started because the job was cancelled; the upload was not touched.",
+    hint: "Not aborted: the job was cancelled first, or the upload looked active right before its abort; it was not touched.",
   },
   "not-attempted": {
     label: "Not attempted",

@@ -67,10 +67,17 @@ const ORPHAN_AFTER_MS = 60_000;
 
 export type JobActor = { id: string | null; email: string };
 
+/**
+ * Asked right before an item's abort (a policy run re-reads the upload's parts there): go on,
+ * with fresh parts as the ledger's "before", or leave the upload untouched ("skipped") and say why.
+ */
+export type BeforeAbort = (item: RunnableItem) => Promise<{ skip: { code: string; message: string } } | { snapshot?: PartsSnapshot }>;
+
 interface Control {
   jobId: string;
   cancelled: boolean;
   done: Promise<void>;
+  beforeAbort?: BeforeAbort;
 }
 
 interface Runtime {
@@ -198,9 +205,20 @@ async function processItem(
   item: RunnableItem,
   options: Required<RunnerOptions>,
   control: Control,
-): Promise<AbortResult> {
+): Promise<AbortResult | null> {
   markItemRunning(jobId, item.seq);
   const ref = { bucket: item.bucket, key: item.key, uploadId: item.uploadId };
+  let snapshot = dryRunSnapshot(item);
+  if (control.beforeAbort) {
+    const verdict = await control.beforeAbort(item).catch((error: unknown) => ({
+      skip: { code: "unknown", message: `Skipped — it could not be checked right before its abort (${error instanceof Error ? error.message : String(error)}); it was not touched.` },
+    }));
+    if ("skip" in verdict) {
+      finishItem(jobId, item.seq, { outcome: "skipped", attempts: 0, bytesReclaimed: 0, errorCode: verdict.skip.code, errorMessage: verdict.skip.message, ledgerId: null });
+      return null;
+    }
+    snapshot = verdict.snapshot ?? snapshot;
+  }
   let calls = 0;
   let result: AbortResult;
   for (;;) {
@@ -210,7 +228,7 @@ async function processItem(
         profile,
         ref,
         { id: actor.id ?? "", email: actor.email },
-        { jobId, initiated: item.initiated, snapshot: dryRunSnapshot(item) },
+        { jobId, initiated: item.initiated, snapshot },
       );
     } catch (error) {
       result = internalFailure(item, error);
@@ -243,7 +261,7 @@ async function run(jobId: string, profile: Profile, actor: JobActor, options: Re
         const next = queue.next();
         if (next.done) return;
         const result = await processItem(jobId, profile, actor, next.value, options, control);
-        if (streak.record(result) && stop === null) stop = "unreachable";
+        if (result && streak.record(result) && stop === null) stop = "unreachable";
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
@@ -301,6 +319,7 @@ export interface StartJobParams {
   /** The uploads, in the order they are aborted (each with its dry-run parts/bytes). */
   items: readonly JobItemInput[];
   options?: RunnerOptions;
+  beforeAbort?: BeforeAbort;
 }
 
 /**
@@ -330,7 +349,7 @@ export function startJob(params: StartJobParams): ActionResult<BulkJob> {
     runnerId: rt.runnerId,
     items: params.items,
   });
-  const control: Control = { jobId: id, cancelled: false, done: Promise.resolve() };
+  const control: Control = { jobId: id, cancelled: false, done: Promise.resolve(), beforeAbort: params.beforeAbort };
   rt.running.set(id, control);
   startHeartbeat();
   control.done = run(id, profile, actor, withDefaults(params.options), control);

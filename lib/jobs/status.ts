@@ -97,5 +97,8 @@ export function summaryMessage(status: JobStatus, counts: OutcomeCounts): string
   const failures = (["verify-failed", "denied", "failed"] as const)
     .filter((o) => counts[o] > 0)
     .map((o) => `${counts[o].toLocaleString("en-US")} ${OUTCOMES[o].label.toLowerCase()}`);
-  return `Finished with failures: ${failures.join(", ")}. The failed uploads were not aborted or not proven gone; see each row's reason.`;
+  // Skipped without a cancel: left untouched on purpose (a policy run saw them active).
+  const skipped = counts.skipped > 0 ? `${plural(counts.skipped, "upload was", "uploads were")} skipped and left untouched` : null;
+  if (failures.length === 0) return skipped ? `Finished: ${skipped}; see each row's reason.` : null;
+  return `Finished with failures: ${failures.join(", ")}${skipped ? `; ${skipped}` : ""}. The failed uploads were not aborted or not proven gone; see each row's reason.`;
 }

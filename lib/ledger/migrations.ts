@@ -87,4 +87,71 @@ export const migrations: readonly string[] = [
   // active in the dry run, or its size was unknown), or the dry run's ListParts stands as
   // the ledger's "before". Rows from before this column re-read, as they always did.
   `ALTER TABLE bulk_job_item ADD COLUMN reread_parts INTEGER NOT NULL DEFAULT 1`,
+  // 4: cleanup policies (lib/policies). A policy is a bulk selection with a schedule; each run
+  // is a policy_run row (an abort run also a bulk_job). `handled_until` is the newest schedule
+  // slot already run (or skipped because it came before the policy existed or was resumed).
+  // A lease row names the one owner allowed to run a policy now; it expires unless renewed.
+  // Each webhook POST of a run's summary is a webhook_delivery row.
+  `CREATE TABLE policy (
+     id               TEXT    PRIMARY KEY,
+     name             TEXT    NOT NULL UNIQUE,
+     profile_id       TEXT    NOT NULL,
+     selection_json   TEXT    NOT NULL,
+     schedule         TEXT    NOT NULL,
+     time_zone        TEXT    NOT NULL,
+     mode             TEXT    NOT NULL,
+     max_uploads      INTEGER NOT NULL,
+     max_bytes        INTEGER NOT NULL,
+     notify_above     INTEGER NOT NULL DEFAULT 0,
+     webhooks_json    TEXT    NOT NULL DEFAULT '[]',
+     enabled          INTEGER NOT NULL DEFAULT 1,
+     handled_until    TEXT    NOT NULL,
+     created_at       TEXT    NOT NULL,
+     created_by_id    TEXT,
+     created_by_email TEXT    NOT NULL,
+     updated_at       TEXT    NOT NULL,
+     updated_by_id    TEXT,
+     updated_by_email TEXT    NOT NULL
+   );
+   CREATE TABLE policy_run (
+     id              TEXT    PRIMARY KEY,
+     policy_id       TEXT    NOT NULL,
+     policy_name     TEXT    NOT NULL,
+     trigger         TEXT    NOT NULL,
+     mode            TEXT    NOT NULL,
+     scheduled_for   TEXT,
+     started_by      TEXT,
+     started_at      TEXT    NOT NULL,
+     finished_at     TEXT,
+     status          TEXT    NOT NULL,
+     message         TEXT,
+     matched_uploads INTEGER,
+     matched_bytes   INTEGER,
+     active_excluded INTEGER,
+     job_id          TEXT,
+     report_json     TEXT
+   );
+   CREATE INDEX policy_run_policy ON policy_run (policy_id, started_at);
+   CREATE INDEX policy_run_status ON policy_run (status);
+   CREATE TABLE lease (
+     name        TEXT PRIMARY KEY,
+     owner       TEXT NOT NULL,
+     acquired_at TEXT NOT NULL,
+     expires_at  TEXT NOT NULL
+   );
+   CREATE TABLE webhook_delivery (
+     id          INTEGER PRIMARY KEY,
+     run_id      TEXT    NOT NULL,
+     policy_id   TEXT    NOT NULL,
+     webhook_id  TEXT    NOT NULL,
+     event       TEXT    NOT NULL,
+     status      TEXT    NOT NULL,
+     attempts    INTEGER NOT NULL DEFAULT 0,
+     last_status INTEGER,
+     last_error  TEXT,
+     created_at  TEXT    NOT NULL,
+     updated_at  TEXT    NOT NULL
+   );
+   CREATE INDEX webhook_delivery_run ON webhook_delivery (run_id);
+   CREATE INDEX webhook_delivery_policy ON webhook_delivery (policy_id, id);`,
 ];
