@@ -35,6 +35,8 @@ export type FaultAction =
   | { type: "reset" }
   /** Wait, then forward. */
   | { type: "delay"; ms: number }
+  /** Forward once `until` resolves (a test does something while the request waits). */
+  | { type: "hold"; until: (request: SeenRequest) => Promise<void> }
   /** Forward, then rewrite the response body (Content-Length is fixed up). */
   | { type: "rewrite"; rewrite: (body: string, request: SeenRequest) => string }
   /** Answer without forwarding. */
@@ -170,6 +172,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         return;
       case "delay":
         setTimeout(() => forward(incoming, outgoing, seen), action.ms);
+        return;
+      case "hold":
+        void action.until(seen).finally(() => forward(incoming, outgoing, seen));
         return;
       case "rewrite":
         forward(incoming, outgoing, seen, action.rewrite);
