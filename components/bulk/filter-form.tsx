@@ -1,52 +1,16 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useId, type FormEvent, type ReactNode } from "react";
+import { type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { emptyFilterForm, type BulkFilterForm, type FilterFieldErrors } from "@/lib/jobs/filter-params";
 import { bucketListQuery } from "@/components/buckets/queries";
-import { cn } from "@/lib/utils";
 
 const selectClass = "h-9 w-full rounded-md border border-border bg-card px-2 text-sm focus-visible:outline-2 focus-visible:outline-ring";
-
-function Field({
-  label,
-  hint,
-  error,
-  children,
-  className,
-}: {
-  label: string;
-  hint?: string;
-  error?: string;
-  children: (ids: { id: string; describedBy: string | undefined; invalid: boolean }) => ReactNode;
-  className?: string;
-}) {
-  const id = useId();
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(" ") || undefined;
-  return (
-    <div className={cn("flex flex-col gap-1", className)}>
-      <label htmlFor={id} className="text-sm font-medium">
-        {label}
-      </label>
-      {children({ id, describedBy, invalid: Boolean(error) })}
-      {error ? (
-        <p id={errorId} className="text-xs text-destructive">
-          {error}
-        </p>
-      ) : hint ? (
-        <p id={hintId} className="text-xs text-muted-foreground">
-          {hint}
-        </p>
-      ) : null}
-    </div>
-  );
-}
 
 /** The selection: prefilled from the URL, validated in the browser and again on the server. */
 export function FilterForm({

@@ -1,6 +1,6 @@
 "use client";
 
-import { useId } from "react";
+import { useId, type ReactNode } from "react";
 import { BucketTotalsTable } from "@/components/bulk/bucket-totals-table";
 import { ChosenUploadsNote } from "@/components/bulk/chosen-uploads-note";
 import { Stat } from "@/components/bulk/stat";
@@ -42,12 +42,15 @@ export function PreviewCard({
   onIncludeActiveChange,
   canAbort,
   onAbort,
+  readOnly,
 }: {
   state: PreviewState;
   includeActive: boolean;
   onIncludeActiveChange: (include: boolean) => void;
   canAbort: boolean;
   onAbort: () => void;
+  /** Shown as a report (a policy's): its own title and footer, no choice to include active uploads, no abort. */
+  readOnly?: { title: string; footer: ReactNode };
 }) {
   const headingId = useId();
   if (state.status === "resolving") return <Resolving state={state} />;
@@ -70,7 +73,7 @@ export function PreviewCard({
     <Card aria-labelledby={headingId} className="flex flex-col gap-4 p-4 sm:p-5" data-testid="dry-run">
       <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1">
         <h2 id={headingId} className="text-base font-semibold">
-          Dry run
+          {readOnly?.title ?? "Dry run"}
         </h2>
         <p className="text-xs text-muted-foreground">
           Listed {formatDateTime(preview.resolvedAt, { seconds: true })} · {plural(preview.listed, "upload")} in the listing
@@ -136,10 +139,12 @@ export function PreviewCard({
               {formatBytes(preview.active.totals.bytes)} in {plural(preview.active.totals.parts, "part")}.
             </span>
           </p>
-          <label className="flex w-fit items-center gap-2 text-sm font-medium">
-            <input type="checkbox" className="size-4 accent-destructive" checked={includeActive} onChange={(e) => onIncludeActiveChange(e.target.checked)} />
-            Include the {plural(activeCount, "active upload")} in the job
-          </label>
+          {readOnly ? null : (
+            <label className="flex w-fit items-center gap-2 text-sm font-medium">
+              <input type="checkbox" className="size-4 accent-destructive" checked={includeActive} onChange={(e) => onIncludeActiveChange(e.target.checked)} />
+              Include the {plural(activeCount, "active upload")} in the job
+            </label>
+          )}
           <details className="text-sm">
             <summary className="cursor-pointer text-muted-foreground hover:text-foreground">
               Show {activeCount > preview.activeUploads.length ? `the first ${formatCount(preview.activeUploads.length)}` : "them"}
@@ -163,6 +168,9 @@ export function PreviewCard({
         </details>
       ) : null}
 
+      {readOnly ? (
+        <div className="border-t border-border pt-4 text-sm text-muted-foreground">{readOnly.footer}</div>
+      ) : (
       <div className="flex flex-wrap items-center justify-between gap-3 border-t border-border pt-4">
         {totals.count === 0 ? (
           <p className="text-sm text-muted-foreground">
@@ -181,6 +189,7 @@ export function PreviewCard({
           <p className="text-sm text-muted-foreground">Only admins can start a bulk abort.</p>
         )}
       </div>
+      )}
     </Card>
   );
 }

@@ -5,6 +5,7 @@ import { SignOutButton } from "@/components/shell/sign-out-button";
 const nav = [
   { href: "/", label: "Uploads" },
   { href: "/bulk", label: "Bulk cleanup" },
+  { href: "/policies", label: "Policies" },
   { href: "/history", label: "Reclaimed" },
   { href: "/buckets", label: "Buckets" },
 ];

@@ -1,4 +1,5 @@
 import { formatCount } from "@/lib/format";
+import type { BucketPolicyCoverage } from "@/lib/policies/coverage";
 import { cn } from "@/lib/utils";
 import { describeBucket, type BucketChip as BucketChipData } from "@/lib/uploads/filters";
 
@@ -7,10 +8,13 @@ export function BucketChip({
   chip,
   selected,
   onSelect,
+  policies,
 }: {
   chip: BucketChipData;
   selected: boolean;
   onSelect: (bucket: string | null) => void;
+  /** Which of its uploads an abort policy would catch; undefined while unknown. */
+  policies?: BucketPolicyCoverage;
 }) {
   const failed = chip.error !== null && chip.uploads === 0;
   return (
@@ -29,6 +33,15 @@ export function BucketChip({
       <span className={cn("truncate", chip.error ? "text-destructive" : "text-muted-foreground")}>
         {describeBucket(chip)}
       </span>
+      {policies && policies.caught > 0 ? (
+        <span
+          className="text-success shrink-0"
+          title={`Caught by policy ${policies.policies.join(", ")}: ${formatCount(policies.caught)} of ${formatCount(policies.uploads)} uploads`}
+          data-testid="bucket-policy"
+        >
+          · policy{policies.caught < policies.uploads ? ` ${formatCount(policies.caught)}/${formatCount(policies.uploads)}` : ""}
+        </span>
+      ) : null}
       {chip.counting > 0 ? (
         <span className="text-muted-foreground shrink-0">
           · {formatCount(chip.counting)} counting

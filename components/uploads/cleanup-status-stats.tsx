@@ -1,11 +1,11 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useMemo, type ReactNode } from "react";
 import { formatBytes, formatBytesExact, formatCount, plural } from "@/lib/format";
 import { notCaught, type NotCaught } from "@/lib/lifecycle-coverage";
-import { cleanupStatusQuery } from "@/components/uploads/queries";
+import { useCleanupStatus } from "@/components/uploads/use-cleanup-status";
+import type { PolicyCoverage } from "@/lib/policies/coverage";
 import type { UploadRow } from "@/lib/uploads/types";
 
 function Figure({
@@ -58,6 +58,13 @@ function notCaughtDetail(figure: NotCaught | null, failure: string | undefined):
   return "reading bucket rules…";
 }
 
+function policyDetail(coverage: PolicyCoverage | null, policies: number | undefined, failure: string | undefined): string {
+  if (!coverage || policies === undefined) return failure ? "could not be read" : "reading policies…";
+  if (policies === 0) return `${plural(coverage.notCaught.uploads, "upload")} · no abort policy on this profile`;
+  const unsized = coverage.notCaught.uncounted > 0 ? ` (${formatCount(coverage.notCaught.uncounted)} not sized yet)` : "";
+  return `${plural(coverage.notCaught.uploads, "upload")}${unsized} · ${plural(policies, "abort policy", "abort policies")}`;
+}
+
 /**
  * Beside what is still held: what Reclaim has reclaimed on this profile (the ledger) and
  * what no lifecycle rule would ever abort, worked out here from `rows` (the live listing)
@@ -70,9 +77,7 @@ export function CleanupStatusStats({
   profileId: string;
   rows: readonly UploadRow[];
 }) {
-  // Sorted so the query key changes only when the set of buckets does.
-  const buckets = useMemo(() => [...new Set(rows.map((row) => row.bucket))].sort(), [rows]);
-  const query = useQuery(cleanupStatusQuery(profileId, buckets));
+  const { query, policyCoverage } = useCleanupStatus(profileId, rows);
   const status = query.data;
   const figure = useMemo(
     () => (status ? notCaught(rows, status.lifecycles) : null),
@@ -105,6 +110,14 @@ export function CleanupStatusStats({
         bytes={figure?.state === "known" ? figure.notCaught.bytes : null}
         title={figure?.state === "unreadable" ? figure.error.message : failure}
         detail={notCaughtDetail(figure, failure)}
+      />
+      <Figure
+        testId="not-caught-by-policy"
+        label="Not caught by a policy"
+        href="/policies"
+        bytes={policyCoverage ? policyCoverage.notCaught.bytes : null}
+        title={failure}
+        detail={policyDetail(policyCoverage, status?.policies.length, failure)}
       />
     </>
   );

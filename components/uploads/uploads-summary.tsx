@@ -7,6 +7,8 @@ import type { Summary, Totals } from "@/lib/uploads/filters";
 import type { UploadRow } from "@/lib/uploads/types";
 import { BucketChip } from "@/components/uploads/bucket-chip";
 import { CleanupStatusStats } from "@/components/uploads/cleanup-status-stats";
+import { useCleanupStatus } from "@/components/uploads/use-cleanup-status";
+import { bucketPolicyCoverage } from "@/lib/policies/coverage";
 import { useNow } from "@/components/uploads/use-now";
 
 function Stat({ label, totals, emphasis }: { label: string; totals: Totals; emphasis?: boolean }) {
@@ -65,6 +67,7 @@ export function UploadsSummary({
   children?: ReactNode;
 }) {
   const now = useNow(1000);
+  const { policyCoverage } = useCleanupStatus(profileId, listedRows);
   const { inView, total } = summary;
   const filtered = inView.uploads !== total.uploads || inView.bytes !== total.bytes;
   return (
@@ -104,6 +107,7 @@ export function UploadsSummary({
                 chip={chip}
                 selected={selectedBucket === chip.bucket}
                 onSelect={onSelectBucket}
+                policies={bucketPolicyCoverage(policyCoverage, chip.bucket)}
               />
             </li>
           ))}

@@ -1,6 +1,7 @@
 import "server-only";
 import { ledgerDb } from "@/lib/ledger/db";
 import type { BulkPreview } from "@/lib/jobs/types";
+import type { CatchingPolicy } from "@/lib/policies/coverage";
 import type {
   DeliveryStatus,
   Policy,
@@ -269,6 +270,17 @@ export async function listPolicies(options: { enabledOnly?: boolean } = {}): Pro
     .prepare(`SELECT * FROM policy ${options.enabledOnly ? "WHERE enabled = 1" : ""} ORDER BY name COLLATE NOCASE`)
     .all() as PolicyRow[];
   return rows.map(toPolicy);
+}
+
+/** Enabled abort policies of a profile: what would catch its uploads (lib/policies/coverage.ts). */
+export async function catchingPolicies(profileId: string): Promise<CatchingPolicy[]> {
+  const rows = ledgerDb()
+    .prepare("SELECT * FROM policy WHERE enabled = 1 AND mode = 'abort' AND profile_id = ? ORDER BY name COLLATE NOCASE")
+    .all(profileId) as PolicyRow[];
+  return rows.map((row) => {
+    const { buckets, key, keyMatch, largerThanBytes } = toPolicy(row).selection;
+    return { id: row.id, name: row.name, selection: { buckets, key, keyMatch, largerThanBytes } };
+  });
 }
 
 /**

@@ -2,6 +2,8 @@ import "server-only";
 import { historyTotals } from "@/lib/ledger/history";
 import type { ReclaimedSum } from "@/lib/ledger/types";
 import type { BucketLifecycle } from "@/lib/lifecycle-coverage";
+import type { CatchingPolicy } from "@/lib/policies/coverage";
+import { catchingPolicies } from "@/lib/policies/store";
 import type { Profile } from "@/lib/profiles";
 import { readAbortRulesForBuckets } from "@/lib/s3/lifecycle";
 
@@ -14,6 +16,8 @@ export interface CleanupStatus {
   reclaimed: { allTime: ReclaimedSum; last7d: ReclaimedSum };
   /** Every bucket asked about: its abort rules, or (denied, error) why they could not be read. */
   lifecycles: Record<string, BucketLifecycle>;
+  /** The profile's enabled abort policies: the browser works out which uploads they catch. */
+  policies: CatchingPolicy[];
 }
 
 /** One lifecycle GET per bucket; S3 failures become that bucket's status, never a throw. */
@@ -25,5 +29,6 @@ export async function cleanupStatus(
   return {
     reclaimed: { allTime: totals.allTime, last7d: totals.last7d },
     lifecycles: await readAbortRulesForBuckets(profile, [...new Set(buckets)]),
+    policies: await catchingPolicies(profile.id),
   };
 }
