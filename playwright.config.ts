@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { users } from "./tests/fixtures";
@@ -8,6 +9,12 @@ const port = Number(process.env.RECLAIM_E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 const instanceDir = path.resolve(__dirname, ".data", process.env.RECLAIM_TEST_INSTANCE ?? "test");
 const serverLog = path.join(instanceDir, "e2e-server.log");
+// Webhooks the server may notify: none at first; tests/e2e/policies.spec.ts writes its loopback
+// receiver here (the server re-reads the file when it changes). Workers load this file too:
+// only a missing file is written.
+const webhooksFile = path.join(instanceDir, "e2e-webhooks.json");
+fs.mkdirSync(instanceDir, { recursive: true });
+if (!fs.existsSync(webhooksFile)) fs.writeFileSync(webhooksFile, JSON.stringify({ webhooks: [] }));
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -60,6 +67,7 @@ export default defineConfig({
       RECLAIM_ADMIN_EMAIL: users.admin.email,
       RECLAIM_ADMIN_PASSWORD: users.admin.password,
       RECLAIM_REFRESH_MS: "2000",
+      RECLAIM_WEBHOOKS_FILE: webhooksFile,
     },
   },
 });

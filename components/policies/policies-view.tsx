@@ -53,11 +53,12 @@ export function PoliciesView({
   const save = useMutation({
     mutationFn: async ({ form, id }: { form: PolicyFormFields; id: string | null }) =>
       unwrap(id ? await updatePolicyAction({ policyId: id, form }) : await createPolicyAction({ form })),
-    onSuccess: (policy) => {
+    // The list is read again before the form closes, so the saved policy is there to show.
+    onSuccess: async (policy) => {
+      await queryClient.invalidateQueries({ queryKey: policyKeys.all });
       setEditing(null);
       choose(policy.id, null);
     },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: policyKeys.all }),
   });
 
   function choose(nextPolicy: string | null, nextRun: string | null) {

@@ -68,6 +68,7 @@ export function PolicyDetail({
     mutationFn: async () => unwrap(await runPolicyNowAction({ policyId: policy.id })),
     onSuccess: (run) => {
       setConfirm(null);
+      setPreviewId(null);
       onSelectRun(run.id);
     },
     onSettled: refresh,

@@ -59,8 +59,16 @@ export function PolicyForm({
   const [form, setForm] = useState(initial);
   const [errors, setErrors] = useState<PolicyFieldErrors>({});
   const buckets = useQuery({ ...bucketListQuery(form.profileId), enabled: form.profileId !== "" });
-  const set = (patch: Partial<PolicyFormFields>) => setForm((f) => ({ ...f, ...patch }));
-  const setFilter = (patch: Partial<PolicyFormFields["filter"]>) => setForm((f) => ({ ...f, filter: { ...f.filter, ...patch } }));
+  // A changed field drops its error: the hint (e.g. the next runs) shows again.
+  const clearErrors = (keys: string[]) => setErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !keys.includes(k))));
+  const set = (patch: Partial<PolicyFormFields>) => {
+    setForm((f) => ({ ...f, ...patch }));
+    clearErrors(patch.mode ? [...Object.keys(patch), "active"] : Object.keys(patch));
+  };
+  const setFilter = (patch: Partial<PolicyFormFields["filter"]>) => {
+    setForm((f) => ({ ...f, filter: { ...f.filter, ...patch } }));
+    clearErrors(Object.keys(patch));
+  };
   const next = useMemo(() => upcoming(form.schedule, form.timeZone), [form.schedule, form.timeZone]);
   const zones = useMemo(() => (typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : []), []);
   // Buckets named by the policy that the profile does not list (yet): kept, and shown.

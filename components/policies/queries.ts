@@ -50,8 +50,7 @@ export function runReportQuery(runId: string) {
     queryFn: async () => unwrap(await getRunReportAction({ runId })),
     refetchInterval: (query) => {
       const report = query.state.data;
-      const going = report?.run.status === "running" || report?.deliveries.some((d) => d.status === "sending" || d.status === "retrying");
-      return going ? RUNNING_POLL_MS : false;
+      return report?.active || report?.run.status === "running" ? RUNNING_POLL_MS : false;
     },
   });
 }

@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useId } from "react";
+import { useEffect, useId, useRef } from "react";
 import { JobView } from "@/components/bulk/job-view";
 import { PreviewCard } from "@/components/bulk/preview-card";
 import { DeliveryList } from "@/components/policies/delivery-list";
@@ -20,6 +20,12 @@ export function RunReport({ runId, canCancel, onClose }: { runId: string; canCan
   const headingId = useId();
   const router = useRouter();
   const report = useQuery(runReportQuery(runId));
+  const ref = useRef<HTMLElement>(null);
+  const loaded = report.isSuccess;
+  // Opened from the runs list (or by Run now), it is further down the page: bring it into view.
+  useEffect(() => {
+    if (loaded) ref.current?.scrollIntoView({ block: "start", behavior: "smooth" });
+  }, [loaded]);
   if (report.isPending) return <LoadingCard>Loading the run…</LoadingCard>;
   if (report.isError) {
     return (
@@ -33,7 +39,7 @@ export function RunReport({ runId, canCancel, onClose }: { runId: string; canCan
   const { run, found, deliveries } = report.data;
   const took = run.finishedAt ? Date.parse(run.finishedAt) - Date.parse(run.startedAt) : null;
   return (
-    <section aria-labelledby={headingId} className="flex flex-col gap-4" data-testid="run-report">
+    <section ref={ref} aria-labelledby={headingId} className="flex scroll-mt-4 flex-col gap-4" data-testid="run-report">
       <Card className="flex flex-col gap-2 p-4 sm:p-5">
         <div className="flex flex-wrap items-start justify-between gap-3">
           <div className="flex flex-col gap-1">

@@ -14,7 +14,7 @@ import {
 } from "@/lib/jobs/filter-params";
 import { PROFILE_ID_PATTERN, PROFILE_ID_RULE } from "@/lib/names";
 import { scheduleProblem, timeZoneProblem } from "@/lib/policies/schedule";
-import type { Policy, PolicyInput, PolicyMode } from "@/lib/policies/types";
+import type { PolicyInput, PolicyMode } from "@/lib/policies/types";
 
 export interface PolicyForm {
   name: string;
@@ -145,8 +145,3 @@ export const MODE_TEXT: Record<PolicyMode, { label: string; hint: string }> = {
   report: { label: "Report", hint: "Dry run only: lists what matches and notifies; aborts nothing." },
   abort: { label: "Abort", hint: "Aborts the matching uploads that do not look active, verifies each, and reports." },
 };
-
-/** Short phrases describing what a policy does, for the list: ["every day at 02:00 UTC"…] is left to cron. */
-export function describePolicyCaps(policy: Pick<Policy, "maxUploads" | "maxBytes">): string {
-  return `cap ${policy.maxUploads.toLocaleString("en-US")} uploads / ${formatSizeParam(policy.maxBytes)}`;
-}

@@ -4,7 +4,7 @@ import type { BulkJob } from "@/lib/jobs/types";
 import { formatBytes, plural } from "@/lib/format";
 import type { Policy, PolicyRun, WebhookFormat } from "@/lib/policies/types";
 
-export const RUN_EVENT = "policy-run";
+const RUN_EVENT = "policy-run";
 
 export interface RunSummary {
   event: typeof RUN_EVENT;
@@ -68,7 +68,7 @@ const TRIGGER_TEXT: Record<PolicyRun["trigger"], string> = {
 };
 
 /** One or two sentences saying what the run did. */
-export function summaryText(summary: RunSummary): string {
+function summaryText(summary: RunSummary): string {
   const { run, matched, job } = summary;
   const found = matched ? `${plural(matched.uploads, "upload")} (${formatBytes(matched.bytes)})` : null;
   const active = summary.activeExcluded ? `; ${plural(summary.activeExcluded, "more looks", "more look")} active and ${summary.activeExcluded === 1 ? "was" : "were"} left out` : "";

@@ -8,7 +8,7 @@ import { buildPreview, resolveSelection } from "@/lib/jobs/preview";
 import { cancelJob, jobSettled, readJob, startJob, type BeforeAbort, type RunnerOptions } from "@/lib/jobs/runner";
 import { looksActive, matchesParts } from "@/lib/jobs/selection";
 import type { BulkJob, BulkSelection, SelectedUpload } from "@/lib/jobs/types";
-import { acquireLease, isLive, readLease, releaseLease, renewLease } from "@/lib/lease";
+import { acquireLease, isLive, readLease, releaseLease, renewLease, type Lease } from "@/lib/lease";
 import { payloadFor, runSummary } from "@/lib/policies/notification";
 import {
   abandonDeliveries,
@@ -73,6 +73,11 @@ function runtime(): Runtime {
 
 export function leaseName(policyId: string): string {
   return `policy:${policyId}`;
+}
+
+/** Whether this run (on whichever instance) still holds its policy's lease. */
+export function runHoldsLease(lease: Lease | null, runId: string, now = new Date()): boolean {
+  return isLive(lease, now) && lease.owner.endsWith(`/${runId}`);
 }
 
 /** The ledger's "who" for everything a policy aborts. */
@@ -336,8 +341,7 @@ export async function reconcileRuns(now = new Date()): Promise<number> {
   const cutOff: string[] = [];
   for (const run of await runningRuns()) {
     if (here.has(run.id)) continue;
-    const lease = await readLease(leaseName(run.policyId));
-    if (isLive(lease, now) && lease.owner.endsWith(`/${run.id}`)) continue; // another instance runs it
+    if (runHoldsLease(await readLease(leaseName(run.policyId)), run.id, now)) continue; // another instance runs it
     await finishRun(run.id, "interrupted", "Interrupted: the server stopped while this run was going. Its bulk job (if any) says which uploads were aborted; the next run picks up the rest.");
     cutOff.push(run.id);
   }

@@ -7,14 +7,14 @@
 import { Cron } from "croner";
 
 const SCHEDULE_HELP =
-  "Write 5 fields (minute hour day-of-month month day-of-week), e.g. `0 2 * * *` for 02:00 every day, or 6 with seconds first.";
+  'Write 5 fields (minute hour day-of-month month day-of-week), e.g. "0 2 * * *" for 02:00 every day, or 6 with seconds first.';
 
 function cron(schedule: string, timeZone: string): Cron {
   // Paused: nothing is ever scheduled by this object; it only answers date questions.
   return new Cron(schedule.trim(), { timezone: timeZone, paused: true, mode: "5-or-6-parts" });
 }
 
-export function isTimeZone(name: string): boolean {
+function isTimeZone(name: string): boolean {
   if (name.trim() === "") return false;
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: name });

@@ -5,7 +5,7 @@ import { previewSelection } from "@/lib/jobs/preview";
 import type { PreviewState } from "@/lib/jobs/types";
 import { isLive, readLease } from "@/lib/lease";
 import { policyFromForm, type PolicyForm } from "@/lib/policies/form";
-import { leaseName, requestStop, startRun } from "@/lib/policies/run";
+import { leaseName, requestStop, runHoldsLease, startRun } from "@/lib/policies/run";
 import { wakeScheduler } from "@/lib/policies/scheduler";
 import { nextRunAt } from "@/lib/policies/schedule";
 import {
@@ -171,7 +171,8 @@ export async function policyDetail(id: string): Promise<ActionResult<PolicyDetai
 export async function runReport(runId: string): Promise<ActionResult<PolicyRunReport>> {
   const report = await getRunReport(runId);
   if (!report) return fail("not-found", "No run with this id — its policy may have been deleted.");
-  return ok({ ...report, deliveries: await listDeliveries({ runId }) });
+  const active = runHoldsLease(await readLease(leaseName(report.run.policyId)), runId);
+  return ok({ ...report, active, deliveries: await listDeliveries({ runId }) });
 }
 
 /** The webhooks a policy can notify; a broken configuration is reported, not thrown. */

@@ -126,6 +126,8 @@ export interface PolicyView {
 
 export interface PolicyRunReport {
   run: PolicyRun;
+  /** The run still holds its policy's lease: working, or sending its webhooks. */
+  active: boolean;
   /** What the run found: the dry run it made before aborting (or instead of it). */
   found: BulkPreview | null;
   deliveries: WebhookDelivery[];

@@ -90,7 +90,7 @@ export function loadWebhooks(): Map<string, Webhook> {
   return webhooks;
 }
 
-export function toWebhookView(webhook: Webhook): WebhookView {
+function toWebhookView(webhook: Webhook): WebhookView {
   return { id: webhook.id, format: webhook.format, host: webhook.url.host };
 }
 
