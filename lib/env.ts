@@ -28,8 +28,36 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+/** Which part of the configuration is wrong: the code a browser is shown. */
+export type ConfigReason = "environment" | "profiles" | "credentials" | "database";
+
+/**
+ * A configuration problem. Its message names files and variables for the operator: it goes to
+ * the server log only. Browsers get `publicConfigProblem` — a sentence and a code.
+ */
 export class ConfigError extends Error {
   override name = "ConfigError";
+  constructor(
+    message: string,
+    readonly reason: ConfigReason,
+  ) {
+    super(message);
+  }
+}
+
+const configSentences: Record<ConfigReason, string> = {
+  environment: "The server's settings are not valid",
+  profiles: "The server cannot load its endpoint profiles",
+  credentials: "The server cannot read the keys of an endpoint profile",
+  database: "The server cannot open its database",
+};
+
+/** What a browser may know about a configuration problem: no paths, no variable names. */
+export function publicConfigProblem(error: ConfigError): { code: "config"; message: string } {
+  return {
+    code: "config",
+    message: `${configSentences[error.reason]} (config-${error.reason}). An operator must fix the configuration; the server log has the details.`,
+  };
 }
 
 let cached: Env | undefined;
@@ -41,7 +69,7 @@ export function getEnv(): Env {
     const problems = parsed.error.issues
       .map((issue) => `  ${issue.path.join(".")}: ${issue.message}`)
       .join("\n");
-    throw new ConfigError(`Reclaim cannot start: invalid environment.\n${problems}`);
+    throw new ConfigError(`Reclaim cannot start: invalid environment.\n${problems}`, "environment");
   }
   cached = parsed.data;
   return cached;

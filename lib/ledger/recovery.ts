@@ -2,7 +2,7 @@ import "server-only";
 import { ledgerDb } from "@/lib/ledger/db";
 import type { Db } from "@/lib/ledger/history";
 import { type LedgerEntry, type LedgerOutcome, type LedgerRow, toEntry } from "@/lib/ledger/ledger";
-import { ConfigError } from "@/lib/env";
+import { ConfigError, publicConfigProblem } from "@/lib/env";
 import { formatBytesExact, formatDateTime, plural } from "@/lib/format";
 import { getProfile, type Profile, toPublicProfile, UnknownProfileError } from "@/lib/profiles";
 import { verifyGone as s3VerifyGone } from "@/lib/s3/abort";
@@ -115,7 +115,11 @@ function profileFor(entry: LedgerEntry, deps: RecoveryDeps): Profile | NotVerifi
         `Cannot re-verify: endpoint profile "${entry.profileId}" is no longer configured. Add it back to the profiles file to resolve this attempt; until then it is not counted as reclaimed.`,
       );
     }
-    if (error instanceof ConfigError) return new NotVerifiable("config", `Cannot re-verify: ${error.message}`);
+    if (error instanceof ConfigError) {
+      // The ledger row is shown to every viewer: the details go to the server log only.
+      console.error(`Reclaim: cannot re-verify attempt ${entry.id}:`, error.message);
+      return new NotVerifiable("config", `Cannot re-verify: ${publicConfigProblem(error).message}`);
+    }
     throw error;
   }
   const host = toPublicProfile(profile).endpointHost;
