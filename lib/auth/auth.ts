@@ -10,6 +10,7 @@ import { createAccessControl } from "better-auth/plugins/access";
 import { defaultStatements } from "better-auth/plugins/admin/access";
 import { dbFilePath, getEnv } from "@/lib/env";
 import { getDb } from "@/lib/db";
+import { CLIENT_ADDRESS_HEADER } from "@/lib/auth/client-address";
 import { loginThrottleHooks } from "@/lib/auth/login-throttle";
 import { installUserRules, userRuleHooks } from "@/lib/auth/user-rules";
 
@@ -39,6 +40,20 @@ function authSecret(): string {
   return fs.readFileSync(file, "utf8").trim();
 }
 
+/**
+ * Cookies are Secure unless the dashboard's URL is plain http on this machine (a local run,
+ * where browsers accept no Secure cookie over http). A plain-http URL on any other host
+ * still gets Secure cookies: put it behind https.
+ */
+export function secureCookies(publicUrl: string | undefined): boolean {
+  if (!publicUrl) return false; // development only: production refuses to start without a URL
+  const url = new URL(publicUrl);
+  if (url.protocol === "https:") return true;
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const loopback = host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+  return !loopback;
+}
+
 function createAuth() {
   const env = getEnv();
   const baseURL = env.BETTER_AUTH_URL;
@@ -57,8 +72,10 @@ function createAuth() {
       customRules: { "/sign-in/email": { window: 60, max: 20 } },
     },
     advanced: {
-      useSecureCookies: baseURL?.startsWith("https://") ?? false,
+      useSecureCookies: secureCookies(baseURL),
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
+      // Set by app/api/auth/[...all]/route.ts from the connection, replacing any sent value.
+      ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },
     },
     hooks: loginThrottleHooks,
     databaseHooks: userRuleHooks,
