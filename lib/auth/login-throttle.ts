@@ -13,10 +13,10 @@ import { ledgerDb } from "@/lib/ledger/db";
 // them is counted. Rows hold a hash of the email, never the email, and are pruned once their
 // window has passed: made-up emails cannot fill the database.
 
-export const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 5;
 export const WINDOW_MS = 60_000;
 /** The longest address SMTP allows; anything longer is not an account. */
-export const MAX_EMAIL_LENGTH = 254;
+const MAX_EMAIL_LENGTH = 254;
 
 function emailOf(body: unknown): string | null {
   if (typeof body !== "object" || body === null || !("email" in body)) return null;

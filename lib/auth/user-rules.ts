@@ -7,7 +7,7 @@ import { APIError } from "better-auth/api";
 // So they live in the database and in Better Auth's own database hooks, not in one caller.
 
 /** The text SQLite raises when a change would leave no active admin. */
-export const LAST_ADMIN_MESSAGE = "the last active admin cannot be demoted, disabled or removed";
+const LAST_ADMIN_MESSAGE = "the last active admin cannot be demoted, disabled or removed";
 
 // A user counts as an active admin when their role is exactly "admin" and they are not
 // banned (disabled) — the same reading as lib/auth/session.ts. The check runs inside the

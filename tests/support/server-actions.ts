@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { repoRoot } from "./gateway";
 
-export const distDir = path.resolve(repoRoot, process.env.RECLAIM_DIST_DIR || ".next");
+const distDir = path.resolve(repoRoot, process.env.RECLAIM_DIST_DIR || ".next");
 
 interface ManifestEntry {
   workers: Record<string, unknown>;
