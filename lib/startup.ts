@@ -3,7 +3,7 @@ import { ensureAuthReady } from "@/lib/auth/auth";
 import { knowsSocketPeers } from "@/lib/auth/client-address";
 import { ConfigError, getEnv } from "@/lib/env";
 import { recoverInterruptedBulkJobs } from "@/lib/jobs/runner";
-import { startLedgerRecovery } from "@/lib/ledger/recovery";
+import { startLedgerRecovery } from "@/lib/uploads/recovery";
 import { loadProfiles } from "@/lib/profiles";
 
 /**

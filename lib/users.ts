@@ -1,7 +1,8 @@
 import "server-only";
 import { headers } from "next/headers";
 import { getAuth } from "@/lib/auth/auth";
-import type { Role, SessionUser } from "@/lib/auth/session";
+import { toRole, type Role } from "@/lib/auth/roles";
+import type { SessionUser } from "@/lib/auth/session";
 import { isLastAdminError } from "@/lib/auth/user-rules";
 import { getDb } from "@/lib/db";
 
@@ -22,10 +23,6 @@ export interface UserSummary {
 
 export class UserAdminError extends Error {
   override name = "UserAdminError";
-}
-
-function toRole(role: string | null | undefined): Role {
-  return role === "admin" ? "admin" : "viewer";
 }
 
 function reason(error: unknown): string {
@@ -71,7 +68,7 @@ function asActiveAdmin<T>(actor: Actor, targetId: string, change: (target: UserR
   const read = db.prepare<[string], UserRow>(`SELECT id, email, role, banned FROM "user" WHERE id = ?`);
   const run = db.transaction(() => {
     const self = read.get(actor.id);
-    if (!self || self.role !== "admin" || self.banned) {
+    if (!self || toRole(self.role) !== "admin" || self.banned) {
       throw new UserAdminError("You are no longer an active admin; nothing was changed.");
     }
     const target = read.get(targetId);
