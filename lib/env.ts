@@ -1,6 +1,7 @@
 import "server-only";
 import path from "node:path";
 import { z } from "zod";
+import { KnownError } from "@/lib/errors";
 
 // The one place that reads process.env. Validated once; a bad value stops the server at
 // start (instrumentation.ts) with a sentence that names the variable.
@@ -28,8 +29,11 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-export class ConfigError extends Error {
+export class ConfigError extends KnownError {
   override name = "ConfigError";
+  constructor(message: string) {
+    super("config", message);
+  }
 }
 
 let cached: Env | undefined;

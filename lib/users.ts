@@ -2,6 +2,7 @@ import "server-only";
 import { headers } from "next/headers";
 import { getAuth } from "@/lib/auth/auth";
 import { toRole, type Role } from "@/lib/auth/roles";
+import { KnownError } from "@/lib/errors";
 
 // User administration through Better Auth's admin API, called with the admin's own
 // request headers so Better Auth applies its own permission checks as well as ours.
@@ -15,8 +16,11 @@ export interface UserSummary {
   createdAt: string;
 }
 
-export class UserAdminError extends Error {
+export class UserAdminError extends KnownError {
   override name = "UserAdminError";
+  constructor(message: string) {
+    super("user-admin", message);
+  }
 }
 
 function reason(error: unknown): string {

@@ -132,7 +132,8 @@ export function lifecycleError(
   } else {
     message = `The endpoint failed (${s3}) ${doing} — try again; if it persists, check the endpoint's logs.`;
   }
-  return { ...base, code: isUnsupported(base) ? "not-implemented" : base.code, message };
+  const code = isUnsupported(base) ? "not-implemented" : isRejection(base) ? "rejected" : base.code;
+  return { ...base, code, message };
 }
 
 // ------------------------------------------------------------------ pure: reading rules
