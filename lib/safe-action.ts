@@ -38,7 +38,7 @@ export function defineAction<Schema extends z.ZodType, Output>(
 }
 
 /** Known failures become a sentence; anything else is a bug, logged on the server only. */
-export function failureFromError(error: unknown): { ok: false; error: { code: string; message: string } } {
+function failureFromError(error: unknown): { ok: false; error: { code: string; message: string } } {
   if (error instanceof KnownError) return fail(error.code, error.message);
   console.error("Unexpected error in server action:", error instanceof Error ? error.message : error);
   return fail("internal", "Something went wrong on the server. Check the server log and try again.");

@@ -16,7 +16,7 @@ export interface UserSummary {
   createdAt: string;
 }
 
-export class UserAdminError extends KnownError {
+class UserAdminError extends KnownError {
   override name = "UserAdminError";
   constructor(message: string) {
     super("user-admin", message);

@@ -6,8 +6,8 @@ import { getDb } from "@/lib/db";
 // MAX_FAILURES wrong passwords for one email within WINDOW_MS, that email is refused until
 // the window has passed, whichever address the attempts come from.
 
-export const MAX_FAILURES = 5;
-export const WINDOW_MS = 60_000;
+const MAX_FAILURES = 5;
+const WINDOW_MS = 60_000;
 
 function ensureTable(): void {
   getDb().exec(
@@ -22,7 +22,7 @@ function emailOf(body: unknown): string | null {
   return typeof email === "string" ? email.trim().toLowerCase() : null;
 }
 
-export function recentFailures(email: string, now = Date.now()): number {
+function recentFailures(email: string, now = Date.now()): number {
   ensureTable();
   const row = getDb()
     .prepare("SELECT count(*) AS n FROM login_failure WHERE email = ? AND at > ?")

@@ -8,7 +8,7 @@ import type { ReclaimError, S3ErrorCode } from "@/lib/s3/types";
 // `$metadata.httpStatusCode`, `$fault` and Node's `code` — never `message`, never a stack.
 
 /** What we were doing when the error happened; drives the wording and the permission hint. */
-export type S3Operation =
+type S3Operation =
   | "list-buckets"
   | "list-uploads"
   | "list-parts"

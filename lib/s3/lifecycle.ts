@@ -239,7 +239,7 @@ export function normalizeRuleForWrite(rule: LifecycleRule): LifecycleRule {
 }
 
 /** Our rule as written: enabled, a prefix Filter, the abort action and nothing else. */
-export function buildOurRule(input: AbortRuleInput): LifecycleRule {
+function buildOurRule(input: AbortRuleInput): LifecycleRule {
   return {
     ID: RECLAIM_RULE_ID,
     Status: "Enabled",

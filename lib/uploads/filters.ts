@@ -15,7 +15,7 @@ import type {
 
 // ------------------------------------------------------------------ the view (URL state)
 
-export const sortColumns = [
+const sortColumns = [
   "bucket",
   "key",
   "uploadId",
@@ -59,7 +59,7 @@ export const defaultView: UploadView = {
 };
 
 /** The direction a column sorts in when first clicked: big/old/recent things first. */
-export function defaultDirFor(column: SortColumn): SortDir {
+function defaultDirFor(column: SortColumn): SortDir {
   switch (column) {
     case "parts":
     case "bytes":
@@ -233,7 +233,7 @@ type SortValue = string | number | null;
  * A text's sort key: case folded, digit runs padded so "part-9" < "part-10" (natural order).
  * Computed once per row and compared with `<`, so sorting 10,000 rows stays fast.
  */
-export function naturalKey(text: string): string {
+function naturalKey(text: string): string {
   return text.toLowerCase().replace(/\d+/g, (digits) => digits.padStart(12, "0"));
 }
 
