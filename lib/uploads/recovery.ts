@@ -17,7 +17,7 @@ import { toReclaimError } from "@/lib/s3/errors";
 import type { UploadRef } from "@/lib/s3/types";
 import type { RecoveryReport, ReverifyResult, ReverifyStatus } from "@/lib/uploads/types";
 
-// Resolving ledger rows after the fact (DESIGN.md "Ledger": a crash between intent and
+// Resolving ledger rows after the fact (docs/architecture.md, "The ledger's rule": a crash between intent and
 // outcome leaves an "unknown" row that the next verification resolves; nothing is lost).
 //
 // - unknown, upload gone        → reclaimed: the interrupted abort took; its snapshot bytes
