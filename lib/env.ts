@@ -2,6 +2,7 @@ import "server-only";
 import net from "node:net";
 import path from "node:path";
 import { z } from "zod";
+import { KnownError } from "@/lib/errors";
 
 // The one place that reads process.env. Validated once; a bad value stops the server at
 // start (instrumentation.ts) with a sentence that names the variable.
@@ -58,13 +59,13 @@ export type ConfigReason = "environment" | "profiles" | "credentials" | "databas
  * A configuration problem. Its message names files and variables for the operator: it goes to
  * the server log only. Browsers get `publicConfigProblem` — a sentence and a code.
  */
-export class ConfigError extends Error {
+export class ConfigError extends KnownError {
   override name = "ConfigError";
   constructor(
     message: string,
     readonly reason: ConfigReason,
   ) {
-    super(message);
+    super("config", message);
   }
 }
 

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { ConfigError, type ConfigReason, profilesFilePath } from "@/lib/env";
+import { KnownError } from "@/lib/errors";
 import type { PublicProfile } from "@/lib/public-profile";
 import { profileIdSchema } from "@/lib/schemas";
 
@@ -48,10 +49,10 @@ export interface Profile {
   credentials: { accessKeyId: string; secretAccessKey: string };
 }
 
-export class UnknownProfileError extends Error {
+export class UnknownProfileError extends KnownError {
   override name = "UnknownProfileError";
   constructor(readonly profileId: string) {
-    super(`No endpoint profile named "${profileId}" is configured.`);
+    super("unknown-profile", `No endpoint profile named "${profileId}" is configured.`);
   }
 }
 

@@ -5,6 +5,7 @@ import { toRole, type Role } from "@/lib/auth/roles";
 import type { SessionUser } from "@/lib/auth/session";
 import { isLastAdminError } from "@/lib/auth/user-rules";
 import { getDb } from "@/lib/db";
+import { KnownError } from "@/lib/errors";
 
 // User administration. Listing and creating go through Better Auth's admin API with the
 // admin's own request headers, so Better Auth applies its permission checks as well as ours.
@@ -21,8 +22,11 @@ export interface UserSummary {
   createdAt: string;
 }
 
-export class UserAdminError extends Error {
+class UserAdminError extends KnownError {
   override name = "UserAdminError";
+  constructor(message: string) {
+    super("user-admin", message);
+  }
 }
 
 function reason(error: unknown): string {
