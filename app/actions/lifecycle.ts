@@ -2,6 +2,7 @@
 
 import { z } from "zod";
 import { defineAction, ok } from "@/lib/safe-action";
+import { buildBucketOverview } from "@/lib/bucket-overview";
 import { getProfile } from "@/lib/profiles";
 import { bucketNameSchema, profileIdSchema } from "@/lib/schemas";
 import { listBuckets } from "@/lib/s3/inventory";
@@ -9,7 +10,6 @@ import {
   MAX_RULE_DAYS,
   MAX_RULE_PREFIX_LENGTH,
   MIN_RULE_DAYS,
-  buildBucketOverview,
   readAbortRulesForBuckets,
   removeAbortRule,
   setAbortRule,
