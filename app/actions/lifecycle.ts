@@ -6,14 +6,8 @@ import { buildBucketOverview } from "@/lib/bucket-overview";
 import { getProfile } from "@/lib/profiles";
 import { bucketNameSchema, profileIdSchema } from "@/lib/schemas";
 import { listBuckets } from "@/lib/s3/inventory";
-import {
-  MAX_RULE_DAYS,
-  MAX_RULE_PREFIX_LENGTH,
-  MIN_RULE_DAYS,
-  readAbortRulesForBuckets,
-  removeAbortRule,
-  setAbortRule,
-} from "@/lib/s3/lifecycle";
+import { readAbortRulesForBuckets, removeAbortRule, setAbortRule } from "@/lib/s3/lifecycle";
+import { MAX_RULE_DAYS, MAX_RULE_PREFIX_LENGTH, MIN_RULE_DAYS } from "@/lib/s3/lifecycle-rules";
 import { listUploads } from "@/lib/uploads/service";
 
 // Thin: parse → authorize (defineAction) → lib → typed result. S3 failures that stop the

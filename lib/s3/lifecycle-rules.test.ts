@@ -2,15 +2,13 @@ import type { LifecycleRule, LifecycleRuleFilter } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import {
   RECLAIM_RULE_ID,
-  isRejection,
-  lifecycleError,
   normalizeRuleForWrite,
   ruleScope,
   toLifecycleView,
   validateRuleInput,
   withOurRule,
   withoutOurRule,
-} from "@/lib/s3/lifecycle";
+} from "@/lib/s3/lifecycle-rules";
 
 const expiration: LifecycleRule = {
   ID: "expire-logs",
@@ -191,49 +189,5 @@ describe("validateRuleInput", () => {
     for (const days of [0, -1, 3651, 1.5, Number.NaN])
       expect(() => validateRuleInput({ days })).toThrow(RangeError);
     expect(() => validateRuleInput({ days: 1, prefix: "x".repeat(1025) })).toThrow(RangeError);
-  });
-});
-
-describe("lifecycleError", () => {
-  const sdkError = (name: string, status: number) =>
-    Object.assign(new Error("UnknownError"), {
-      name,
-      Code: name,
-      $metadata: { httpStatusCode: status },
-    });
-
-  it("names the bucket, the S3 code and the permission", () => {
-    const e = lifecycleError(sdkError("AccessDenied", 403), "write", "logs");
-    expect(e).toMatchObject({
-      code: "access-denied",
-      s3Code: "AccessDenied",
-      httpStatus: 403,
-      bucket: "logs",
-    });
-    expect(e.message).toContain("`logs`");
-    expect(e.message).toContain("s3:PutLifecycleConfiguration");
-    expect(e.message).not.toContain("UnknownError");
-  });
-
-  it("maps NotImplemented, 501 and MethodNotAllowed to not-implemented", () => {
-    expect(lifecycleError(sdkError("NotImplemented", 501), "read", "b").code).toBe(
-      "not-implemented",
-    );
-    expect(lifecycleError(sdkError("MethodNotAllowed", 405), "read", "b").code).toBe(
-      "not-implemented",
-    );
-    expect(
-      lifecycleError(
-        Object.assign(new Error(""), { name: "UnknownError", $metadata: { httpStatusCode: 501 } }),
-        "read",
-        "b",
-      ).code,
-    ).toBe("not-implemented");
-  });
-
-  it("says plainly when the endpoint rejects the rules", () => {
-    const e = lifecycleError(sdkError("InvalidArgument", 400), "write", "b");
-    expect(isRejection(e)).toBe(true);
-    expect(e.message).toMatch(/rejected.*InvalidArgument.*nothing was changed/);
   });
 });
