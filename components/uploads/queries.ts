@@ -6,12 +6,12 @@ import {
   verifyUploadsAction,
 } from "@/app/actions/uploads";
 import { isPermanentFailure, unwrap } from "@/lib/action-result";
-import { applyPartsUpdates, mergeListing, type LiveListing } from "@/lib/uploads/filters";
+import { applyPartsUpdates, mergeListing, type LiveListing } from "@/lib/uploads/live-listing";
 import { rowId, type UploadRef, type VerifyResult } from "@/lib/uploads/types";
 
 // Query keys and options for the uploads view. Components never write keys.
 // The list is one entry per profile; parts refreshes are merged into it
-// (lib/uploads/filters.ts), so the table reads one source. Every queryFn is a server action:
+// (lib/uploads/live-listing.ts), so the table reads one source. Every queryFn is a server action:
 // they run one at a time per browser, so each is one batched call, never one per row.
 
 export const uploadKeys = {
@@ -39,7 +39,9 @@ export function uploadListQuery(profileId: string, refreshMs: number) {
     queryKey: uploadKeys.list(profileId),
     queryFn: async ({ client, queryKey }): Promise<LiveListing> => {
       const held = client.getQueryData<LiveListing>(queryKey);
-      const fresh = unwrap(await listUploadsAction({ profileId, since: held?.cursor ?? undefined }));
+      const fresh = unwrap(
+        await listUploadsAction({ profileId, since: held?.cursor ?? undefined }),
+      );
       return mergeListing(held, fresh);
     },
     // Back off after a failure; stop on one that asking again will not fix.

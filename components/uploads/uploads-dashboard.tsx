@@ -5,14 +5,9 @@ import Link from "next/link";
 import { useCallback, useMemo, useState } from "react";
 import { uploadListQuery } from "@/components/uploads/queries";
 import { cn } from "@/lib/utils";
-import {
-  applyView,
-  defaultView,
-  reconcileBucket,
-  summarize,
-  toggleSort,
-  type SortColumn,
-} from "@/lib/uploads/filters";
+import { applyView } from "@/lib/uploads/filter-sort";
+import { summarize } from "@/lib/uploads/summary";
+import { defaultView, reconcileBucket, toggleSort, type SortColumn } from "@/lib/uploads/view";
 import type { UploadRow } from "@/lib/uploads/types";
 import { announcement, isBusy, isDone, type AbortPhase } from "@/components/uploads/abort-state";
 import { AbortDialog } from "@/components/uploads/abort-dialog";

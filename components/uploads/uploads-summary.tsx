@@ -3,7 +3,7 @@
 import type { ReactNode } from "react";
 import { Card } from "@/components/ui/card";
 import { formatAgo, formatBytes, formatBytesExact, formatCount, plural } from "@/lib/format";
-import type { Summary, Totals } from "@/lib/uploads/filters";
+import type { Summary, Totals } from "@/lib/uploads/summary";
 import type { UploadRow } from "@/lib/uploads/types";
 import { BucketChip } from "@/components/uploads/bucket-chip";
 import { CleanupStatusStats } from "@/components/uploads/cleanup-status-stats";
