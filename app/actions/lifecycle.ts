@@ -15,7 +15,8 @@ import {
   removeAbortRule,
   setAbortRule,
 } from "@/lib/s3/lifecycle";
-import { listUploads } from "@/lib/uploads/service";
+import { forgetLifecycleRead } from "@/lib/uploads/cleanup-status";
+import { watchUploads } from "@/lib/uploads/service";
 
 // Thin: parse → authorize (defineAction) → lib → typed result. S3 failures that stop the
 // whole answer (the bucket list, a rejected rule) become { ok: false } with their sentence.
@@ -62,7 +63,7 @@ export const bucketOverviewAction = defineAction(
     try {
       const names = (await listBuckets(profile)).map((b) => b.name);
       const [listing, lifecycles] = await Promise.all([
-        listUploads(profile, { buckets: names }),
+        watchUploads(profile),
         readAbortRulesForBuckets(profile, names),
       ]);
       return ok(buildBucketOverview(profileId, listing, lifecycles));
@@ -95,6 +96,7 @@ export const setAbortRuleAction = defineAction(
   async ({ profileId, bucket, days, prefix }, { user }) => {
     try {
       const lifecycle = await setAbortRule(getProfile(profileId), bucket, { days, prefix });
+      forgetLifecycleRead(profileId, bucket);
       console.info(
         `Reclaim: ${user.email} set the abort rule of ${profileId}/${bucket} to ${days} days, prefix "${prefix}"`,
       );
@@ -110,6 +112,7 @@ export const removeAbortRuleAction = defineAction(
   async ({ profileId, bucket }, { user }) => {
     try {
       const lifecycle = await removeAbortRule(getProfile(profileId), bucket);
+      forgetLifecycleRead(profileId, bucket);
       console.info(`Reclaim: ${user.email} removed the abort rule of ${profileId}/${bucket}`);
       return ok(lifecycle);
     } catch (error) {

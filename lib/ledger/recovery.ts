@@ -6,6 +6,7 @@ import { ConfigError } from "@/lib/env";
 import { formatBytesExact, formatDateTime, plural } from "@/lib/format";
 import { getProfile, type Profile, toPublicProfile, UnknownProfileError } from "@/lib/profiles";
 import { verifyGone as s3VerifyGone } from "@/lib/s3/abort";
+import { withS3Cause } from "@/lib/s3/request-events";
 import { mapWithConcurrency } from "@/lib/s3/concurrency";
 import { toReclaimError } from "@/lib/s3/errors";
 import type { UploadRef } from "@/lib/s3/types";
@@ -137,7 +138,7 @@ async function checkGone(
   if (profile instanceof NotVerifiable) return profile;
   const ref: UploadRef = { bucket: entry.bucket, key: entry.key, uploadId: entry.uploadId };
   try {
-    return await (deps.verifyGone ?? s3VerifyGone)(profile, ref);
+    return await withS3Cause("verify", () => (deps.verifyGone ?? s3VerifyGone)(profile, ref));
   } catch (error) {
     const detail = toReclaimError(error, { operation: "verify", bucket: entry.bucket, key: entry.key, endpoint: profile.endpoint });
     return new NotVerifiable(detail.s3Code ?? detail.code, `Cannot re-verify: ${detail.message}`);
