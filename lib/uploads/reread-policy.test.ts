@@ -97,6 +97,12 @@ describe("re-read intervals", () => {
     expect(rereadIntervalMs("idle", "in-view", settings)).toBe(30 * MINUTE);
   });
 
+  it("judges liveness as of the last read: a live upload unread for a while is still due", () => {
+    // Live when read an hour ago (a part a minute before): due, though its part is now old.
+    expect(isDue(input(HOUR + MINUTE, HOUR), settings)).toBe(true);
+    expect(dueAt(input(HOUR + MINUTE, HOUR), settings)).toBe(now - HOUR + 45 * SECOND);
+  });
+
   it("reads an upload never read at once", () => {
     expect(dueAt({ ...input(MINUTE, 0), read: null }, settings)).toBe(-Infinity);
     expect(isDue({ ...input(MINUTE, 0), read: null, where: "in-view" }, settings)).toBe(true);

@@ -119,7 +119,9 @@ export function dueAt(input: DueInput, settings: RereadSettings): number {
   if (settings.schedule === "clock") {
     return input.where === "in-view" ? -Infinity : read.checkedAt + clockStaleAfterMs(input.uploads);
   }
-  const liveness = livenessOf(lastActivity(read, input.initiated), input.now, settings);
+  // Liveness as of the read: an upload that was being written to then stays on the live
+  // interval until a read shows it stopped, however long nobody polled in between.
+  const liveness = livenessOf(lastActivity(read, input.initiated), read.checkedAt, settings);
   const interval = rereadIntervalMs(liveness, input.where, settings);
   // In view, a first read is not spread: the row is on screen now.
   const fraction = read.first && input.where === "background" ? spreadFraction(input.id) : 1;
