@@ -5,6 +5,7 @@ import {
   cleanupStatusAction,
   listUploadsAction,
   refreshPartsAction,
+  requestBillAction,
   verifyUploadsAction,
 } from "@/app/actions/uploads";
 import { ActionFailure, unwrap } from "@/lib/action-result";
@@ -57,6 +58,8 @@ export const uploadKeys = {
   status: (profileId: string) => [...uploadKeys.all, "status", profileId] as const,
   statusOf: (profileId: string, buckets: readonly string[]) =>
     [...uploadKeys.status(profileId), buckets] as const,
+  /** What the dashboard itself sent to the endpoint in the last hour. */
+  bill: (profileId: string) => [...uploadKeys.all, "bill", profileId] as const,
 };
 
 /** Failures that retrying or polling will not fix: stop asking until the user acts. */
@@ -79,7 +82,9 @@ export function uploadListQuery(profileId: string, refreshMs: number) {
     queryKey: uploadKeys.list(profileId),
     queryFn: async ({ client, queryKey }): Promise<LiveListing> => {
       const held = client.getQueryData<LiveListing>(queryKey);
-      const fresh = unwrap(await listUploadsAction({ profileId, since: held?.cursor ?? undefined }));
+      const fresh = unwrap(
+        await listUploadsAction({ profileId, since: held?.cursor ?? undefined }),
+      );
       return mergeListing(held, fresh);
     },
     // Back off after a failure; stop on one that asking again will not fix.
@@ -113,7 +118,27 @@ export function cleanupStatusQuery(profileId: string, buckets: readonly string[]
   });
 }
 
-/** Re-reads the parts of the rows in view (≤300, one call) and merges them into the list. */
+/** The bill is kept in the server's memory: asking costs no S3 request. */
+export const REQUEST_BILL_REFRESH_MS = 30_000;
+
+export function requestBillQuery(profileId: string) {
+  return queryOptions({
+    queryKey: uploadKeys.bill(profileId),
+    queryFn: async () => unwrap(await requestBillAction({ profileId })),
+    staleTime: 10_000,
+    refetchInterval: (query) =>
+      query.state.status === "error" && isPermanentFailure(query.state.error)
+        ? false
+        : REQUEST_BILL_REFRESH_MS,
+    refetchIntervalInBackground: false,
+    retry: false,
+  });
+}
+
+/**
+ * Sends the rows in view (≤300, one call) every refresh; the server re-reads those due by its
+ * schedule and answers the rest from memory. The answers are merged into the list.
+ */
 export function uploadPartsQuery(
   profileId: string,
   uploads: readonly UploadRef[],
