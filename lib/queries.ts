@@ -9,6 +9,7 @@ import {
   verifyUploadsAction,
 } from "@/app/actions/uploads";
 import { ActionFailure, unwrap } from "@/lib/action-result";
+import { CLEANUP_STATUS_REFRESH_MS, REQUEST_BILL_REFRESH_MS } from "@/lib/poll-intervals";
 import { applyPartsUpdates, mergeListing, type LiveListing } from "@/lib/uploads/filters";
 import { rowId, type UploadRef, type VerifyResult } from "@/lib/uploads/types";
 
@@ -99,9 +100,6 @@ export function uploadListQuery(profileId: string, refreshMs: number) {
   });
 }
 
-/** Slower than the list: the ledger changes only on aborts (which invalidate it), rules rarely. */
-export const CLEANUP_STATUS_REFRESH_MS = 30_000;
-
 /** The ledger totals and the abort rules of `buckets` (sorted, unique: the key follows them). */
 export function cleanupStatusQuery(profileId: string, buckets: readonly string[]) {
   return queryOptions({
@@ -117,9 +115,6 @@ export function cleanupStatusQuery(profileId: string, buckets: readonly string[]
     refetchIntervalInBackground: false,
   });
 }
-
-/** The bill is kept in the server's memory: asking costs no S3 request. */
-export const REQUEST_BILL_REFRESH_MS = 30_000;
 
 export function requestBillQuery(profileId: string) {
   return queryOptions({

@@ -216,12 +216,21 @@ export async function listUploadChanges(profile: Profile, since?: ListingCursor)
   return { ...listing, ...recordListing(profile.id, listing.rows, since) };
 }
 
-/** Starts re-reading the due parts; on a cold cache, waits a moment so small inventories arrive complete. */
+/** When each profile's uploads were last checked for due re-reads. */
+const dueChecks = new Map<string, number>();
+
+/**
+ * Starts re-reading the due parts; on a cold cache, waits a moment so small inventories arrive
+ * complete. Checked at most about once per refresh interval per profile, however many tabs
+ * poll: five tabs then cause the reads one tab does.
+ */
 async function readDueParts(profile: Profile, listing: UploadListing): Promise<UploadListing> {
   let scan = scans.get(profile.id);
-  if (!scan) {
+  const now = Date.now();
+  const checkedRecently = now - (dueChecks.get(profile.id) ?? 0) < 0.8 * getEnv().RECLAIM_REFRESH_MS;
+  if (!scan && (!checkedRecently || listing.partsPending > 0)) {
+    dueChecks.set(profile.id, now);
     const policy = settings();
-    const now = Date.now();
     const due: { ref: UploadRef; at: number }[] = [];
     for (const row of listing.rows) {
       const at = dueAt(

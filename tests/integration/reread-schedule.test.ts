@@ -22,8 +22,10 @@ const SCHEDULE = {
   RECLAIM_REREAD_IDLE_MS: String(3_600_000),
   RECLAIM_REREAD_IDLE_IN_VIEW_MS: String(600_000),
   RECLAIM_RELIST_MS: "2000",
+  // The tab polls every 0.5 s (the browser: every RECLAIM_REFRESH_MS).
+  RECLAIM_REFRESH_MS: "500",
 };
-const POLL_MS = 500;
+const POLL_MS = Number(SCHEDULE.RECLAIM_REFRESH_MS);
 const saved = new Map<string, string | undefined>();
 
 let proxy: FaultProxy;
