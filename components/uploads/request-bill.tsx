@@ -29,7 +29,8 @@ export function RequestBill({ profileId }: { profileId: string }) {
       <summary className="hover:text-foreground cursor-pointer list-none underline-offset-2 group-open:underline hover:underline">
         {plural(data.requests, "S3 request")} in the last hour, ≈ {formatUsd(data.estimatedCost)}
       </summary>
-      <div className="border-border bg-card text-foreground absolute right-0 z-20 mt-1 flex w-64 flex-col gap-2 rounded-md border p-3 text-xs shadow-lg">
+      {/* Above the table's sticky header (z-20). */}
+      <div className="border-border bg-card text-foreground absolute right-0 z-30 mt-1 flex w-64 flex-col gap-2 rounded-md border p-3 text-xs shadow-lg">
         <p className="text-muted-foreground">
           Requests Reclaim sent to this endpoint since{" "}
           {new Date(data.since).toLocaleTimeString("en-US", { hour: "2-digit", minute: "2-digit" })}
