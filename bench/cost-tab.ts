@@ -4,7 +4,7 @@
  * (RECLAIM_REREAD_SCHEDULE=liveness or clock) and its own server memory.
  *
  * A tab does what the uploads page does in the browser, at the browser's cadence
- * (lib/queries.ts, lib/poll-intervals.ts): every RECLAIM_REFRESH_MS the listing poll (changes since its cursor,
+ * (components/uploads/queries.ts, lib/poll-intervals.ts): every RECLAIM_REFRESH_MS the listing poll (changes since its cursor,
  * merged as the browser merges them) and the rows-in-view poll; every 30 s the header's
  * cleanup status (lifecycle rules) and the request bill. It calls the same lib functions the
  * server actions call (the actions themselves only add a session check). Its S3 requests go

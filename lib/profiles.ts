@@ -2,14 +2,12 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { ConfigError, profilesFilePath } from "@/lib/env";
+import { ConfigError, type ConfigReason, profilesFilePath } from "@/lib/env";
+import type { PublicProfile } from "@/lib/public-profile";
+import { profileIdSchema } from "@/lib/schemas";
 
 // Endpoint profiles are server-side configuration. The browser only ever sees a profile's
 // id, label and endpoint host; credentials never leave this module's callers on the server.
-
-export const profileIdSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "Profile ids are lowercase letters, digits, - and _.");
 
 /** AWS S3 Standard's published price per 1,000 LIST requests (USD, us-east-1). */
 export const DEFAULT_LIST_REQUEST_PRICE_PER_1000 = 0.005;
@@ -57,14 +55,6 @@ export interface Profile {
   listRequestPricePer1000?: number;
 }
 
-/** What the browser may know about a profile. */
-export interface PublicProfile {
-  id: string;
-  label: string;
-  endpointHost: string;
-  buckets: string[] | null;
-}
-
 export class UnknownProfileError extends Error {
   override name = "UnknownProfileError";
   constructor(readonly profileId: string) {
@@ -76,7 +66,7 @@ function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
 }
 
-function readJson(file: string, what: string): unknown {
+function readJson(file: string, what: string, reason: ConfigReason): unknown {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
@@ -86,12 +76,13 @@ function readJson(file: string, what: string): unknown {
       code === "ENOENT"
         ? `${what} ${file} does not exist. Start the local gateway (npm run demo) or set RECLAIM_PROFILES_FILE.`
         : `${what} ${file} cannot be read (${code ?? "error"}).`,
+      reason,
     );
   }
   try {
     return JSON.parse(text);
   } catch {
-    throw new ConfigError(`${what} ${file} is not valid JSON.`);
+    throw new ConfigError(`${what} ${file} is not valid JSON.`, reason);
   }
 }
 
@@ -106,14 +97,15 @@ function resolveCredentials(
     if (!accessKeyId || !secretAccessKey) {
       throw new ConfigError(
         `Profile "${profileId}": environment variables ${source.env.accessKeyId} and ${source.env.secretAccessKey} must both be set.`,
+        "credentials",
       );
     }
     return { accessKeyId, secretAccessKey };
   }
   const file = path.resolve(baseDir, source.file);
-  const parsed = keyPairSchema.safeParse(readJson(file, `Secrets file for profile "${profileId}"`));
+  const parsed = keyPairSchema.safeParse(readJson(file, `Secrets file for profile "${profileId}"`, "credentials"));
   if (!parsed.success) {
-    throw new ConfigError(`Secrets file ${file}: ${describeIssues(parsed.error)}`);
+    throw new ConfigError(`Secrets file ${file}: ${describeIssues(parsed.error)}`, "credentials");
   }
   return parsed.data;
 }
@@ -126,13 +118,13 @@ export function loadProfiles(): Map<string, Profile> {
   const mtimeMs = fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -1;
   if (cache && cache.file === file && cache.mtimeMs === mtimeMs) return cache.profiles;
 
-  const parsed = profilesFileSchema.safeParse(readJson(file, "Profiles file"));
+  const parsed = profilesFileSchema.safeParse(readJson(file, "Profiles file", "profiles"));
   if (!parsed.success) {
-    throw new ConfigError(`Profiles file ${file}: ${describeIssues(parsed.error)}`);
+    throw new ConfigError(`Profiles file ${file}: ${describeIssues(parsed.error)}`, "profiles");
   }
   const profiles = new Map<string, Profile>();
   for (const p of parsed.data.profiles) {
-    if (profiles.has(p.id)) throw new ConfigError(`Profiles file ${file}: duplicate id "${p.id}".`);
+    if (profiles.has(p.id)) throw new ConfigError(`Profiles file ${file}: duplicate id "${p.id}".`, "profiles");
     profiles.set(p.id, {
       id: p.id,
       label: p.label,

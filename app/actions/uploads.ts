@@ -2,19 +2,13 @@
 
 import { z } from "zod";
 import { defineAction, ok } from "@/lib/safe-action";
-import { getProfile, profileIdSchema } from "@/lib/profiles";
+import { getProfile } from "@/lib/profiles";
+import { bucketNameSchema, profileIdSchema, uploadRefSchema } from "@/lib/schemas";
 import { cleanupStatus } from "@/lib/uploads/cleanup-status";
 import { requestBill } from "@/lib/uploads/request-bill";
 import { abortUpload, listUploadChanges, refreshVisibleParts, verifyUploads } from "@/lib/uploads/service";
 
 // Thin: parse → authorize (defineAction) → lib → typed result.
-
-const bucketName = z.string().min(1).max(255);
-const uploadRef = z.object({
-  bucket: bucketName,
-  key: z.string().min(1).max(4096),
-  uploadId: z.string().min(1).max(1024),
-});
 
 /** Every upload of the profile, as the changes since the browser's cursor. */
 export const listUploadsAction = defineAction(
@@ -30,7 +24,7 @@ export const listUploadsAction = defineAction(
 
 /** Parts for the rows in view (those due are re-read); at most a screenful or two per call. */
 export const refreshPartsAction = defineAction(
-  { input: z.object({ profileId: profileIdSchema, uploads: z.array(uploadRef).max(300) }), role: "viewer" },
+  { input: z.object({ profileId: profileIdSchema, uploads: z.array(uploadRefSchema).max(300) }), role: "viewer" },
   async ({ profileId, uploads }) => ok(await refreshVisibleParts(getProfile(profileId), uploads)),
 );
 
@@ -41,12 +35,12 @@ export const requestBillAction = defineAction(
 );
 
 export const verifyUploadsAction = defineAction(
-  { input: z.object({ profileId: profileIdSchema, uploads: z.array(uploadRef).max(300) }), role: "viewer" },
+  { input: z.object({ profileId: profileIdSchema, uploads: z.array(uploadRefSchema).max(300) }), role: "viewer" },
   async ({ profileId, uploads }) => ok(await verifyUploads(getProfile(profileId), uploads)),
 );
 
 export const abortUploadAction = defineAction(
-  { input: z.object({ profileId: profileIdSchema, upload: uploadRef }), role: "admin" },
+  { input: z.object({ profileId: profileIdSchema, upload: uploadRefSchema }), role: "admin" },
   async ({ profileId, upload }, { user }) => ok(await abortUpload(getProfile(profileId), upload, user)),
 );
 
@@ -58,7 +52,7 @@ export const cleanupStatusAction = defineAction(
   {
     input: z.object({
       profileId: profileIdSchema,
-      buckets: z.array(bucketName).max(1000, "At most 1,000 buckets at a time."),
+      buckets: z.array(bucketNameSchema).max(1000, "At most 1,000 buckets at a time."),
     }),
     role: "viewer",
   },

@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { formatCount, formatUsd, plural } from "@/lib/format";
-import { requestBillQuery } from "@/lib/queries";
+import { requestBillQuery } from "@/components/uploads/queries";
 
 const CAUSE_LABELS: Record<string, string> = {
   listing: "listing uploads",
