@@ -30,6 +30,8 @@ export interface TabSpec {
 
 export type ToTab =
   | { type: "run"; profile: Profile; tabs: TabSpec[]; rowsInView: number }
+  /** Open or close tabs so these are open (the first one stays). */
+  | { type: "tabs"; tabs: TabSpec[] }
   | { type: "observe" }
   | { type: "stop" };
 
@@ -54,14 +56,32 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let observing = false;
 let stopped = false;
 
-async function runTab(profile: Profile, spec: TabSpec, rowsInView: number, reporter: boolean): Promise<void> {
+interface OpenTab {
+  closed: boolean;
+  done: Promise<void>;
+}
+
+const open: OpenTab[] = [];
+let running: { profile: Profile; rowsInView: number } | undefined;
+
+function openTab(spec: TabSpec, reporter: boolean): void {
+  if (!running) return;
+  const tab: OpenTab = { closed: false, done: Promise.resolve() };
+  tab.done = runTab(running.profile, spec, running.rowsInView, reporter, tab).catch((error: unknown) => {
+    send({ type: "error", message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    process.exit(1);
+  });
+  open.push(tab);
+}
+
+async function runTab(profile: Profile, spec: TabSpec, rowsInView: number, reporter: boolean, tab: OpenTab): Promise<void> {
   const refreshMs = getEnv().RECLAIM_REFRESH_MS;
   await sleep(spec.phaseMs);
   let listing: LiveListing | undefined;
   let shown = new Map<string, number>();
   let warmSent = false;
   let nextHeader = 0;
-  while (!stopped) {
+  while (!stopped && !tab.closed) {
     const started = Date.now();
     listing = mergeListing(listing, await listUploadChanges(profile, listing?.cursor ?? undefined));
     const inView = applyView(listing.rows, defaultView, Date.parse(listing.listedAt)).slice(0, rowsInView);
@@ -105,11 +125,14 @@ process.on("message", (message: ToTab) => {
     stopped = true;
     setTimeout(() => process.exit(0), 200).unref();
   } else if (message.type === "run") {
-    const { profile, tabs, rowsInView } = message;
-    Promise.all(tabs.map((spec, i) => runTab(profile, spec, rowsInView, i === 0))).catch((error: unknown) => {
-      send({ type: "error", message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-      process.exit(1);
-    });
+    running = { profile: message.profile, rowsInView: message.rowsInView };
+    message.tabs.forEach((spec, i) => openTab(spec, i === 0));
+  } else if (message.type === "tabs") {
+    while (open.length > Math.max(1, message.tabs.length)) {
+      const tab = open.pop();
+      if (tab) tab.closed = true;
+    }
+    message.tabs.slice(open.length).forEach((spec) => openTab(spec, false));
   }
 });
 process.on("disconnect", () => process.exit(0));

@@ -8,10 +8,11 @@
  * uploads are the largest, so the default view (largest first) has live rows in view.
  * Each schedule runs in its own process (bench/cost-tab.ts) with emulated tabs polling at
  * the browser's cadence, behind its own loopback proxy that counts every request; both
- * processes run at once on the same uploads. After the first full count (a cold server reads
- * every upload once, not part of the rate), the requests of a measured window are
- * extrapolated to an hour. The window is longer than one pass of the old schedule (every
- * upload per minute, or uploads/100 s), so the old rate includes its re-read pass.
+ * processes run at once on the same uploads and keep running from window to window. The first
+ * full count of a cold server (one ListParts per upload) is not part of the rate: measuring
+ * starts once it is done, and for the old schedule once its first re-read pass is due (a
+ * minute, or uploads/100 s, after the count). Each window's requests are extrapolated to an
+ * hour.
  *
  * Freshness: the tab reports each change it shows; a part's lag is from the gateway's answer
  * to the writer until the tab first shows a count that includes it (in view or not); new and
@@ -247,58 +248,86 @@ interface Churn {
 }
 
 /**
- * Runs these tab sets at once on one inventory, waits until each has counted every upload,
- * then measures a window; `churn` creates and aborts uploads during it.
+ * Tab processes for each schedule, side by side on one inventory, kept running from window to
+ * window (a cold start reads every upload once; that is not part of the rate).
  */
-async function measure(
-  ctx: BenchContext,
-  inventory: Inventory,
-  sets: { schedule: Schedule; tabs: TabSpec[] }[],
-  windowSeconds: number,
-  churn?: { bucket: string; victims: UploadRef[]; record: Churn },
-): Promise<Measured[]> {
-  const runs = await Promise.all(sets.map((set) => startTabs(ctx, inventory, set.schedule, set.tabs)));
-  try {
+class Session {
+  private observing = false;
+
+  private constructor(
+    private readonly ctx: BenchContext,
+    private readonly runs: TabRun[],
+    private tabs: TabSpec[],
+    readonly uploads: number[],
+    readonly warmSeconds: number,
+  ) {}
+
+  /** Starts the tabs and waits until each process has counted every upload. */
+  static async open(ctx: BenchContext, inventory: Inventory, schedules: Schedule[], tabs: TabSpec[]): Promise<Session> {
     const started = performance.now();
-    const uploads = await Promise.all(runs.map((run) => run.warm));
-    console.log(`    ${sets.map((s) => `${s.schedule}×${s.tabs.length}`).join(" + ")}: every upload counted in ${((performance.now() - started) / 1000).toFixed(0)} s; measuring ${windowSeconds} s`);
-    // Let the reads started by the warm-up's last polls land before counting.
-    await sleep(2_000);
+    const runs = await Promise.all(schedules.map((schedule) => startTabs(ctx, inventory, schedule, tabs)));
+    try {
+      const uploads = await Promise.all(runs.map((run) => run.warm));
+      const warmSeconds = (performance.now() - started) / 1000;
+      console.log(`    ${schedules.join(" + ")}: every upload counted in ${warmSeconds.toFixed(0)} s`);
+      return new Session(ctx, runs, tabs, uploads, warmSeconds);
+    } catch (error) {
+      await Promise.all(runs.map(stopTabs));
+      throw error;
+    }
+  }
+
+  setTabs(tabs: TabSpec[]): void {
+    this.tabs = tabs;
+    for (const run of this.runs) run.child.send({ type: "tabs", tabs } satisfies ToTab);
+  }
+
+  /** Counts every request of a window; `churn` creates and aborts uploads during it. */
+  async window(
+    label: string,
+    windowSeconds: number,
+    churn?: { bucket: string; victims: UploadRef[]; record: Churn },
+  ): Promise<Measured[]> {
+    console.log(`    ${label}: measuring ${windowSeconds} s`);
     const observedFrom = Date.now();
-    for (const run of runs) run.child.send({ type: "observe" } satisfies ToTab);
-    const marks = runs.map((run) => run.proxy.requests.length);
+    if (!this.observing) for (const run of this.runs) run.child.send({ type: "observe" } satisfies ToTab);
+    this.observing = true;
+    const marks = this.runs.map((run) => ({ requests: run.proxy.requests.length, seen: run.seen.length }));
     const windowStart = performance.now();
     if (churn) {
       for (let i = 0; i < churn.victims.length; i++) {
         await sleep(((windowSeconds * 1000) / (churn.victims.length + 1)) * (i === 0 ? 0.5 : 1));
         const victim = churn.victims[i];
         if (!victim) continue;
-        await ctx.raw.send(new AbortMultipartUploadCommand({ Bucket: victim.bucket, Key: victim.key, UploadId: victim.uploadId }));
+        await this.ctx.raw.send(new AbortMultipartUploadCommand({ Bucket: victim.bucket, Key: victim.key, UploadId: victim.uploadId }));
         churn.record.aborted.push({ id: rowId(victim), at: Date.now() });
         const key = `churn/new-${Date.now()}-${i}.bin`;
-        const created = await ctx.raw.send(new CreateMultipartUploadCommand({ Bucket: churn.bucket, Key: key }));
+        const created = await this.ctx.raw.send(new CreateMultipartUploadCommand({ Bucket: churn.bucket, Key: key }));
         const ref = { bucket: churn.bucket, key, uploadId: created.UploadId ?? "" };
         churn.record.created.push({ id: rowId(ref), at: Date.now(), ref });
       }
     }
     await sleep(Math.max(0, windowSeconds * 1000 - (performance.now() - windowStart)));
     const seconds = (performance.now() - windowStart) / 1000;
-    return runs.map((run, i) => {
-      const requests = run.proxy.requests.length - (marks[i] ?? 0);
+    return this.runs.map((run, i) => {
+      const mark = marks[i] ?? { requests: 0, seen: 0 };
+      const requests = run.proxy.requests.length - mark.requests;
       return {
         schedule: run.schedule,
-        tabs: run.tabs.length,
-        uploads: uploads[i] ?? 0,
+        tabs: this.tabs.length,
+        uploads: this.uploads[i] ?? 0,
         windowSeconds: seconds,
         requests,
         perHour: (requests / seconds) * 3600,
-        byKind: kindsOf(run, marks[i] ?? 0),
-        seen: run.seen,
+        byKind: kindsOf(run, mark.requests),
+        seen: run.seen.slice(mark.seen),
         observedFrom,
       };
     });
-  } finally {
-    await Promise.all(runs.map(stopTabs));
+  }
+
+  close(): Promise<void> {
+    return Promise.all(this.runs.map(stopTabs)).then(() => undefined);
   }
 }
 
@@ -368,7 +397,8 @@ function requestRow(
   };
 }
 
-function lagRow(operation: string, reclaim: number[], old: number[], limitSeconds: number, n: number | null): BenchRow {
+function lagRow(operation: string, reclaim: number[], old: number[], limitSeconds: number): BenchRow {
+  const n = reclaim.length;
   if (reclaim.length === 0) {
     return { section: "cost", operation, n, seconds: null, result: "no sample", ratio: null, baseline: null, target: `≤ ${limitSeconds} s`, pass: false, note: "nothing of this kind changed during the window" };
   }
@@ -378,7 +408,7 @@ function lagRow(operation: string, reclaim: number[], old: number[], limitSecond
   return {
     section: "cost",
     operation,
-    n: reclaim.length,
+    n,
     seconds: null,
     result: `max ${show(worst)}, median ${show(median(reclaim))} (old max ${oldWorst === null ? "—" : show(oldWorst)})`,
     ratio: oldWorst !== null && Number.isFinite(oldWorst) && Number.isFinite(worst) && worst > 0 ? oldWorst / worst : null,
@@ -388,94 +418,102 @@ function lagRow(operation: string, reclaim: number[], old: number[], limitSecond
   };
 }
 
+/** How long the old schedule needs after its first full count before its re-reads run steadily. */
+function clockSettleSeconds(uploads: number, warmSeconds: number): number {
+  return Math.max(0, Math.max(60, uploads / 100) + 10 - warmSeconds);
+}
+
 export async function runCostBench(ctx: BenchContext): Promise<{ rows: BenchRow[]; details: Record<string, unknown> }> {
   const quick = ctx.options.quick;
   const [small, large] = quick ? [300, 2_000] : [2_000, 20_000];
-  // Longer than one pass of the old schedule (a minute, or uploads/100 s) plus its scan.
-  const windowFor = (uploads: number) => (quick ? 75 : Math.max(90, Math.ceil(uploads / 100) + 40));
+  const windowSeconds = quick ? 60 : 150;
   const one: TabSpec[] = [{ user: "a", phaseMs: 0 }];
   // Two users, five tabs, polling out of step.
   const five: TabSpec[] = [0, 1_100, 2_300, 3_100, 4_200].map((phaseMs, i) => ({ user: i < 3 ? "a" : "b", phaseMs }));
+  const both: Schedule[] = ["liveness", "clock"];
 
   const [smallInventory, largeInventory] = await seedInventories(ctx, [small, large]);
   if (!smallInventory || !largeInventory) throw new Error("seeding failed");
   const rows: BenchRow[] = [];
-  const details: Record<string, unknown> = { rowsInView: ROWS_IN_VIEW, livePartEveryMs: LIVE_PART_EVERY_MS };
-  const madeDuringWindows: UploadRef[] = [];
+  const details: Record<string, unknown> = { rowsInView: ROWS_IN_VIEW, livePartEveryMs: LIVE_PART_EVERY_MS, windowSeconds };
+  const strip = (m: Measured) => ({ ...m, seen: undefined });
 
-  // ---- 1% live, one tab: the small inventory, then the large one with churn (freshness).
-  for (const inventory of [smallInventory, largeInventory]) {
-    const writer = new Writer(ctx, inventory.live);
+  // ---- the small inventory, 1% live, one tab.
+  {
+    const writer = new Writer(ctx, smallInventory.live);
     writer.start();
+    const session = await Session.open(ctx, smallInventory, both, one);
     try {
-      const isLarge = inventory === largeInventory;
-      const churn: Churn = { created: [], aborted: [] };
-      // Victims: idle uploads that are not among the largest (not in view).
-      const victims = isLarge ? inventory.idle.slice(-3) : [];
-      const [reclaim, old] = await measure(
-        ctx,
-        inventory,
-        [
-          { schedule: "liveness", tabs: one },
-          { schedule: "clock", tabs: one },
-        ],
-        windowFor(inventory.idle.length + inventory.live.length),
-        isLarge ? { bucket: inventory.buckets[0] ?? "", victims, record: churn } : undefined,
-      );
+      const uploads = smallInventory.idle.length + smallInventory.live.length;
+      await sleep(clockSettleSeconds(uploads, session.warmSeconds) * 1000);
+      const [reclaim, old] = await session.window(`1 tab, ${smallInventory.label}`, windowSeconds);
       if (!reclaim || !old) throw new Error("no measurement");
-      rows.push(requestRow(`1 tab, ${inventory.label} uploads, 1% live`, reclaim, old, isLarge ? { ratio: 10 } : null));
-      details[`oneTab${inventory.label}`] = { reclaim: { ...reclaim, seen: undefined }, old: { ...old, seen: undefined } };
-      if (isLarge) {
-        const lags = lagsOf(reclaim, writer, churn);
-        const oldLags = lagsOf(old, writer, churn);
-        rows.push(lagRow("freshness: new part, live row in view", lags.inView, oldLags.inView, 10, null));
-        rows.push(lagRow("freshness: new part, live row out of view", lags.outOfView, oldLags.outOfView, 60, null));
-        rows.push(lagRow("freshness: new upload shows", lags.created, oldLags.created, 60, null));
-        rows.push(lagRow("freshness: aborted upload leaves", lags.aborted, oldLags.aborted, 60, null));
-        details.freshness = { reclaim: lags, old: oldLags };
-        madeDuringWindows.push(...churn.created.map((c) => c.ref));
-
-        // ---- 5 tabs of 2 users, same inventory, still 1% live.
-        const [reclaim5, old5] = await measure(
-          ctx,
-          inventory,
-          [
-            { schedule: "liveness", tabs: five },
-            { schedule: "clock", tabs: five },
-          ],
-          windowFor(inventory.idle.length + inventory.live.length),
-        );
-        if (!reclaim5 || !old5) throw new Error("no measurement");
-        const multiple = reclaim5.perHour / Math.max(1, reclaim.perHour);
-        rows.push({
-          ...requestRow(`5 tabs (2 users), ${inventory.label} uploads, 1% live`, reclaim5, old5, null),
-          result: `${perHour(reclaim5.perHour)} = ${multiple.toFixed(2)}× one tab (old ${perHour(old5.perHour)})`,
-          target: "≤ 1.2× one tab",
-          pass: multiple <= 1.2,
-        });
-        details.fiveTabs = { reclaim: { ...reclaim5, seen: undefined }, old: { ...old5, seen: undefined } };
-      }
+      rows.push(requestRow(`1 tab, ${smallInventory.label} uploads, 1% live`, reclaim, old, null));
+      details[`oneTab${smallInventory.label}`] = { reclaim: strip(reclaim), old: strip(old) };
     } finally {
+      await session.close();
       await writer.stop();
     }
   }
 
-  // ---- none live: the large inventory without its live uploads (nor the ones made meanwhile).
-  await mapWithConcurrency([...largeInventory.live, ...madeDuringWindows], 16, (ref) =>
-    ctx.raw.send(new AbortMultipartUploadCommand({ Bucket: ref.bucket, Key: ref.key, UploadId: ref.uploadId })),
-  );
-  const idleOnly: Inventory = { ...largeInventory, live: [] };
-  const [reclaimIdle, oldIdle] = await measure(
-    ctx,
-    idleOnly,
-    [
-      { schedule: "liveness", tabs: one },
-      { schedule: "clock", tabs: one },
-    ],
-    windowFor(idleOnly.idle.length),
-  );
-  if (!reclaimIdle || !oldIdle) throw new Error("no measurement");
-  rows.push(requestRow(`1 tab, ${idleOnly.idle.length.toLocaleString("en-US")} uploads, none live`, reclaimIdle, oldIdle, { ratio: 20 }));
-  details.noneLive = { reclaim: { ...reclaimIdle, seen: undefined }, old: { ...oldIdle, seen: undefined } };
+  // ---- the large inventory: one tab with churn (freshness), five tabs, then none live.
+  const writer = new Writer(ctx, largeInventory.live);
+  writer.start();
+  const session = await Session.open(ctx, largeInventory, both, one);
+  const churn: Churn = { created: [], aborted: [] };
+  try {
+    const uploads = largeInventory.idle.length + largeInventory.live.length;
+    await sleep(clockSettleSeconds(uploads, session.warmSeconds) * 1000);
+    // Victims: idle uploads that are not among the largest (not in view).
+    const victims = largeInventory.idle.slice(-3);
+    const [reclaim, old] = await session.window(`1 tab, ${largeInventory.label}`, windowSeconds, {
+      bucket: largeInventory.buckets[0] ?? "",
+      victims,
+      record: churn,
+    });
+    if (!reclaim || !old) throw new Error("no measurement");
+    rows.push(requestRow(`1 tab, ${largeInventory.label} uploads, 1% live`, reclaim, old, { ratio: 10 }));
+    details[`oneTab${largeInventory.label}`] = { reclaim: strip(reclaim), old: strip(old) };
+    const lags = lagsOf(reclaim, writer, churn);
+    const oldLags = lagsOf(old, writer, churn);
+    rows.push(lagRow("freshness: new part, live row in view", lags.inView, oldLags.inView, 10));
+    rows.push(lagRow("freshness: new part, live row out of view", lags.outOfView, oldLags.outOfView, 60));
+    rows.push(lagRow("freshness: new upload shows", lags.created, oldLags.created, 60));
+    rows.push(lagRow("freshness: aborted upload leaves", lags.aborted, oldLags.aborted, 60));
+    details.freshness = { reclaim: lags, old: oldLags };
+
+    // Five tabs of two users on the same uploads, still 1% live.
+    session.setTabs(five);
+    await sleep(10_000);
+    const [reclaim5, old5] = await session.window(`5 tabs, ${largeInventory.label}`, windowSeconds);
+    if (!reclaim5 || !old5) throw new Error("no measurement");
+    const multiple = reclaim5.perHour / Math.max(1, reclaim.perHour);
+    rows.push({
+      ...requestRow(`5 tabs (2 users), ${largeInventory.label} uploads, 1% live`, reclaim5, old5, null),
+      result: `${perHour(reclaim5.perHour)} = ${multiple.toFixed(2)}× one tab (old ${perHour(old5.perHour)})`,
+      target: "≤ 1.2× one tab",
+      pass: multiple <= 1.2,
+    });
+    details.fiveTabs = { reclaim: strip(reclaim5), old: strip(old5) };
+
+    // None live: the live uploads (and those made during the window) are aborted; once the
+    // listing has dropped them, one tab again.
+    session.setTabs(one);
+    await writer.stop();
+    await mapWithConcurrency([...largeInventory.live, ...churn.created.map((c) => c.ref)], 16, (ref) =>
+      ctx.raw.send(new AbortMultipartUploadCommand({ Bucket: ref.bucket, Key: ref.key, UploadId: ref.uploadId })),
+    );
+    await sleep(40_000);
+    const idleUploads = largeInventory.idle.length - victims.length;
+    const [reclaimIdle, oldIdle] = await session.window(`1 tab, ${idleUploads} idle`, windowSeconds);
+    if (!reclaimIdle || !oldIdle) throw new Error("no measurement");
+    rows.push(
+      requestRow(`1 tab, ${idleUploads.toLocaleString("en-US")} uploads, none live`, { ...reclaimIdle, uploads: idleUploads }, oldIdle, { ratio: 20 }),
+    );
+    details.noneLive = { reclaim: strip(reclaimIdle), old: strip(oldIdle) };
+  } finally {
+    await session.close();
+    await writer.stop();
+  }
   return { rows, details };
 }

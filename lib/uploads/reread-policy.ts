@@ -83,9 +83,9 @@ export function rereadIntervalMs(liveness: Liveness, where: ReadWhere, settings:
 }
 
 /**
- * A fraction in [0.1, 1] fixed by the upload's id. After a server starts, every upload is
- * read at once; its first re-read comes after this fraction of its interval, so the next
- * rounds are spread over the interval instead of repeating that burst every 6 hours.
+ * A fraction in (0, 1] fixed by the upload's id. After a server starts, every upload is read
+ * at once; its first re-read comes after this fraction of its interval, so re-reads run at
+ * their steady rate from then on instead of repeating that burst every 6 hours.
  */
 export function spreadFraction(id: string): number {
   let hash = 0x811c9dc5; // FNV-1a
@@ -93,7 +93,7 @@ export function spreadFraction(id: string): number {
     hash ^= id.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
-  return 0.1 + 0.9 * ((hash >>> 0) / 0xffffffff);
+  return ((hash >>> 0) + 1) / 0x100000000;
 }
 
 /** Under the clock schedule, how old parts may get in the background for this many uploads. */

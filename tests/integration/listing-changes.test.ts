@@ -19,7 +19,7 @@ process.env.RECLAIM_DB_FILE = path.join(scratch, "ledger.sqlite");
 // The journal is under test here, not the re-read schedule: listings are re-read after half a
 // second, and no background re-read changes a row while a test waits for one that it made.
 process.env.RECLAIM_RELIST_MS = "500";
-process.env.RECLAIM_REREAD_LIVE_MS = "600000";
+process.env.RECLAIM_REREAD_LIVE_MS = String(30 * 86_400_000);
 
 type Service = typeof import("@/lib/uploads/service");
 let service: Service;
