@@ -23,6 +23,7 @@ async function setHidden(page: Page, hidden: boolean): Promise<void> {
 }
 
 test("the uploads page shows the dashboard's own S3 requests of the last hour and their cost", async ({ page }) => {
+  test.setTimeout(120_000);
   await openUploads(page);
   const bill = page.getByTestId("request-bill");
   const summary = bill.locator("summary");
