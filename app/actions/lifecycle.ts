@@ -8,7 +8,8 @@ import { bucketNameSchema, profileIdSchema } from "@/lib/schemas";
 import { listBuckets } from "@/lib/s3/inventory";
 import { readAbortRulesForBuckets, removeAbortRule, setAbortRule } from "@/lib/s3/lifecycle";
 import { MAX_RULE_DAYS, MAX_RULE_PREFIX_LENGTH, MIN_RULE_DAYS } from "@/lib/s3/lifecycle-rules";
-import { listUploads } from "@/lib/uploads/service";
+import { forgetLifecycleRead } from "@/lib/uploads/cleanup-status";
+import { watchUploads } from "@/lib/uploads/service";
 
 // Thin: parse → authorize (defineAction) → lib → typed result. S3 failures that stop the
 // whole answer (the bucket list, a rejected rule) are thrown by lib and become { ok: false }
@@ -40,7 +41,7 @@ export const bucketOverviewAction = defineAction(
     const profile = getProfile(profileId);
     const names = (await listBuckets(profile)).map((b) => b.name);
     const [listing, lifecycles] = await Promise.all([
-      listUploads(profile, { buckets: names }),
+      watchUploads(profile),
       readAbortRulesForBuckets(profile, names),
     ]);
     return ok(buildBucketOverview(profileId, listing, lifecycles));
@@ -69,6 +70,7 @@ export const setAbortRuleAction = defineAction(
   },
   async ({ profileId, bucket, days, prefix }, { user }) => {
     const lifecycle = await setAbortRule(getProfile(profileId), bucket, { days, prefix });
+    forgetLifecycleRead(profileId, bucket);
     console.info(
       `Reclaim: ${user.email} set the abort rule of ${profileId}/${bucket} to ${days} days, prefix "${prefix}"`,
     );
@@ -80,6 +82,7 @@ export const removeAbortRuleAction = defineAction(
   { input: z.object({ profileId: profileIdSchema, bucket: bucketNameSchema }), role: "admin" },
   async ({ profileId, bucket }, { user }) => {
     const lifecycle = await removeAbortRule(getProfile(profileId), bucket);
+    forgetLifecycleRead(profileId, bucket);
     console.info(`Reclaim: ${user.email} removed the abort rule of ${profileId}/${bucket}`);
     return ok(lifecycle);
   },

@@ -35,6 +35,7 @@ import {
 } from "@/lib/jobs/store";
 import type { AbortResult, BulkJob, BulkJobItem, BulkSelection } from "@/lib/jobs/types";
 import type { PartsSnapshot } from "@/lib/s3/abort";
+import { withS3Cause } from "@/lib/s3/request-events";
 import { abortUpload } from "@/lib/uploads/service";
 
 // Bulk jobs run inside the server process, not the browser: closing the tab does not stop
@@ -333,7 +334,7 @@ export function startJob(params: StartJobParams): BulkJob {
   const control: Control = { jobId: id, cancelled: false, done: Promise.resolve() };
   rt.running.set(id, control);
   startHeartbeat();
-  control.done = run(id, profile, actor, withDefaults(params.options), control);
+  control.done = withS3Cause("bulk", () => run(id, profile, actor, withDefaults(params.options), control));
   return job;
 }
 

@@ -23,6 +23,7 @@ import {
   type AbortRuleInput,
 } from "@/lib/s3/lifecycle-rules";
 import { BUCKET_NAME_PATTERN } from "@/lib/names";
+import { withS3Cause } from "@/lib/s3/request-events";
 
 // The S3 calls for bucket lifecycle rules that abort incomplete multipart uploads: read
 // them as our own plain view (lib/s3/lifecycle-rules.ts), add/edit/remove OUR rule while
@@ -105,11 +106,8 @@ export async function readAbortRules(
     };
   }
   try {
-    const config = await getConfiguration(
-      options.client ?? getS3Client(profile),
-      profile,
-      bucket,
-      options.signal,
+    const config = await withS3Cause("lifecycle", () =>
+      getConfiguration(options.client ?? getS3Client(profile), profile, bucket, options.signal),
     );
     return config.rules === null ? { status: "none" } : toLifecycleView(config.rules);
   } catch (error) {
@@ -147,7 +145,8 @@ const bucketWrites = new Map<string, Promise<unknown>>();
 
 async function withBucketLock<T>(key: string, task: () => Promise<T>): Promise<T> {
   const previous = bucketWrites.get(key) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(task);
+  // Rule edits are "lifecycle" requests in the dashboard's request bill.
+  const run = previous.catch(() => undefined).then(() => withS3Cause("lifecycle", task));
   bucketWrites.set(key, run);
   try {
     return await run;
