@@ -1,7 +1,7 @@
 import "server-only";
 import { ledgerDb } from "@/lib/ledger/db";
 import type { Db } from "@/lib/ledger/history";
-import { type LedgerEntry, type LedgerOutcome, type LedgerRow, toEntry } from "@/lib/ledger/ledger";
+import { type LedgerEntry, type LedgerOutcome, type LedgerRow, reclaimedByOtherAttempt, toEntry } from "@/lib/ledger/ledger";
 import { ConfigError } from "@/lib/env";
 import { formatBytesExact, formatDateTime, plural } from "@/lib/format";
 import { getProfile, type Profile, toPublicProfile, UnknownProfileError } from "@/lib/profiles";
@@ -144,19 +144,6 @@ async function checkGone(
   }
 }
 
-/** Another attempt of the same upload that already counts its bytes. */
-function reclaimedElsewhere(db: Db, entry: LedgerEntry): number | null {
-  const id = db
-    .prepare(
-      `SELECT id FROM abort_attempt
-        WHERE profile_id = ? AND bucket = ? AND key = ? AND upload_id = ? AND outcome = 'reclaimed' AND id <> ?
-        ORDER BY id LIMIT 1`,
-    )
-    .pluck()
-    .get(entry.profileId, entry.bucket, entry.key, entry.uploadId, entry.id) as number | undefined;
-  return id ?? null;
-}
-
 /**
  * Sets a new outcome if the row still has the outcome we read. Returns false when someone
  * else resolved it in between (the caller then reports the row as it is now).
@@ -190,7 +177,7 @@ function changedMeanwhile(db: Db, entry: LedgerEntry): ReverifyResult {
 /** Gone: count it on this row, unless another attempt of the same upload already does. */
 function resolveGone(db: Db, entry: LedgerEntry, note: string, at: Date): ReverifyResult {
   return db.transaction((): ReverifyResult => {
-    const other = reclaimedElsewhere(db, entry);
+    const other = reclaimedByOtherAttempt(entry, db);
     const status: ReverifyStatus = other === null ? "reclaimed" : "already-gone";
     const message =
       other === null

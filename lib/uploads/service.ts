@@ -1,6 +1,7 @@
 import "server-only";
 import type { SessionUser } from "@/lib/auth/session";
-import { recordAbortResult, recordIntent } from "@/lib/ledger/ledger";
+import { getEntry, openAttempt, recordAbortResult, recordFinishedAttempt, type LedgerEntry } from "@/lib/ledger/ledger";
+import { IN_FLIGHT_GRACE_MS, reverifyAttempt } from "@/lib/ledger/recovery";
 import type { Profile } from "@/lib/profiles";
 import { toPublicProfile } from "@/lib/profiles";
 import { abortAndVerify, verifyGone, type PartsSnapshot } from "@/lib/s3/abort";
@@ -8,7 +9,7 @@ import { getEnv } from "@/lib/env";
 import { mapWithConcurrency } from "@/lib/s3/concurrency";
 import { toReclaimError } from "@/lib/s3/errors";
 import { listBucketUploads, listBuckets, refreshParts as readParts, type UploadPartsResult } from "@/lib/s3/inventory";
-import type { AbortResult, BucketInventory, UploadRef } from "@/lib/s3/types";
+import type { AbortOutcome, AbortResult, BucketInventory, ReclaimError, UploadRef } from "@/lib/s3/types";
 import { recordListing } from "@/lib/uploads/listing-journal";
 import { forgetParts, getParts, isStale, pruneParts, setParts, staleAfterMs } from "@/lib/uploads/parts-cache";
 import {
@@ -248,10 +249,39 @@ async function readSnapshot(profile: Profile, ref: UploadRef): Promise<PartsSnap
   return result?.status === "listed" ? { parts: result.parts.parts, bytes: result.parts.bytes } : { parts: 0, bytes: 0 };
 }
 
+/** How long an abort waits for another attempt of the same upload to finish before giving up. */
+const OPEN_ATTEMPT_WAIT_MS = 30_000;
+const OPEN_ATTEMPT_POLL_MS = 50;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The other attempt once it has an outcome; null when it is still open after `waitMs`. */
+async function outcomeOf(id: number, waitMs: number): Promise<LedgerEntry | null> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const entry = getEntry(id);
+    if (!entry || entry.outcome !== "unknown") return entry;
+    if (Date.now() >= deadline) return null;
+    await sleep(OPEN_ATTEMPT_POLL_MS);
+  }
+}
+
+function isStaleOpenAttempt(entry: LedgerEntry, now = Date.now()): boolean {
+  const started = Date.parse(entry.startedAt);
+  return Number.isFinite(started) && now - started >= IN_FLIGHT_GRACE_MS;
+}
+
 /**
  * One upload, through the ledger: intent with the parts snapshot, abort + verify, outcome.
  * The snapshot is read with ListParts now, unless the caller holds a recent one (a bulk job's
  * dry run of an idle upload).
+ *
+ * Two aborts of one upload at the same time (two tabs, two admins, a row click during a bulk
+ * job): the ledger lets only one open its attempt; the other sends nothing, waits for that
+ * attempt's outcome and records "already-gone" — or tries itself if that attempt failed.
+ * An attempt left open by a crash long ago is re-verified first instead of waited for.
  */
 export async function abortUpload(
   profile: Profile,
@@ -259,22 +289,72 @@ export async function abortUpload(
   actor: Pick<SessionUser, "id" | "email">,
   options: { jobId?: string; initiated?: string | null; snapshot?: PartsSnapshot } = {},
 ): Promise<AbortResult> {
-  const snapshot = options.snapshot ?? (await readSnapshot(profile, ref));
-  if (snapshot === "gone") {
-    // Nothing to abort and nothing reclaimed by us; still recorded, so the history is whole.
-    const id = recordIntent({ ...intentBase(profile, ref, actor, options), partsBefore: 0, bytesBefore: 0 });
-    const now = new Date().toISOString();
-    const result: AbortResult = { ...ref, outcome: "already-gone", attempts: 0, partsBefore: 0, bytesBefore: 0, partsRemaining: 0, startedAt: now, finishedAt: now, durationMs: 0 };
-    recordAbortResult(id, result);
-    forgetUpload(profile.id, rowId(ref));
-    return result;
+  const started = Date.now();
+  let snapshot = options.snapshot ?? (await readSnapshot(profile, ref));
+  for (let round = 1; ; round++) {
+    if (snapshot === "gone") {
+      // Nothing to abort and nothing reclaimed by us; still recorded, so the history is whole.
+      recordFinishedAttempt({ ...intentBase(profile, ref, actor, options), partsBefore: 0, bytesBefore: 0 }, { outcome: "already-gone" });
+      forgetUpload(profile.id, rowId(ref));
+      return heldBackResult(ref, "already-gone", { parts: 0, bytes: 0 }, started);
+    }
+    const intent = { ...intentBase(profile, ref, actor, options), partsBefore: snapshot.parts, bytesBefore: snapshot.bytes };
+    const opened = openAttempt(intent);
+    if (opened.opened) {
+      const result = await abortAndVerify(profile, ref, { snapshot });
+      const written = recordAbortResult(opened.id, result);
+      const final: AbortResult = written === result.outcome ? result : { ...result, outcome: written as AbortOutcome };
+      if (final.outcome === "reclaimed" || final.outcome === "already-gone") forgetUpload(profile.id, rowId(ref));
+      return final;
+    }
+
+    const other = opened.openAttempt;
+    if (isStaleOpenAttempt(other) && round === 1) {
+      // Left open by a crash long ago (nothing of ours runs that long): resolve it, then go on.
+      await reverifyAttempt(other.id);
+      continue;
+    }
+    const settled = await outcomeOf(other.id, OPEN_ATTEMPT_WAIT_MS);
+    const by = `attempt #${other.id} (${other.actorEmail}, started ${other.startedAt})`;
+    if (settled && (settled.outcome === "reclaimed" || settled.outcome === "already-gone")) {
+      const message = `Aborted at the same time by ${by}, which ended ${settled.outcome}; this one sent nothing and counts nothing.`;
+      recordFinishedAttempt(intent, { outcome: "already-gone", errorMessage: message });
+      forgetUpload(profile.id, rowId(ref));
+      return heldBackResult(ref, "already-gone", snapshot, started);
+    }
+    if (settled && round < 3) {
+      // That attempt failed (denied, unreachable…): this one tries for itself, with fresh parts.
+      snapshot = await readSnapshot(profile, ref);
+      continue;
+    }
+    const error: ReclaimError = {
+      code: "abort-in-progress",
+      message: settled
+        ? `Another abort of \`${ref.key}\` in \`${ref.bucket}\` (${by}) ended ${settled.outcome}; nothing was sent by this one — abort it again.`
+        : `Another abort of \`${ref.key}\` in \`${ref.bucket}\` (${by}) is still running; nothing was sent by this one — see its outcome in the history.`,
+      bucket: ref.bucket,
+      key: ref.key,
+    };
+    recordFinishedAttempt(intent, { outcome: "failed", errorCode: error.code, errorMessage: error.message });
+    return heldBackResult(ref, "failed", snapshot, started, error);
   }
-  const { parts: partsBefore, bytes: bytesBefore } = snapshot;
-  const id = recordIntent({ ...intentBase(profile, ref, actor, options), partsBefore, bytesBefore });
-  const result = await abortAndVerify(profile, ref, { snapshot });
-  recordAbortResult(id, result);
-  if (result.outcome === "reclaimed" || result.outcome === "already-gone") forgetUpload(profile.id, rowId(ref));
-  return result;
+}
+
+/** The result of an attempt that sent no abort. */
+function heldBackResult(ref: UploadRef, outcome: AbortOutcome, snapshot: PartsSnapshot, started: number, error?: ReclaimError): AbortResult {
+  const finished = Date.now();
+  return {
+    ...ref,
+    outcome,
+    attempts: 0,
+    partsBefore: snapshot.parts,
+    bytesBefore: snapshot.bytes,
+    partsRemaining: 0,
+    ...(error ? { error } : {}),
+    startedAt: new Date(started).toISOString(),
+    finishedAt: new Date(finished).toISOString(),
+    durationMs: finished - started,
+  };
 }
 
 function intentBase(profile: Profile, ref: UploadRef, actor: Pick<SessionUser, "id" | "email">, options: { jobId?: string; initiated?: string | null }) {

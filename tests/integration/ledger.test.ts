@@ -20,6 +20,7 @@ import type { Profile } from "@/lib/profiles";
 import type { UploadRef } from "@/lib/s3/types";
 import { profilesFile, rawClient } from "../support/gateway";
 import { countParts } from "../support/sdk";
+import { idempotentAbort, startFaultProxy } from "../support/fault-proxy";
 import { removeBucket } from "./helpers";
 
 // Before any app module reads its environment: our own scratch database, the test gateway.
@@ -167,6 +168,43 @@ describe("abortUpload → ledger", () => {
     expect((await service.abortUpload(profile, ref, actor)).outcome).toBe("already-gone");
     expect(rowsFor(ref).map((r) => [r.outcome, r.bytes_before])).toEqual([["already-gone", 0]]);
     expect(reclaimedInTable()).toEqual(totals);
+  });
+});
+
+describe("two aborts of one upload at the same time", () => {
+  it("end with exactly one reclaimed row and one already-gone, whatever the endpoint answers (service layer)", async () => {
+    // An endpoint that answers 204 to every abort of the upload, and slowly, so both aborts
+    // are in flight together: only the ledger can tell them apart.
+    const proxy = await startFaultProxy(profile.endpoint);
+    try {
+      proxy.addFault(idempotentAbort(300));
+      const viaProxy: Profile = { ...profile, endpoint: proxy.url };
+      const ref = await createUpload("race/two-tabs.bin", [1_000, 234]);
+      const before = reclaimedInTable();
+      const results = await Promise.all([
+        service.abortUpload(viaProxy, ref, actor),
+        service.abortUpload(viaProxy, ref, actor), // a second tab of the same admin
+      ]);
+      expect(results.map((r) => r.outcome).sort()).toEqual(["already-gone", "reclaimed"]);
+      const rows = rowsFor(ref);
+      expect(rows.map((r) => r.outcome).sort()).toEqual(["already-gone", "reclaimed"]);
+      expect(reclaimedInTable()).toEqual({ uploads: before.uploads + 1, parts: before.parts + 2, bytes: before.bytes + 1_234 });
+      // The second never sent its own abort: the ledger held it back.
+      expect(proxy.count("AbortMultipartUpload")).toBe(1);
+      expect(rows.find((r) => r.outcome === "already-gone")?.error_message).toMatch(/attempt #\d+/);
+      expect(await rawListed(ref)).toBe(false);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("an attempt left open by a crash long ago does not block a new abort: it is re-verified first", async () => {
+    const ref = await createUpload("race/stale-open.bin", [64]);
+    const stale = await intentFor(ref); // ten minutes old, never completed
+    const result = await service.abortUpload(profile, ref, actor);
+    expect(result.outcome).toBe("reclaimed");
+    expect(row(stale)).toMatchObject({ outcome: "failed", error_code: "interrupted" });
+    expect(rowsFor(ref).map((r) => r.outcome)).toEqual(["failed", "reclaimed"]);
   });
 });
 
