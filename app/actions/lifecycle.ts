@@ -31,29 +31,6 @@ function s3Failure(error: unknown) {
   return fail(isRejection(error.detail) ? "rejected" : error.detail.code, error.detail.message);
 }
 
-/** The abort rules of every bucket of a profile (or of the buckets given). */
-export const listLifecycleRulesAction = defineAction(
-  {
-    input: z.object({
-      profileId: profileIdSchema,
-      buckets: z.array(bucketName).max(1000).optional(),
-    }),
-    role: "viewer",
-  },
-  async ({ profileId, buckets }) => {
-    const profile = getProfile(profileId);
-    try {
-      const names = buckets ?? (await listBuckets(profile)).map((b) => b.name);
-      return ok({
-        readAt: new Date().toISOString(),
-        buckets: await readAbortRulesForBuckets(profile, names),
-      });
-    } catch (error) {
-      return s3Failure(error);
-    }
-  },
-);
-
 /** The buckets view: per bucket, its incomplete uploads, its abort rules and what they miss. */
 export const bucketOverviewAction = defineAction(
   { input: z.object({ profileId: profileIdSchema }), role: "viewer" },

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import type { Profile } from "@/lib/profiles";
+import { assertBucketsInProfile, type Profile } from "@/lib/profiles";
 import { toReclaimError } from "@/lib/s3/errors";
 import { mapWithConcurrency } from "@/lib/s3/concurrency";
 import { byInitiated, classify, listingPrefix, matchesListing, refKey, summarize } from "@/lib/jobs/selection";
@@ -184,6 +184,7 @@ export function buildPreview(previewId: string, selection: BulkSelection, resolv
 /** Starts resolving a preview in the background; the entry's state says how far it got. */
 export function startPreview(profile: Profile, selection: BulkSelection, actorId: string): PreviewEntry {
   if (selection.profileId !== profile.id) throw new Error(`selection is for profile ${selection.profileId}, not ${profile.id}`);
+  assertBucketsInProfile(profile, [...(selection.buckets ?? []), ...(selection.refs ?? []).map((ref) => ref.bucket)]);
   prune();
   const id = randomUUID();
   const entry: PreviewEntry = {

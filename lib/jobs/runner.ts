@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { fail, ok, type ActionResult } from "@/lib/action-result";
-import { toPublicProfile, type Profile } from "@/lib/profiles";
+import { BucketNotInProfileError, toPublicProfile, type Profile } from "@/lib/profiles";
 import {
   cancelledMessage,
   finalStatus,
@@ -178,7 +178,14 @@ function internalFailure(item: BulkJobItem, error: unknown): AbortResult {
     partsBefore: item.partsBefore ?? 0,
     bytesBefore: item.bytesBefore ?? 0,
     partsRemaining: 0,
-    error: { code: "unknown", message: "Unexpected server error while aborting this upload — see the server log, then run the filter again." },
+    error: {
+      code: "unknown",
+      // A profile edited meanwhile may no longer list the bucket: say so; anything else is a bug.
+      message:
+        error instanceof BucketNotInProfileError
+          ? error.message
+          : "Unexpected server error while aborting this upload — see the server log, then run the filter again.",
+    },
     startedAt: now,
     finishedAt: now,
     durationMs: 0,

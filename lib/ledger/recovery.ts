@@ -4,7 +4,7 @@ import type { Db } from "@/lib/ledger/history";
 import { type LedgerEntry, type LedgerOutcome, type LedgerRow, reclaimedByOtherAttempt, toEntry } from "@/lib/ledger/ledger";
 import { ConfigError } from "@/lib/env";
 import { formatBytesExact, formatDateTime, plural } from "@/lib/format";
-import { getProfile, type Profile, toPublicProfile, UnknownProfileError } from "@/lib/profiles";
+import { assertBucketsInProfile, BucketNotInProfileError, getProfile, type Profile, toPublicProfile, UnknownProfileError } from "@/lib/profiles";
 import { verifyGone as s3VerifyGone } from "@/lib/s3/abort";
 import { mapWithConcurrency } from "@/lib/s3/concurrency";
 import { toReclaimError } from "@/lib/s3/errors";
@@ -116,6 +116,12 @@ function profileFor(entry: LedgerEntry, deps: RecoveryDeps): Profile | NotVerifi
       );
     }
     if (error instanceof ConfigError) return new NotVerifiable("config", `Cannot re-verify: ${error.message}`);
+    throw error;
+  }
+  try {
+    assertBucketsInProfile(profile, [entry.bucket]);
+  } catch (error) {
+    if (error instanceof BucketNotInProfileError) return new NotVerifiable("bucket-not-in-profile", `Cannot re-verify: ${error.message}`);
     throw error;
   }
   const host = toPublicProfile(profile).endpointHost;

@@ -3,7 +3,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import { getEntry, openAttempt, recordAbortResult, recordFinishedAttempt, type LedgerEntry } from "@/lib/ledger/ledger";
 import { IN_FLIGHT_GRACE_MS, reverifyAttempt } from "@/lib/ledger/recovery";
 import type { Profile } from "@/lib/profiles";
-import { toPublicProfile } from "@/lib/profiles";
+import { assertBucketsInProfile, toPublicProfile } from "@/lib/profiles";
 import { abortAndVerify, verifyGone, type PartsSnapshot } from "@/lib/s3/abort";
 import { getEnv } from "@/lib/env";
 import { mapWithConcurrency } from "@/lib/s3/concurrency";
@@ -129,6 +129,7 @@ export async function listUploads(
   profile: Profile,
   options: { buckets?: string[]; prefix?: string } = {},
 ): Promise<UploadListing> {
+  if (options.buckets) assertBucketsInProfile(profile, options.buckets);
   const bucketNames = options.buckets ?? (await listBuckets(profile)).map((b) => b.name);
   const listedAt = new Date().toISOString();
   const rowsPerBucket = bucketNames.map(() => [] as UploadRow[]);
@@ -221,12 +222,14 @@ function withTotals(
 
 /** Re-reads ListParts for these rows now (the rows in view). */
 export async function refreshParts(profile: Profile, refs: UploadRef[]): Promise<PartsUpdate[]> {
+  assertBucketsInProfile(profile, refs.map((ref) => ref.bucket));
   const results = await readParts(profile, refs);
   return results.map((result) => applyPartsResult(profile.id, result));
 }
 
 /** Live verification column: is each upload gone, and if not, how much is left. */
 export async function verifyUploads(profile: Profile, refs: UploadRef[]): Promise<VerifyResult[]> {
+  assertBucketsInProfile(profile, refs.map((ref) => ref.bucket));
   const results = await mapWithConcurrency(refs, getEnv().RECLAIM_S3_CONCURRENCY, async (ref) => {
     const id = rowId(ref);
     try {
@@ -289,6 +292,7 @@ export async function abortUpload(
   actor: Pick<SessionUser, "id" | "email">,
   options: { jobId?: string; initiated?: string | null; snapshot?: PartsSnapshot } = {},
 ): Promise<AbortResult> {
+  assertBucketsInProfile(profile, [ref.bucket]);
   const started = Date.now();
   let snapshot = options.snapshot ?? (await readSnapshot(profile, ref));
   for (let round = 1; ; round++) {
