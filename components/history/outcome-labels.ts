@@ -6,6 +6,7 @@ export const OUTCOME_LABELS: Record<OutcomeFilter, string> = {
   "needs-attention": "Needs attention",
   reclaimed: "Reclaimed",
   "already-gone": "Already gone",
+  "gone-unknown": "Gone (cause unknown)",
   "verify-failed": "Verify failed",
   denied: "Denied",
   failed: "Failed",
@@ -15,6 +16,7 @@ export const OUTCOME_LABELS: Record<OutcomeFilter, string> = {
 export const OUTCOME_TONES: Record<LedgerOutcome, "success" | "neutral" | "warning" | "danger"> = {
   reclaimed: "success",
   "already-gone": "neutral",
+  "gone-unknown": "neutral",
   "verify-failed": "warning",
   denied: "danger",
   failed: "danger",
@@ -25,6 +27,8 @@ export const OUTCOME_TONES: Record<LedgerOutcome, "success" | "neutral" | "warni
 export const OUTCOME_HINTS: Record<LedgerOutcome, string> = {
   reclaimed: "Aborted, and ListParts proved the parts are gone.",
   "already-gone": "Gone before this abort (another admin, a lifecycle rule or a completion got there first); nothing counted.",
+  "gone-unknown":
+    "Found gone on a later re-verification: our interrupted or failed abort, its uploader completing it, or a lifecycle rule may have ended it; nothing counted.",
   "verify-failed": "Aborted, but parts were still listed after every retry; re-verify or abort again.",
   denied: "The profile's key may not abort uploads in this bucket.",
   failed: "The abort or its verification failed; the reason says why.",

@@ -5,7 +5,12 @@ import type { AbortOutcome, AbortResult, ReclaimError } from "@/lib/s3/types";
 // The record of what was reclaimed. After an abort the upload is gone from S3; this is the
 // only trace of it, so the intent is written before the abort and completed after.
 
-export type LedgerOutcome = AbortOutcome | "unknown";
+export type LedgerOutcome =
+  | AbortOutcome
+  /** Intent written, outcome not (yet): an abort in flight, or one a crash interrupted. */
+  | "unknown"
+  /** Found gone on a later re-verification; nothing proves our abort did it: not reclaimed. */
+  | "gone-unknown";
 
 export interface Actor {
   id: string | null;

@@ -13,10 +13,13 @@ import type { UploadRef } from "@/lib/s3/types";
 // Resolving ledger rows after the fact (DESIGN.md "Ledger": a crash between intent and
 // outcome leaves an "unknown" row that the next verification resolves; nothing is lost).
 //
-// - unknown, upload gone        → reclaimed: the interrupted abort took; its snapshot bytes
-//                                  count once, on this row (no new row is written).
+// - unknown, upload gone        → gone-unknown ("gone (cause unknown)"): the interrupted abort
+//                                  may have done it, or the uploader completed it, or a
+//                                  lifecycle rule aborted it; nothing proves ours, so its
+//                                  bytes are not counted as reclaimed.
 // - unknown, upload still there → failed: "the abort was interrupted; … abort it again".
-// - failed / verify-failed, re-verified gone → reclaimed, with a note.
+// - failed / verify-failed, re-verified gone → gone-unknown, with a note. Only an abort
+//   followed by its own verification (lib/s3/abort.ts) proves "reclaimed".
 // - gone, but another attempt of the same upload is already 'reclaimed' → already-gone,
 //   so the same bytes are never counted twice.
 // - profile no longer configured (or now pointing at another endpoint), or the endpoint
@@ -47,8 +50,8 @@ export interface RecoveryDeps {
 }
 
 export type ReverifyStatus =
-  /** Gone: this row now counts as reclaimed. */
-  | "reclaimed"
+  /** Gone, by a cause nothing proves (our abort, a completion, a lifecycle rule): not counted. */
+  | "gone-unknown"
   /** Gone, but another attempt of the same upload already counts it. */
   | "already-gone"
   /** Still listed on the endpoint. */
@@ -71,7 +74,8 @@ export interface ReverifyResult {
 
 export interface RecoveryReport {
   checked: number;
-  reclaimed: number;
+  /** Gone, cause unknown: not counted as reclaimed. */
+  goneUnknown: number;
   alreadyGone: number;
   /** Rows resolved to failed: the upload is still there. */
   failed: number;
@@ -180,11 +184,11 @@ function changedMeanwhile(db: Db, entry: LedgerEntry): ReverifyResult {
   };
 }
 
-/** Gone: count it on this row, unless another attempt of the same upload already does. */
+/** Gone: gone-unknown on this row, or already-gone when another attempt of the upload counts it. */
 function resolveGone(db: Db, entry: LedgerEntry, note: string, at: Date): ReverifyResult {
   return db.transaction((): ReverifyResult => {
     const other = reclaimedByOtherAttempt(entry, db);
-    const status: ReverifyStatus = other === null ? "reclaimed" : "already-gone";
+    const status: ReverifyStatus = other === null ? "gone-unknown" : "already-gone";
     const message =
       other === null
         ? note
@@ -225,7 +229,7 @@ async function resolveUnknown(entry: LedgerEntry, deps: RecoveryDeps, minAgeMs: 
     return resolveGone(
       db,
       entry,
-      `Resolved ${formatDateTime(at.toISOString())}: the abort was interrupted before its result was recorded; ListParts shows the upload is gone, so its parts were reclaimed.`,
+      `Resolved ${formatDateTime(at.toISOString())}: the abort was interrupted before its result was recorded; ListParts shows the upload is gone, but not who ended it (this abort, its uploader completing it, or a lifecycle rule), so it is not counted as reclaimed.`,
       at,
     );
   }
@@ -257,7 +261,12 @@ export async function retryVerification(id: number, deps: RecoveryDeps = {}): Pr
   const at = nowOf(deps);
   if (check.gone) {
     const earlier = entry.errorMessage ? ` Earlier: ${entry.errorMessage}` : "";
-    return resolveGone(db, entry, `Re-verified ${formatDateTime(at.toISOString())}: ListParts shows the upload is gone, so its parts were reclaimed.${earlier}`, at);
+    return resolveGone(
+      db,
+      entry,
+      `Re-verified ${formatDateTime(at.toISOString())}: ListParts shows the upload is gone, but not who ended it (a later abort of ours, its uploader completing it, or a lifecycle rule), so it is not counted as reclaimed.${earlier}`,
+      at,
+    );
   }
   return {
     id,
@@ -306,7 +315,7 @@ async function runRecovery(deps: RecoveryDeps & { minAgeMs?: number; limit?: num
   const count = (status: ReverifyStatus) => results.filter((r) => r.status === status).length;
   return {
     checked: results.length,
-    reclaimed: count("reclaimed"),
+    goneUnknown: count("gone-unknown"),
     alreadyGone: count("already-gone"),
     failed: count("still-there"),
     unresolved: count("unverifiable"),
@@ -328,7 +337,7 @@ export function startLedgerRecovery(): void {
       console.log(`Reclaim: re-verifying ${plural(pending, "interrupted abort")} left unknown in the ledger…`);
       const report = await recoverUnknownAttempts({ minAgeMs: 0 });
       console.log(
-        `Reclaim: ledger recovery checked ${report.checked}: ${report.reclaimed} reclaimed, ${report.alreadyGone} already gone, ${report.failed} still there (now failed), ${report.unresolved} could not be verified (still unknown).`,
+        `Reclaim: ledger recovery checked ${report.checked}: ${report.goneUnknown} gone (cause unknown), ${report.alreadyGone} already gone, ${report.failed} still there (now failed), ${report.unresolved} could not be verified (still unknown).`,
       );
     } catch (error) {
       console.error("Reclaim: ledger recovery failed:", error instanceof Error ? error.message : error);
