@@ -23,6 +23,7 @@ export const ITEM_TONE: Record<ItemState, Tone> = {
   denied: "danger",
   failed: "danger",
   skipped: "neutral",
+  "skipped-active": "info",
   "not-attempted": "neutral",
   interrupted: "warning",
 };
@@ -36,6 +37,7 @@ export const ITEM_HINT: Record<ItemState, string> = {
   denied: "The profile's key may not abort here: a permission problem.",
   failed: "The abort could not be sent or verified; see the reason.",
   skipped: "Not started because the job was cancelled; the upload was not touched.",
+  "skipped-active": "Read again just before its abort, it had received a part after the preview: left untouched.",
   "not-attempted": "Not started because the job stopped early; the upload was not touched.",
   interrupted: "The server stopped during this abort; the ledger keeps it as unknown until verified.",
 };

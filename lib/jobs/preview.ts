@@ -86,6 +86,7 @@ function toSelected(row: UploadRow, parts: PartsInfo | null, partsError: boolean
     parts: partsError || !parts ? null : parts.parts,
     bytes: partsError || !parts ? null : parts.bytes,
     lastPartAt: partsError || !parts ? null : parts.lastPartAt,
+    partsReadAt: partsError || !parts ? null : parts.checkedAt,
   };
 }
 

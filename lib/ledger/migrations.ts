@@ -101,4 +101,9 @@ export const migrations: readonly string[] = [
                    AND o.key = abort_attempt.key AND o.upload_id = abort_attempt.upload_id);
    CREATE UNIQUE INDEX abort_attempt_one_open ON abort_attempt (profile_id, bucket, key, upload_id) WHERE outcome = 'unknown';
    CREATE INDEX abort_attempt_upload ON abort_attempt (upload_id);`,
+  // 5: when the dry run read each job item's parts (an item read more than a minute before its
+  // abort is read again, and skipped if it came back to life), and the count of items skipped
+  // that way. Older rows have no time: they are read again.
+  `ALTER TABLE bulk_job_item ADD COLUMN parts_read_at TEXT;
+   ALTER TABLE bulk_job ADD COLUMN n_skipped_active INTEGER NOT NULL DEFAULT 0;`,
 ];

@@ -1,6 +1,6 @@
 import "server-only";
 import type { SessionUser } from "@/lib/auth/session";
-import { getEntry, openAttempt, recordAbortResult, recordFinishedAttempt, type LedgerEntry } from "@/lib/ledger/ledger";
+import { getEntry, openAttempt, recordAbortResult, recordFinishedAttempt, type LedgerEntry, type LedgerOutcome } from "@/lib/ledger/ledger";
 import { IN_FLIGHT_GRACE_MS, reverifyAttempt } from "@/lib/ledger/recovery";
 import type { Profile } from "@/lib/profiles";
 import { assertBucketsInProfile, toPublicProfile } from "@/lib/profiles";
@@ -245,6 +245,39 @@ export async function verifyUploads(profile: Profile, refs: UploadRef[]): Promis
   return results;
 }
 
+/** ListParts of one upload now (the parts cache learns it too). */
+export async function readUploadParts(profile: Profile, ref: UploadRef): Promise<UploadPartsResult> {
+  assertBucketsInProfile(profile, [ref.bucket]);
+  const [result] = await readParts(profile, [ref]);
+  if (!result) throw new Error("ListParts returned no result for the upload");
+  applyPartsResult(profile.id, result);
+  return result;
+}
+
+/**
+ * The ledger could not be written (database busy, disk full…). `abortSent` says whether the
+ * abort had gone out: never before its intent was written. After it, `attempt` holds what
+ * happened, to be written once the database answers again.
+ */
+export class LedgerWriteError extends Error {
+  override name = "LedgerWriteError";
+  constructor(
+    readonly abortSent: boolean,
+    readonly cause: unknown,
+    readonly attempt?: { ledgerId: number; result: AbortResult },
+  ) {
+    super(`the ledger could not be written${abortSent ? " after the abort" : "; no abort was sent"}: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+function beforeAbort<T>(write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    throw new LedgerWriteError(false, error);
+  }
+}
+
 /** ListParts now, as the ledger's "before"; 0/0 when the parts could not be read. */
 async function readSnapshot(profile: Profile, ref: UploadRef): Promise<PartsSnapshot | "gone"> {
   const [result] = await readParts(profile, [ref]);
@@ -264,7 +297,7 @@ function sleep(ms: number): Promise<void> {
 async function outcomeOf(id: number, waitMs: number): Promise<LedgerEntry | null> {
   const deadline = Date.now() + waitMs;
   for (;;) {
-    const entry = getEntry(id);
+    const entry = beforeAbort(() => getEntry(id));
     if (!entry || entry.outcome !== "unknown") return entry;
     if (Date.now() >= deadline) return null;
     await sleep(OPEN_ATTEMPT_POLL_MS);
@@ -298,15 +331,20 @@ export async function abortUpload(
   for (let round = 1; ; round++) {
     if (snapshot === "gone") {
       // Nothing to abort and nothing reclaimed by us; still recorded, so the history is whole.
-      recordFinishedAttempt({ ...intentBase(profile, ref, actor, options), partsBefore: 0, bytesBefore: 0 }, { outcome: "already-gone" });
+      beforeAbort(() => recordFinishedAttempt({ ...intentBase(profile, ref, actor, options), partsBefore: 0, bytesBefore: 0 }, { outcome: "already-gone" }));
       forgetUpload(profile.id, rowId(ref));
       return heldBackResult(ref, "already-gone", { parts: 0, bytes: 0 }, started);
     }
     const intent = { ...intentBase(profile, ref, actor, options), partsBefore: snapshot.parts, bytesBefore: snapshot.bytes };
-    const opened = openAttempt(intent);
+    const opened = beforeAbort(() => openAttempt(intent));
     if (opened.opened) {
       const result = await abortAndVerify(profile, ref, { snapshot });
-      const written = recordAbortResult(opened.id, result);
+      let written: LedgerOutcome;
+      try {
+        written = recordAbortResult(opened.id, result);
+      } catch (error) {
+        throw new LedgerWriteError(true, error, { ledgerId: opened.id, result });
+      }
       const final: AbortResult = written === result.outcome ? result : { ...result, outcome: written as AbortOutcome };
       if (final.outcome === "reclaimed" || final.outcome === "already-gone") forgetUpload(profile.id, rowId(ref));
       return final;
@@ -322,7 +360,7 @@ export async function abortUpload(
     const by = `attempt #${other.id} (${other.actorEmail}, started ${other.startedAt})`;
     if (settled && (settled.outcome === "reclaimed" || settled.outcome === "already-gone")) {
       const message = `Aborted at the same time by ${by}, which ended ${settled.outcome}; this one sent nothing and counts nothing.`;
-      recordFinishedAttempt(intent, { outcome: "already-gone", errorMessage: message });
+      beforeAbort(() => recordFinishedAttempt(intent, { outcome: "already-gone", errorMessage: message }));
       forgetUpload(profile.id, rowId(ref));
       return heldBackResult(ref, "already-gone", snapshot, started);
     }
@@ -339,7 +377,7 @@ export async function abortUpload(
       bucket: ref.bucket,
       key: ref.key,
     };
-    recordFinishedAttempt(intent, { outcome: "failed", errorCode: error.code, errorMessage: error.message });
+    beforeAbort(() => recordFinishedAttempt(intent, { outcome: "failed", errorCode: error.code, errorMessage: error.message }));
     return heldBackResult(ref, "failed", snapshot, started, error);
   }
 }
