@@ -2,14 +2,13 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { ConfigError, profilesFilePath } from "@/lib/env";
+import { ConfigError, type ConfigReason, profilesFilePath } from "@/lib/env";
+import { KnownError } from "@/lib/errors";
+import type { PublicProfile } from "@/lib/public-profile";
+import { profileIdSchema } from "@/lib/schemas";
 
 // Endpoint profiles are server-side configuration. The browser only ever sees a profile's
 // id, label and endpoint host; credentials never leave this module's callers on the server.
-
-export const profileIdSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "Profile ids are lowercase letters, digits, - and _.");
 
 const credentialsSchema = z.union([
   z.object({
@@ -50,29 +49,22 @@ export interface Profile {
   credentials: { accessKeyId: string; secretAccessKey: string };
 }
 
-/** What the browser may know about a profile. */
-export interface PublicProfile {
-  id: string;
-  label: string;
-  endpointHost: string;
-  buckets: string[] | null;
-}
-
-export class UnknownProfileError extends Error {
+export class UnknownProfileError extends KnownError {
   override name = "UnknownProfileError";
   constructor(readonly profileId: string) {
-    super(`No endpoint profile named "${profileId}" is configured.`);
+    super("unknown-profile", `No endpoint profile named "${profileId}" is configured.`);
   }
 }
 
 /** A bucket the profile does not list: refused before anything is sent, whatever the key could reach. */
-export class BucketNotInProfileError extends Error {
+export class BucketNotInProfileError extends KnownError {
   override name = "BucketNotInProfileError";
   constructor(
     readonly profileId: string,
     readonly bucket: string,
   ) {
     super(
+      "bucket-not-in-profile",
       `Bucket \`${bucket}\` is not one of the buckets of profile "${profileId}" — nothing was sent to the endpoint. An operator can add it to the profile's bucket list.`,
     );
   }
@@ -94,7 +86,7 @@ function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
 }
 
-function readJson(file: string, what: string): unknown {
+function readJson(file: string, what: string, reason: ConfigReason): unknown {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
@@ -104,12 +96,13 @@ function readJson(file: string, what: string): unknown {
       code === "ENOENT"
         ? `${what} ${file} does not exist. Start the local gateway (npm run demo) or set RECLAIM_PROFILES_FILE.`
         : `${what} ${file} cannot be read (${code ?? "error"}).`,
+      reason,
     );
   }
   try {
     return JSON.parse(text);
   } catch {
-    throw new ConfigError(`${what} ${file} is not valid JSON.`);
+    throw new ConfigError(`${what} ${file} is not valid JSON.`, reason);
   }
 }
 
@@ -124,14 +117,15 @@ function resolveCredentials(
     if (!accessKeyId || !secretAccessKey) {
       throw new ConfigError(
         `Profile "${profileId}": environment variables ${source.env.accessKeyId} and ${source.env.secretAccessKey} must both be set.`,
+        "credentials",
       );
     }
     return { accessKeyId, secretAccessKey };
   }
   const file = path.resolve(baseDir, source.file);
-  const parsed = keyPairSchema.safeParse(readJson(file, `Secrets file for profile "${profileId}"`));
+  const parsed = keyPairSchema.safeParse(readJson(file, `Secrets file for profile "${profileId}"`, "credentials"));
   if (!parsed.success) {
-    throw new ConfigError(`Secrets file ${file}: ${describeIssues(parsed.error)}`);
+    throw new ConfigError(`Secrets file ${file}: ${describeIssues(parsed.error)}`, "credentials");
   }
   return parsed.data;
 }
@@ -144,13 +138,13 @@ export function loadProfiles(): Map<string, Profile> {
   const mtimeMs = fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -1;
   if (cache && cache.file === file && cache.mtimeMs === mtimeMs) return cache.profiles;
 
-  const parsed = profilesFileSchema.safeParse(readJson(file, "Profiles file"));
+  const parsed = profilesFileSchema.safeParse(readJson(file, "Profiles file", "profiles"));
   if (!parsed.success) {
-    throw new ConfigError(`Profiles file ${file}: ${describeIssues(parsed.error)}`);
+    throw new ConfigError(`Profiles file ${file}: ${describeIssues(parsed.error)}`, "profiles");
   }
   const profiles = new Map<string, Profile>();
   for (const p of parsed.data.profiles) {
-    if (profiles.has(p.id)) throw new ConfigError(`Profiles file ${file}: duplicate id "${p.id}".`);
+    if (profiles.has(p.id)) throw new ConfigError(`Profiles file ${file}: duplicate id "${p.id}".`, "profiles");
     profiles.set(p.id, {
       id: p.id,
       label: p.label,

@@ -1,16 +1,15 @@
 "use server";
 
 import { z } from "zod";
-import { defineAction, fail, ok } from "@/lib/safe-action";
-import { getProfile, profileIdSchema } from "@/lib/profiles";
-import { ReclaimS3Error } from "@/lib/s3/errors";
+import { defineAction, ok } from "@/lib/safe-action";
+import { getProfile } from "@/lib/profiles";
+import { bucketNameSchema, profileIdSchema } from "@/lib/schemas";
 import { listBuckets } from "@/lib/s3/inventory";
 import {
   MAX_RULE_DAYS,
   MAX_RULE_PREFIX_LENGTH,
   MIN_RULE_DAYS,
   buildBucketOverview,
-  isRejection,
   readAbortRulesForBuckets,
   removeAbortRule,
   setAbortRule,
@@ -18,34 +17,20 @@ import {
 import { listUploads } from "@/lib/uploads/service";
 
 // Thin: parse → authorize (defineAction) → lib → typed result. S3 failures that stop the
-// whole answer (the bucket list, a rejected rule) become { ok: false } with their sentence.
-
-const bucketName = z
-  .string()
-  .min(1, "A bucket name is required.")
-  .max(255, "Bucket names are at most 255 characters.")
-  .regex(/^[A-Za-z0-9._-]+$/, "Bucket names are letters, digits, dots, hyphens and underscores.");
-
-function s3Failure(error: unknown) {
-  if (!(error instanceof ReclaimS3Error)) throw error;
-  return fail(isRejection(error.detail) ? "rejected" : error.detail.code, error.detail.message);
-}
+// whole answer (the bucket list, a rejected rule) are thrown by lib and become { ok: false }
+// with their sentence in defineAction.
 
 /** The buckets view: per bucket, its incomplete uploads, its abort rules and what they miss. */
 export const bucketOverviewAction = defineAction(
   { input: z.object({ profileId: profileIdSchema }), role: "viewer" },
   async ({ profileId }) => {
     const profile = getProfile(profileId);
-    try {
-      const names = (await listBuckets(profile)).map((b) => b.name);
-      const [listing, lifecycles] = await Promise.all([
-        listUploads(profile, { buckets: names }),
-        readAbortRulesForBuckets(profile, names),
-      ]);
-      return ok(buildBucketOverview(profileId, listing, lifecycles));
-    } catch (error) {
-      return s3Failure(error);
-    }
+    const names = (await listBuckets(profile)).map((b) => b.name);
+    const [listing, lifecycles] = await Promise.all([
+      listUploads(profile, { buckets: names }),
+      readAbortRulesForBuckets(profile, names),
+    ]);
+    return ok(buildBucketOverview(profileId, listing, lifecycles));
   },
 );
 
@@ -53,7 +38,7 @@ export const setAbortRuleAction = defineAction(
   {
     input: z.object({
       profileId: profileIdSchema,
-      bucket: bucketName,
+      bucket: bucketNameSchema,
       days: z
         .number({ error: "Days must be a whole number." })
         .int("Days must be a whole number.")
@@ -70,27 +55,19 @@ export const setAbortRuleAction = defineAction(
     role: "admin",
   },
   async ({ profileId, bucket, days, prefix }, { user }) => {
-    try {
-      const lifecycle = await setAbortRule(getProfile(profileId), bucket, { days, prefix });
-      console.info(
-        `Reclaim: ${user.email} set the abort rule of ${profileId}/${bucket} to ${days} days, prefix "${prefix}"`,
-      );
-      return ok(lifecycle);
-    } catch (error) {
-      return s3Failure(error);
-    }
+    const lifecycle = await setAbortRule(getProfile(profileId), bucket, { days, prefix });
+    console.info(
+      `Reclaim: ${user.email} set the abort rule of ${profileId}/${bucket} to ${days} days, prefix "${prefix}"`,
+    );
+    return ok(lifecycle);
   },
 );
 
 export const removeAbortRuleAction = defineAction(
-  { input: z.object({ profileId: profileIdSchema, bucket: bucketName }), role: "admin" },
+  { input: z.object({ profileId: profileIdSchema, bucket: bucketNameSchema }), role: "admin" },
   async ({ profileId, bucket }, { user }) => {
-    try {
-      const lifecycle = await removeAbortRule(getProfile(profileId), bucket);
-      console.info(`Reclaim: ${user.email} removed the abort rule of ${profileId}/${bucket}`);
-      return ok(lifecycle);
-    } catch (error) {
-      return s3Failure(error);
-    }
+    const lifecycle = await removeAbortRule(getProfile(profileId), bucket);
+    console.info(`Reclaim: ${user.email} removed the abort rule of ${profileId}/${bucket}`);
+    return ok(lifecycle);
   },
 );

@@ -1,7 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { fail, ok, type ActionResult } from "@/lib/action-result";
-import { BucketNotInProfileError, toPublicProfile, type Profile } from "@/lib/profiles";
+import { KnownError } from "@/lib/errors";
+import { JOB_STATUSES } from "@/lib/outcomes";
+import { toPublicProfile, type Profile } from "@/lib/profiles";
 import {
   cancelledMessage,
   databaseFailureMessage,
@@ -9,7 +10,6 @@ import {
   interruptedMessage,
   isFinished,
   isThrottled,
-  STATUS_LABEL,
   summaryMessage,
   throttleBackoffMs,
   UnreachableStreak,
@@ -192,9 +192,9 @@ function internalFailure(item: BulkJobItem, error: unknown): AbortResult {
     partsRemaining: 0,
     error: {
       code: "unknown",
-      // A profile edited meanwhile may no longer list the bucket: say so; anything else is a bug.
+      // A known failure (a profile edited meanwhile no longer lists the bucket) says so; anything else is a bug.
       message:
-        error instanceof BucketNotInProfileError
+        error instanceof KnownError
           ? error.message
           : "Unexpected server error while aborting this upload — see the server log, then run the filter again.",
     },
@@ -474,22 +474,22 @@ export interface StartJobParams {
  * Records the job and its items, then runs it in the background. One job per profile at a
  * time: two jobs over the same uploads would only race each other.
  */
-export function startJob(params: StartJobParams): ActionResult<BulkJob> {
+export function startJob(params: StartJobParams): BulkJob {
   const { profile, actor } = params;
-  if (params.items.length === 0) return fail("empty-selection", "Nothing to abort: the selection has no uploads.");
+  if (params.items.length === 0) throw new KnownError("empty-selection", "Nothing to abort: the selection has no uploads.");
   const rt = runtime();
   // A job whose workers still run here holds the profile, whatever its row says (the database
   // may have failed writing it).
   const stillRunning = [...rt.running.values()].find((c) => c.profileId === profile.id);
   if (stillRunning) {
-    return fail("job-running", `Bulk job ${stillRunning.jobId.slice(0, 8)} is still running on this profile — wait for it to finish or cancel it first.`);
+    throw new KnownError("job-running", `Bulk job ${stillRunning.jobId.slice(0, 8)} is still running on this profile — wait for it to finish or cancel it first.`);
   }
   reconcileOrphans(profile.id);
   const busy = unfinishedJobs(profile.id)[0];
   if (busy) {
-    return fail(
+    throw new KnownError(
       "job-running",
-      `Bulk job ${busy.id.slice(0, 8)} is still ${STATUS_LABEL[busy.status].toLowerCase()} on this profile — wait for it to finish or cancel it first.`,
+      `Bulk job ${busy.id.slice(0, 8)} is still ${JOB_STATUSES[busy.status].label.toLowerCase()} on this profile — wait for it to finish or cancel it first.`,
     );
   }
   const id = randomUUID();
@@ -515,7 +515,7 @@ export function startJob(params: StartJobParams): ActionResult<BulkJob> {
     options: withDefaults(params.options),
     control,
   });
-  return ok(job);
+  return job;
 }
 
 /** The job as stored now (an orphan of a dead process is settled first). */
@@ -540,15 +540,15 @@ export function recentJobs(options: { profileId?: string; limit?: number } = {})
  * Stops taking new items: those not started are marked "skipped (cancelled)" and stay
  * untouched; aborts in flight finish and are verified and recorded.
  */
-export function cancelJob(id: string): ActionResult<BulkJob> {
+export function cancelJob(id: string): BulkJob {
   // First the workers in this process: the cancel reaches them even if the database fails below.
   const control = runtime().running.get(id);
   if (control) control.cancelled = true;
   const job = readJob(id);
-  if (!job) return fail("not-found", "No bulk job with this id.");
-  if (isFinished(job.status) || job.status === "cancelling") return ok(job);
+  if (!job) throw new KnownError("not-found", "No bulk job with this id.");
+  if (isFinished(job.status) || job.status === "cancelling") return job;
   requestCancel(id);
-  return ok(getJob(id) ?? job);
+  return getJob(id) ?? job;
 }
 
 /** Resolves when the job's run in this process has ended (tests; immediately when not running here). */

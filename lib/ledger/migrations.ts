@@ -87,7 +87,18 @@ export const migrations: readonly string[] = [
   // active in the dry run, or its size was unknown), or the dry run's ListParts stands as
   // the ledger's "before". Rows from before this column re-read, as they always did.
   `ALTER TABLE bulk_job_item ADD COLUMN reread_parts INTEGER NOT NULL DEFAULT 1`,
-  // 4: at most one open ("unknown") attempt per upload, so two aborts of one upload at the
+  // 4: the per-account sign-in lock (lib/auth/login-throttle.ts). One row per account with a
+  // recent sign-in attempt, keyed by a hash of the email: counted and checked in one
+  // statement, pruned once its window has passed. Replaces login_failure, which kept one
+  // row per failure with the email as typed, forever.
+  `DROP TABLE IF EXISTS login_failure;
+   CREATE TABLE login_attempt (
+     key_hash     TEXT    PRIMARY KEY,
+     window_start INTEGER NOT NULL,
+     attempts     INTEGER NOT NULL
+   );
+   CREATE INDEX login_attempt_window ON login_attempt (window_start);`,
+  // 5: at most one open ("unknown") attempt per upload, so two aborts of one upload at the
   // same time (two tabs, two admins, a bulk job and a row click) cannot both send and both
   // count: the second finds the first open and waits for its outcome (lib/uploads/service.ts).
   // Open duplicates left by older versions keep the newest; the others become "failed" for
@@ -101,7 +112,7 @@ export const migrations: readonly string[] = [
                    AND o.key = abort_attempt.key AND o.upload_id = abort_attempt.upload_id);
    CREATE UNIQUE INDEX abort_attempt_one_open ON abort_attempt (profile_id, bucket, key, upload_id) WHERE outcome = 'unknown';
    CREATE INDEX abort_attempt_upload ON abort_attempt (upload_id);`,
-  // 5: when the dry run read each job item's parts (an item read more than a minute before its
+  // 6: when the dry run read each job item's parts (an item read more than a minute before its
   // abort is read again, and skipped if it came back to life), and the count of items skipped
   // that way. Older rows have no time: they are read again.
   `ALTER TABLE bulk_job_item ADD COLUMN parts_read_at TEXT;

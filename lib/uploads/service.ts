@@ -1,7 +1,8 @@
 import "server-only";
 import type { SessionUser } from "@/lib/auth/session";
-import { getEntry, openAttempt, recordAbortResult, recordFinishedAttempt, type LedgerEntry, type LedgerOutcome } from "@/lib/ledger/ledger";
-import { IN_FLIGHT_GRACE_MS, reverifyAttempt } from "@/lib/ledger/recovery";
+import { getEntry, openAttempt, recordAbortResult, recordFinishedAttempt } from "@/lib/ledger/ledger";
+import type { LedgerEntry, LedgerOutcome } from "@/lib/ledger/types";
+import { IN_FLIGHT_GRACE_MS, reverifyAttempt } from "@/lib/uploads/recovery";
 import type { Profile } from "@/lib/profiles";
 import { assertBucketsInProfile, toPublicProfile } from "@/lib/profiles";
 import { abortAndVerify, verifyGone, type PartsSnapshot } from "@/lib/s3/abort";

@@ -15,11 +15,10 @@ import {
   UploadPartCommand,
   type LifecycleRule,
 } from "@aws-sdk/client-s3";
-import { request as playwrightRequest, type APIRequestContext } from "@playwright/test";
 import { expect, test, users } from "../fixtures";
 import { idempotentAbort, startFaultProxy, type FaultProxy } from "../support/fault-proxy";
 import { profilesFile, rawClient, repoRoot } from "../support/gateway";
-import { builtActions, callAction, distDir, type ActionAnswer } from "../support/server-actions";
+import { actionRef, builtActions, callAction, distDir, type ActionCall } from "../support/server-actions";
 import { filesBelow } from "../support/secrets";
 
 /** The admin key, limited by the profile to one bucket: the key itself reaches every bucket. */
@@ -33,8 +32,27 @@ const raw = rawClient("admin");
 const prefix = `e2e-actions/${crypto.randomBytes(3).toString("hex")}/`;
 let originalProfiles = "";
 let proxy: FaultProxy;
-let admin: APIRequestContext;
+let adminCookie = "";
 let baseURL = "";
+
+/** Where each action the tests call is defined. */
+const ACTION_FILES: Record<string, string> = {
+  refreshPartsAction: "app/actions/uploads.ts",
+  verifyUploadsAction: "app/actions/uploads.ts",
+  abortUploadAction: "app/actions/uploads.ts",
+  cleanupStatusAction: "app/actions/uploads.ts",
+  previewBulk: "app/actions/bulk.ts",
+  setAbortRuleAction: "app/actions/lifecycle.ts",
+  removeAbortRuleAction: "app/actions/lifecycle.ts",
+  listAttemptsAction: "app/actions/history.ts",
+};
+
+/** One server action POSTed over HTTP with the admin's session cookie, as curl would. */
+function call(name: string, input: unknown): Promise<ActionCall> {
+  const file = ACTION_FILES[name];
+  if (!file) throw new Error(`say where ${name} is defined`);
+  return callAction(baseURL, actionRef(file, name), input, { cookie: adminCookie });
+}
 
 interface ProfilesFile {
   profiles: { id: string; endpoint: string; credentials: unknown; buckets?: string[] }[];
@@ -70,14 +88,14 @@ async function lifecycleRules(bucket: string): Promise<LifecycleRule[] | null> {
   }
 }
 
-function expectRefused(answer: ActionAnswer, what: string): void {
+function expectRefused(answer: ActionCall, what: string): void {
   expect(answer.result, `${what}: ${answer.text.slice(0, 300)}`).toMatchObject({ ok: false, error: { code: "bucket-not-in-profile" } });
-  const message = answer.result && !answer.result.ok ? answer.result.error.message : "";
+  const message = answer.result?.error?.message ?? "";
   expect(message, what).toContain(`\`${FOREIGN}\``);
   expect(message, what).toContain(SCOPED);
 }
 
-function expectOk(answer: ActionAnswer, what: string): void {
+function expectOk(answer: ActionCall, what: string): void {
   expect(answer.result?.ok, `${what}: ${answer.text.slice(0, 300)}`).toBe(true);
 }
 
@@ -94,12 +112,12 @@ test.beforeAll(async () => {
     { ...local, id: RACING, label: "Admin key through a slow, idempotent proxy", endpoint: proxy.url } as ProfilesFile["profiles"][number],
   );
   writeProfiles(JSON.stringify(config));
-  admin = await playwrightRequest.newContext({ storageState: users.admin.state });
+  const state = JSON.parse(fs.readFileSync(users.admin.state, "utf8")) as { cookies: { name: string; value: string }[] };
+  adminCookie = state.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
 });
 
 test.afterAll(async () => {
   if (originalProfiles) writeProfiles(originalProfiles);
-  await admin?.dispose();
   await proxy?.close();
   for (const bucket of [ALLOWED, FOREIGN]) {
     const listed = await raw.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix }));
@@ -113,7 +131,6 @@ test("a profile's bucket list holds on the server for every action that takes a 
   test.setTimeout(120_000);
   const foreign = await createUpload(FOREIGN, "foreign.bin");
   const allowed = await createUpload(ALLOWED, "allowed.bin");
-  const call = (name: string, input: unknown) => callAction(admin, baseURL, name, input);
   const lifecycleBefore = await lifecycleRules(FOREIGN);
 
   try {
@@ -156,14 +173,14 @@ test("the build serves exactly the server actions a screen uses", () => {
     .filter((file) => file.endsWith(".js"))
     .map((file) => fs.readFileSync(file, "utf8"))
     .join("\n");
-  expect(served.filter((action) => !clientCode.includes(action.id)).map((a) => a.name)).toEqual([]);
+  expect(served.filter((action) => !clientCode.includes(action.id)).map((a) => a.exportedName)).toEqual([]);
   // …and every action the source defines is one of them: none is left as an unused endpoint.
   const actionsDir = path.join(repoRoot, "app", "actions");
   const defined = fs
     .readdirSync(actionsDir)
     .flatMap((file) => [...fs.readFileSync(path.join(actionsDir, file), "utf8").matchAll(/export const (\w+) = defineAction\(/g)].map((m) => `${file}:${m[1]}`));
   expect(defined.length).toBeGreaterThan(0);
-  const servedNames = new Set(served.map((a) => `${path.basename(a.file)}:${a.name}`));
+  const servedNames = new Set(served.map((a) => `${path.basename(a.file)}:${a.exportedName}`));
   expect(defined.filter((name) => !servedNames.has(name))).toEqual([]);
 });
 
@@ -171,15 +188,15 @@ test("two aborts of one upload sent at the same moment end with exactly one recl
   test.setTimeout(60_000);
   const target = await createUpload(ALLOWED, "raced.bin", [3_000, 1_000]);
   const [first, second] = await Promise.all([
-    callAction(admin, baseURL, "abortUploadAction", { profileId: RACING, upload: target }),
-    callAction(admin, baseURL, "abortUploadAction", { profileId: RACING, upload: target }),
+    call("abortUploadAction", { profileId: RACING, upload: target }),
+    call("abortUploadAction", { profileId: RACING, upload: target }),
   ]);
   const outcomes = [first, second].map((answer) => (answer.result?.ok ? (answer.result.data as { outcome: string }).outcome : answer.text.slice(0, 200)));
   expect(outcomes.sort()).toEqual(["already-gone", "reclaimed"]);
   expect(await isListed(target)).toBe(false);
 
   // The ledger says the same: one reclaimed row (its bytes counted once), one already gone.
-  const history = await callAction(admin, baseURL, "listAttemptsAction", { filter: { profileId: RACING, bucket: ALLOWED }, page: 1 });
+  const history = await call("listAttemptsAction", { filter: { profileId: RACING, bucket: ALLOWED }, page: 1 });
   expectOk(history, "history");
   const rows = (history.result as { data: { entries: { uploadId: string; outcome: string; bytesBefore: number }[] } }).data.entries.filter(
     (row) => row.uploadId === target.uploadId,

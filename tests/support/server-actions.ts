@@ -1,85 +1,101 @@
-// Server actions as what they are on the wire: public POST endpoints. Tests call them by
-// their export name, the way an attacker with curl would (ids from the build's manifest),
-// without going through the UI.
+// Calling a server action the way a script (or an attacker) would: a POST to a page that
+// uses it, with the action's id from the build's manifest and its argument as JSON. Used by
+// black-box tests that must reach an action without the UI.
 import fs from "node:fs";
 import path from "node:path";
-import type { APIRequestContext } from "@playwright/test";
+import { repoRoot } from "./gateway";
 
-export const distDir = path.resolve(__dirname, "../..", process.env.RECLAIM_DIST_DIR || ".next");
-
-export interface BuiltAction {
-  id: string;
-  name: string;
-  /** The source file that exports it, e.g. app/actions/uploads.ts. */
-  file: string;
-  /** A page whose bundle holds it: the path to POST to. */
-  pagePath: string;
-}
+export const distDir = path.resolve(repoRoot, process.env.RECLAIM_DIST_DIR || ".next");
 
 interface ManifestEntry {
-  exportedName?: string;
-  filename?: string;
   workers: Record<string, unknown>;
+  filename?: string;
+  exportedName?: string;
 }
 
-/** "app/buckets/page" → "/buckets". */
-function pagePathOf(worker: string): string {
-  const route = worker.replace(/^app/, "").replace(/\/page$/, "");
-  return route === "" ? "/" : route;
+export interface ActionRef {
+  id: string;
+  /** A page that serves it, e.g. "/users". */
+  page: string;
 }
 
-/** Every server action the production build serves. */
+export interface BuiltAction extends ActionRef {
+  /** Where it is defined, e.g. "app/actions/users.ts", and its export name. */
+  file: string;
+  exportedName: string;
+}
+
+/** Every server action the current build serves. */
 export function builtActions(): BuiltAction[] {
-  const file = path.join(distDir, "server", "server-reference-manifest.json");
-  const manifest = JSON.parse(fs.readFileSync(file, "utf8")) as { node: Record<string, ManifestEntry> };
+  const manifest = JSON.parse(fs.readFileSync(path.join(distDir, "server/server-reference-manifest.json"), "utf8")) as {
+    node: Record<string, ManifestEntry>;
+  };
   return Object.entries(manifest.node).map(([id, entry]) => {
-    const worker = Object.keys(entry.workers)[0];
-    if (!entry.exportedName || !entry.filename || !worker) throw new Error(`server action ${id}: manifest entry without a name, file or page`);
-    return { id, name: entry.exportedName, file: entry.filename, pagePath: pagePathOf(worker) };
+    const worker = Object.keys(entry.workers)[0] ?? "app/page";
+    const page = worker.replace(/^app/, "").replace(/\/page$/, "") || "/";
+    return { id, page, file: entry.filename ?? "", exportedName: entry.exportedName ?? "" };
   });
 }
 
-export function builtAction(name: string): BuiltAction {
-  const found = builtActions().find((action) => action.name === name);
-  if (!found) throw new Error(`the build serves no server action named ${name}`);
-  return found;
+/** The id of `exportedName` from `file` (e.g. "app/actions/users.ts") in the current build. */
+export function actionRef(file: string, exportedName: string): ActionRef {
+  const found = builtActions().find((action) => action.file === file && action.exportedName === exportedName);
+  if (!found) throw new Error(`no server action ${exportedName} from ${file} in ${distDir}`);
+  return { id: found.id, page: found.page };
 }
 
-export interface ActionAnswer {
+export interface ActionCall {
   status: number;
-  /** The action's `{ ok, data | error }`, or null when the answer holds none. */
-  result: { ok: true; data: unknown } | { ok: false; error: { code: string; message: string } } | null;
+  /** The action's return value, or null when the server answered with something else. */
+  result: { ok: boolean; data?: unknown; error?: { code: string; message: string } } | null;
   text: string;
 }
 
-/** The `{ ok … }` object in an RSC answer (lines of `<id>:<json>`). */
-function resultOf(text: string): ActionAnswer["result"] {
-  for (const line of text.split("\n")) {
-    const match = /^[0-9a-f]+:(\{.*)$/.exec(line);
-    if (!match?.[1]) continue;
-    try {
-      const value = JSON.parse(match[1]) as { ok?: unknown };
-      if (typeof value.ok === "boolean") return value as ActionAnswer["result"];
-    } catch {
-      // not JSON: another kind of row
-    }
-  }
-  return null;
-}
-
-/** POSTs one server action with one argument, as the browser's fetch would. */
-export async function callAction(request: APIRequestContext, baseURL: string, name: string, input: unknown): Promise<ActionAnswer> {
-  const action = builtAction(name);
-  const response = await request.post(new URL(action.pagePath, baseURL).toString(), {
+/** Posts one call. `cookie` and `origin` are sent as given. */
+export async function callAction(
+  baseUrl: string,
+  action: ActionRef,
+  arg: unknown,
+  headers: { cookie?: string; origin?: string } = {},
+): Promise<ActionCall> {
+  const response = await fetch(new URL(action.page, baseUrl), {
+    method: "POST",
+    redirect: "manual",
     headers: {
       "next-action": action.id,
       "content-type": "text/plain;charset=UTF-8",
       accept: "text/x-component",
-      origin: new URL(baseURL).origin,
+      origin: headers.origin ?? new URL(baseUrl).origin,
+      ...(headers.cookie ? { cookie: headers.cookie } : {}),
     },
-    data: JSON.stringify([input]),
-    maxRedirects: 0,
+    body: JSON.stringify([arg]),
   });
   const text = await response.text();
-  return { status: response.status(), result: resultOf(text), text };
+  // The RSC answer is one "id:json" line per chunk; the action's value is chunk 1.
+  const line = text.split("\n").find((l) => l.startsWith("1:"));
+  let result: ActionCall["result"] = null;
+  if (line) {
+    try {
+      result = JSON.parse(line.slice(2)) as ActionCall["result"];
+    } catch {
+      result = null;
+    }
+  }
+  return { status: response.status, result, text };
+}
+
+/** Signs in through Better Auth's HTTP endpoint; returns the cookie header for later calls. */
+export async function signInCookie(
+  baseUrl: string,
+  who: { email: string; password: string },
+  origin = new URL(baseUrl).origin,
+): Promise<{ status: number; cookie: string; setCookie: string[]; body: string }> {
+  const response = await fetch(new URL("/api/auth/sign-in/email", baseUrl), {
+    method: "POST",
+    headers: { "content-type": "application/json", origin },
+    body: JSON.stringify({ email: who.email, password: who.password }),
+  });
+  const setCookie = response.headers.getSetCookie();
+  const cookie = setCookie.map((c) => c.split(";")[0]).join("; ");
+  return { status: response.status, cookie, setCookie, body: await response.text() };
 }

@@ -1,16 +1,23 @@
 import "server-only";
-import { ledgerDb } from "@/lib/ledger/db";
-import type { Db } from "@/lib/ledger/history";
-import { type LedgerEntry, type LedgerOutcome, type LedgerRow, reclaimedByOtherAttempt, toEntry } from "@/lib/ledger/ledger";
-import { ConfigError } from "@/lib/env";
+import { ConfigError, publicConfigProblem } from "@/lib/env";
 import { formatBytesExact, formatDateTime, plural } from "@/lib/format";
+import {
+  countUnresolved,
+  getEntry,
+  noteUnresolved,
+  recordGone,
+  resolveEntry,
+  unresolvedEntries,
+} from "@/lib/ledger/ledger";
+import type { LedgerEntry } from "@/lib/ledger/types";
 import { assertBucketsInProfile, BucketNotInProfileError, getProfile, type Profile, toPublicProfile, UnknownProfileError } from "@/lib/profiles";
-import { verifyGone as s3VerifyGone } from "@/lib/s3/abort";
+import { verifyGone } from "@/lib/s3/abort";
 import { mapWithConcurrency } from "@/lib/s3/concurrency";
 import { toReclaimError } from "@/lib/s3/errors";
 import type { UploadRef } from "@/lib/s3/types";
+import type { RecoveryReport, ReverifyResult, ReverifyStatus } from "@/lib/uploads/types";
 
-// Resolving ledger rows after the fact (DESIGN.md "Ledger": a crash between intent and
+// Resolving ledger rows after the fact (docs/architecture.md, "The ledger's rule": a crash between intent and
 // outcome leaves an "unknown" row that the next verification resolves; nothing is lost).
 //
 // - unknown, upload gone        → gone-unknown ("gone (cause unknown)"): the interrupted abort
@@ -24,8 +31,8 @@ import type { UploadRef } from "@/lib/s3/types";
 //   so the same bytes are never counted twice.
 // - profile no longer configured (or now pointing at another endpoint), or the endpoint
 //   cannot answer → the row keeps its outcome; an unknown row gets the reason as message.
-// Every update is conditional on the outcome we read, so two concurrent resolutions (the
-// startup run and a button) cannot overwrite each other.
+// The ledger's own functions read and write the rows (lib/ledger/ledger.ts: every update
+// is conditional on the outcome read); this module asks the endpoint.
 
 /** How old an "unknown" row must be before the history page's button resolves it: younger
  *  ones may be an abort that is still running (retries, backoff, slow endpoint). */
@@ -37,55 +44,6 @@ const RECOVERY_BATCH = 500;
 
 export const INTERRUPTED_MESSAGE = "The abort was interrupted; the upload is still there — abort it again.";
 
-export type VerifyGone = (
-  profile: Profile,
-  ref: UploadRef,
-) => Promise<{ gone: boolean; partsRemaining: number; bytesRemaining: number }>;
-
-export interface RecoveryDeps {
-  db?: Db;
-  now?: () => Date;
-  verifyGone?: VerifyGone;
-  getProfile?: (id: string) => Profile;
-}
-
-export type ReverifyStatus =
-  /** Gone, by a cause nothing proves (our abort, a completion, a lifecycle rule): not counted. */
-  | "gone-unknown"
-  /** Gone, but another attempt of the same upload already counts it. */
-  | "already-gone"
-  /** Still listed on the endpoint. */
-  | "still-there"
-  /** Could not check: profile missing or changed, endpoint error. */
-  | "unverifiable"
-  /** An unknown row too recent to judge: its abort may still be running. */
-  | "in-progress"
-  /** Nothing to re-verify: the row's outcome is final (reclaimed, already-gone, denied). */
-  | "not-applicable";
-
-export interface ReverifyResult {
-  id: number;
-  status: ReverifyStatus;
-  /** One sentence for the admin. */
-  message: string;
-  /** The row after the re-verification (null when it does not exist). */
-  entry: LedgerEntry | null;
-}
-
-export interface RecoveryReport {
-  checked: number;
-  /** Gone, cause unknown: not counted as reclaimed. */
-  goneUnknown: number;
-  alreadyGone: number;
-  /** Rows resolved to failed: the upload is still there. */
-  failed: number;
-  /** Rows that stay unknown (profile missing, endpoint error). */
-  unresolved: number;
-  /** Unknown rows skipped as too recent. */
-  inProgress: number;
-  results: ReverifyResult[];
-}
-
 /** Why an attempt cannot be re-verified now (returned, not thrown: callers handle it). */
 class NotVerifiable {
   constructor(
@@ -94,24 +52,11 @@ class NotVerifiable {
   ) {}
 }
 
-function dbOf(deps: RecoveryDeps): Db {
-  return deps.db ?? ledgerDb();
-}
-
-function nowOf(deps: RecoveryDeps): Date {
-  return deps.now ? deps.now() : new Date();
-}
-
-function readEntry(db: Db, id: number): LedgerEntry | null {
-  const row = db.prepare("SELECT * FROM abort_attempt WHERE id = ?").get(id) as LedgerRow | undefined;
-  return row ? toEntry(row) : null;
-}
-
 /** The profile the attempt was made with, if it still points at the same endpoint. */
-function profileFor(entry: LedgerEntry, deps: RecoveryDeps): Profile | NotVerifiable {
+function profileFor(entry: LedgerEntry): Profile | NotVerifiable {
   let profile: Profile;
   try {
-    profile = (deps.getProfile ?? getProfile)(entry.profileId);
+    profile = getProfile(entry.profileId);
   } catch (error) {
     if (error instanceof UnknownProfileError) {
       return new NotVerifiable(
@@ -119,7 +64,11 @@ function profileFor(entry: LedgerEntry, deps: RecoveryDeps): Profile | NotVerifi
         `Cannot re-verify: endpoint profile "${entry.profileId}" is no longer configured. Add it back to the profiles file to resolve this attempt; until then it is not counted as reclaimed.`,
       );
     }
-    if (error instanceof ConfigError) return new NotVerifiable("config", `Cannot re-verify: ${error.message}`);
+    if (error instanceof ConfigError) {
+      // The ledger row is shown to every viewer: the details go to the server log only.
+      console.error(`Reclaim: cannot re-verify attempt ${entry.id}:`, error.message);
+      return new NotVerifiable("config", `Cannot re-verify: ${publicConfigProblem(error).message}`);
+    }
     throw error;
   }
   try {
@@ -139,43 +88,20 @@ function profileFor(entry: LedgerEntry, deps: RecoveryDeps): Profile | NotVerifi
 }
 
 /** The upload's state on the endpoint now, or why it cannot be checked. */
-async function checkGone(
-  entry: LedgerEntry,
-  deps: RecoveryDeps,
-): Promise<Awaited<ReturnType<VerifyGone>> | NotVerifiable> {
-  const profile = profileFor(entry, deps);
+async function checkGone(entry: LedgerEntry): Promise<Awaited<ReturnType<typeof verifyGone>> | NotVerifiable> {
+  const profile = profileFor(entry);
   if (profile instanceof NotVerifiable) return profile;
   const ref: UploadRef = { bucket: entry.bucket, key: entry.key, uploadId: entry.uploadId };
   try {
-    return await (deps.verifyGone ?? s3VerifyGone)(profile, ref);
+    return await verifyGone(profile, ref);
   } catch (error) {
     const detail = toReclaimError(error, { operation: "verify", bucket: entry.bucket, key: entry.key, endpoint: profile.endpoint });
     return new NotVerifiable(detail.s3Code ?? detail.code, `Cannot re-verify: ${detail.message}`);
   }
 }
 
-/**
- * Sets a new outcome if the row still has the outcome we read. Returns false when someone
- * else resolved it in between (the caller then reports the row as it is now).
- */
-function updateIfUnchanged(
-  db: Db,
-  entry: LedgerEntry,
-  update: { outcome: LedgerOutcome; errorCode: string | null; errorMessage: string | null; finishedAt: string | null },
-): boolean {
-  const result = db
-    .prepare(
-      `UPDATE abort_attempt
-          SET outcome = @outcome, error_code = @errorCode, error_message = @errorMessage,
-              finished_at = COALESCE(@finishedAt, finished_at)
-        WHERE id = @id AND outcome = @expected`,
-    )
-    .run({ ...update, id: entry.id, expected: entry.outcome });
-  return result.changes === 1;
-}
-
-function changedMeanwhile(db: Db, entry: LedgerEntry): ReverifyResult {
-  const now = readEntry(db, entry.id);
+function changedMeanwhile(entry: LedgerEntry): ReverifyResult {
+  const now = getEntry(entry.id);
   return {
     id: entry.id,
     status: "not-applicable",
@@ -185,19 +111,14 @@ function changedMeanwhile(db: Db, entry: LedgerEntry): ReverifyResult {
 }
 
 /** Gone: gone-unknown on this row, or already-gone when another attempt of the upload counts it. */
-function resolveGone(db: Db, entry: LedgerEntry, note: string, at: Date): ReverifyResult {
-  return db.transaction((): ReverifyResult => {
-    const other = reclaimedByOtherAttempt(entry, db);
-    const status: ReverifyStatus = other === null ? "gone-unknown" : "already-gone";
-    const message =
-      other === null
-        ? note
-        : `Re-verified ${formatDateTime(at.toISOString())}: the upload is gone, but attempt #${other} already counts it as reclaimed, so it is not counted again.`;
-    if (!updateIfUnchanged(db, entry, { outcome: status, errorCode: null, errorMessage: message, finishedAt: at.toISOString() })) {
-      return changedMeanwhile(db, entry);
-    }
-    return { id: entry.id, status, message, entry: readEntry(db, entry.id) };
-  })();
+function resolveGone(entry: LedgerEntry, note: string, at: Date): ReverifyResult {
+  const resolved = recordGone(entry, at, (countedBy) =>
+    countedBy === null
+      ? note
+      : `Re-verified ${formatDateTime(at.toISOString())}: the upload is gone, but attempt #${countedBy} already counts it as reclaimed, so it is not counted again.`,
+  );
+  if (!resolved) return changedMeanwhile(entry);
+  return { id: entry.id, status: resolved.outcome, message: resolved.message, entry: resolved.entry };
 }
 
 function describeRemaining(parts: number, bytes: number): string {
@@ -205,10 +126,9 @@ function describeRemaining(parts: number, bytes: number): string {
 }
 
 /** Resolves one row left "unknown" by an interrupted abort. */
-async function resolveUnknown(entry: LedgerEntry, deps: RecoveryDeps, minAgeMs: number): Promise<ReverifyResult> {
-  const db = dbOf(deps);
+async function resolveUnknown(entry: LedgerEntry, minAgeMs: number): Promise<ReverifyResult> {
   const started = Date.parse(entry.startedAt);
-  if (minAgeMs > 0 && Number.isFinite(started) && nowOf(deps).getTime() - started < minAgeMs) {
+  if (minAgeMs > 0 && Number.isFinite(started) && Date.now() - started < minAgeMs) {
     return {
       id: entry.id,
       status: "in-progress",
@@ -216,37 +136,33 @@ async function resolveUnknown(entry: LedgerEntry, deps: RecoveryDeps, minAgeMs: 
       entry,
     };
   }
-  const check = await checkGone(entry, deps);
+  const check = await checkGone(entry);
   if (check instanceof NotVerifiable) {
     // Stays unknown (never a guessed outcome); the message says why.
-    const updated = db
-      .prepare(`UPDATE abort_attempt SET error_code = ?, error_message = ? WHERE id = ? AND outcome = 'unknown'`)
-      .run(check.code, check.message, entry.id);
-    return { id: entry.id, status: "unverifiable", message: check.message, entry: updated.changes ? readEntry(db, entry.id) : entry };
+    const noted = noteUnresolved(entry.id, check.code, check.message);
+    return { id: entry.id, status: "unverifiable", message: check.message, entry: noted ? getEntry(entry.id) : entry };
   }
-  const at = nowOf(deps);
+  const at = new Date();
   if (check.gone) {
     return resolveGone(
-      db,
       entry,
       `Resolved ${formatDateTime(at.toISOString())}: the abort was interrupted before its result was recorded; ListParts shows the upload is gone, but not who ended it (this abort, its uploader completing it, or a lifecycle rule), so it is not counted as reclaimed.`,
       at,
     );
   }
   const message = `${INTERRUPTED_MESSAGE} Re-verified ${formatDateTime(at.toISOString())}: ${describeRemaining(check.partsRemaining, check.bytesRemaining)}.`;
-  if (!updateIfUnchanged(db, entry, { outcome: "failed", errorCode: "interrupted", errorMessage: message, finishedAt: at.toISOString() })) {
-    return changedMeanwhile(db, entry);
+  if (!resolveEntry(entry, { outcome: "failed", errorCode: "interrupted", errorMessage: message, finishedAt: at.toISOString() })) {
+    return changedMeanwhile(entry);
   }
-  return { id: entry.id, status: "still-there", message, entry: readEntry(db, entry.id) };
+  return { id: entry.id, status: "still-there", message, entry: getEntry(entry.id) };
 }
 
 /**
- * Re-verifies a failed / verify-failed attempt. Gone → reclaimed (with a note); still
+ * Re-verifies a failed / verify-failed attempt. Gone → gone-unknown (with a note); still
  * there → the row is left as it is and the result says what is left.
  */
-export async function retryVerification(id: number, deps: RecoveryDeps = {}): Promise<ReverifyResult> {
-  const db = dbOf(deps);
-  const entry = readEntry(db, id);
+export async function retryVerification(id: number): Promise<ReverifyResult> {
+  const entry = getEntry(id);
   if (!entry) return { id, status: "not-applicable", message: `There is no attempt #${id} in the ledger.`, entry: null };
   if (entry.outcome !== "failed" && entry.outcome !== "verify-failed") {
     return {
@@ -256,13 +172,12 @@ export async function retryVerification(id: number, deps: RecoveryDeps = {}): Pr
       entry,
     };
   }
-  const check = await checkGone(entry, deps);
+  const check = await checkGone(entry);
   if (check instanceof NotVerifiable) return { id, status: "unverifiable", message: check.message, entry };
-  const at = nowOf(deps);
+  const at = new Date();
   if (check.gone) {
     const earlier = entry.errorMessage ? ` Earlier: ${entry.errorMessage}` : "";
     return resolveGone(
-      db,
       entry,
       `Re-verified ${formatDateTime(at.toISOString())}: ListParts shows the upload is gone, but not who ended it (a later abort of ours, its uploader completing it, or a lifecycle rule), so it is not counted as reclaimed.${earlier}`,
       at,
@@ -278,39 +193,37 @@ export async function retryVerification(id: number, deps: RecoveryDeps = {}): Pr
 
 /**
  * The history page's "Re-verify" for one row: unknown rows are resolved (unless younger
- * than IN_FLIGHT_GRACE_MS), failed / verify-failed rows re-verified.
+ * than `minAgeMs`, IN_FLIGHT_GRACE_MS by default), failed / verify-failed rows re-verified.
  */
-export async function reverifyAttempt(
-  id: number,
-  deps: RecoveryDeps & { minAgeMs?: number } = {},
-): Promise<ReverifyResult> {
-  const db = dbOf(deps);
-  const entry = readEntry(db, id);
-  if (entry?.outcome === "unknown") return resolveUnknown(entry, deps, deps.minAgeMs ?? IN_FLIGHT_GRACE_MS);
-  return retryVerification(id, deps);
+export async function reverifyAttempt(id: number, options: { minAgeMs?: number } = {}): Promise<ReverifyResult> {
+  const entry = getEntry(id);
+  if (entry?.outcome === "unknown") return resolveUnknown(entry, options.minAgeMs ?? IN_FLIGHT_GRACE_MS);
+  return retryVerification(id);
+}
+
+interface RecoveryOptions {
+  /** Skips rows whose abort may still be running; 0 at server start, when nothing of ours can be. */
+  minAgeMs?: number;
+  limit?: number;
 }
 
 let running: Promise<RecoveryReport> | null = null;
 
 /**
- * Resolves every row left "unknown" (oldest first, up to a batch). `minAgeMs` skips rows
- * whose abort may still be running; 0 at server start, when nothing of ours can be.
- * Concurrent calls share one run.
+ * Resolves every row left "unknown" (oldest first, up to a batch). Concurrent calls share
+ * one run.
  */
-export function recoverUnknownAttempts(deps: RecoveryDeps & { minAgeMs?: number; limit?: number } = {}): Promise<RecoveryReport> {
-  running ??= runRecovery(deps).finally(() => {
+export function recoverUnknownAttempts(options: RecoveryOptions = {}): Promise<RecoveryReport> {
+  running ??= runRecovery(options).finally(() => {
     running = null;
   });
   return running;
 }
 
-async function runRecovery(deps: RecoveryDeps & { minAgeMs?: number; limit?: number }): Promise<RecoveryReport> {
-  const db = dbOf(deps);
-  const rows = db
-    .prepare("SELECT * FROM abort_attempt WHERE outcome = 'unknown' ORDER BY id LIMIT ?")
-    .all(deps.limit ?? RECOVERY_BATCH) as LedgerRow[];
-  const results = await mapWithConcurrency(rows.map(toEntry), RECOVERY_CONCURRENCY, (entry) =>
-    resolveUnknown(entry, deps, deps.minAgeMs ?? 0),
+async function runRecovery(options: RecoveryOptions): Promise<RecoveryReport> {
+  const entries = unresolvedEntries(options.limit ?? RECOVERY_BATCH);
+  const results = await mapWithConcurrency(entries, RECOVERY_CONCURRENCY, (entry) =>
+    resolveUnknown(entry, options.minAgeMs ?? 0),
   );
   const count = (status: ReverifyStatus) => results.filter((r) => r.status === status).length;
   return {
@@ -332,7 +245,7 @@ async function runRecovery(deps: RecoveryDeps & { minAgeMs?: number; limit?: num
 export function startLedgerRecovery(): void {
   void (async () => {
     try {
-      const pending = ledgerDb().prepare("SELECT COUNT(*) FROM abort_attempt WHERE outcome = 'unknown'").pluck().get() as number;
+      const pending = countUnresolved();
       if (pending === 0) return;
       console.log(`Reclaim: re-verifying ${plural(pending, "interrupted abort")} left unknown in the ledger…`);
       const report = await recoverUnknownAttempts({ minAgeMs: 0 });
