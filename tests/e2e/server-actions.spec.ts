@@ -11,6 +11,8 @@ import {
   GetBucketLifecycleConfigurationCommand,
   ListMultipartUploadsCommand,
   PutBucketLifecycleConfigurationCommand,
+  CreateBucketCommand,
+  DeleteBucketCommand,
   DeleteBucketLifecycleCommand,
   UploadPartCommand,
   type LifecycleRule,
@@ -27,6 +29,8 @@ const ALLOWED = "reclaim-backups";
 const FOREIGN = "reclaim-logs";
 /** The admin key through a loopback proxy whose aborts are slow and idempotent (204 twice). */
 const RACING = "e2e-racing";
+/** The race runs in a bucket of its own: other specs sum the ledger per bucket name. */
+const RACE_BUCKET = `e2e-race-${crypto.randomBytes(4).toString("hex")}`;
 
 const raw = rawClient("admin");
 const prefix = `e2e-actions/${crypto.randomBytes(3).toString("hex")}/`;
@@ -119,12 +123,13 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   if (originalProfiles) writeProfiles(originalProfiles);
   await proxy?.close();
-  for (const bucket of [ALLOWED, FOREIGN]) {
-    const listed = await raw.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix }));
-    for (const u of listed.Uploads ?? []) {
+  for (const bucket of [ALLOWED, FOREIGN, RACE_BUCKET]) {
+    const listed = await raw.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix })).catch(() => null);
+    for (const u of listed?.Uploads ?? []) {
       await raw.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: u.Key, UploadId: u.UploadId })).catch(() => undefined);
     }
   }
+  await raw.send(new DeleteBucketCommand({ Bucket: RACE_BUCKET })).catch(() => undefined);
 });
 
 test("a profile's bucket list holds on the server for every action that takes a bucket, whatever the key could reach", async () => {
@@ -186,7 +191,8 @@ test("the build serves exactly the server actions a screen uses", () => {
 
 test("two aborts of one upload sent at the same moment end with exactly one reclaimed and one already gone", async () => {
   test.setTimeout(60_000);
-  const target = await createUpload(ALLOWED, "raced.bin", [3_000, 1_000]);
+  await raw.send(new CreateBucketCommand({ Bucket: RACE_BUCKET }));
+  const target = await createUpload(RACE_BUCKET, "raced.bin", [3_000, 1_000]);
   const [first, second] = await Promise.all([
     call("abortUploadAction", { profileId: RACING, upload: target }),
     call("abortUploadAction", { profileId: RACING, upload: target }),
@@ -196,7 +202,7 @@ test("two aborts of one upload sent at the same moment end with exactly one recl
   expect(await isListed(target)).toBe(false);
 
   // The ledger says the same: one reclaimed row (its bytes counted once), one already gone.
-  const history = await call("listAttemptsAction", { filter: { profileId: RACING, bucket: ALLOWED }, page: 1 });
+  const history = await call("listAttemptsAction", { filter: { profileId: RACING, bucket: RACE_BUCKET }, page: 1 });
   expectOk(history, "history");
   const rows = (history.result as { data: { entries: { uploadId: string; outcome: string; bytesBefore: number }[] } }).data.entries.filter(
     (row) => row.uploadId === target.uploadId,
