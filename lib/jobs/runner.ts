@@ -40,6 +40,7 @@ import { looksActive, partsReadIsRecent } from "@/lib/jobs/selection";
 import type { AbortResult, BulkJob, BulkJobItem, BulkSelection, ItemOutcome, SelectedUpload } from "@/lib/jobs/types";
 import { recordAbortResult } from "@/lib/ledger/ledger";
 import type { PartsSnapshot } from "@/lib/s3/abort";
+import { withS3Cause } from "@/lib/s3/request-events";
 import { abortUpload, LedgerWriteError, readUploadParts } from "@/lib/uploads/service";
 
 // Bulk jobs run inside the server process, not the browser: closing the tab does not stop
@@ -506,15 +507,17 @@ export function startJob(params: StartJobParams): BulkJob {
   const control: Control = { jobId: id, profileId: profile.id, cancelled: false, done: Promise.resolve() };
   rt.running.set(id, control);
   startHeartbeat();
-  control.done = run({
-    jobId: id,
-    profile,
-    actor,
-    selection: params.selection,
-    includeActive: params.includeActive,
-    options: withDefaults(params.options),
-    control,
-  });
+  control.done = withS3Cause("bulk", () =>
+    run({
+      jobId: id,
+      profile,
+      actor,
+      selection: params.selection,
+      includeActive: params.includeActive,
+      options: withDefaults(params.options),
+      control,
+    }),
+  );
   return job;
 }
 
