@@ -185,8 +185,8 @@ export function listUploads(
   profile: Profile,
   options: { buckets?: string[]; prefix?: string } = {},
 ): Promise<UploadListing> {
-  if (options.buckets) assertBucketsInProfile(profile, options.buckets);
   return withS3Cause("listing", async () => {
+    if (options.buckets) assertBucketsInProfile(profile, options.buckets);
     const bucketNames = options.buckets ?? (await listBuckets(profile)).map((b) => b.name);
     const listedAt = new Date().toISOString();
     const rowsPerBucket = bucketNames.map(() => [] as UploadRow[]);
