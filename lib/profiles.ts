@@ -63,6 +63,32 @@ export class UnknownProfileError extends KnownError {
   }
 }
 
+/** A bucket the profile does not list: refused before anything is sent, whatever the key could reach. */
+export class BucketNotInProfileError extends KnownError {
+  override name = "BucketNotInProfileError";
+  constructor(
+    readonly profileId: string,
+    readonly bucket: string,
+  ) {
+    super(
+      "bucket-not-in-profile",
+      `Bucket \`${bucket}\` is not one of the buckets of profile "${profileId}" — nothing was sent to the endpoint. An operator can add it to the profile's bucket list.`,
+    );
+  }
+}
+
+/**
+ * The rule of a profile's `buckets` list: a profile that names its buckets works on those
+ * only. Every lib entry point that takes a bucket from a request calls this first.
+ */
+export function assertBucketsInProfile(profile: Pick<Profile, "id" | "buckets">, buckets: Iterable<string>): void {
+  if (!profile.buckets) return;
+  const allowed = new Set(profile.buckets);
+  for (const bucket of buckets) {
+    if (!allowed.has(bucket)) throw new BucketNotInProfileError(profile.id, bucket);
+  }
+}
+
 function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
 }

@@ -15,25 +15,6 @@ import { watchUploads } from "@/lib/uploads/service";
 // whole answer (the bucket list, a rejected rule) are thrown by lib and become { ok: false }
 // with their sentence in defineAction.
 
-/** The abort rules of every bucket of a profile (or of the buckets given). */
-export const listLifecycleRulesAction = defineAction(
-  {
-    input: z.object({
-      profileId: profileIdSchema,
-      buckets: z.array(bucketNameSchema).max(1000).optional(),
-    }),
-    role: "viewer",
-  },
-  async ({ profileId, buckets }) => {
-    const profile = getProfile(profileId);
-    const names = buckets ?? (await listBuckets(profile)).map((b) => b.name);
-    return ok({
-      readAt: new Date().toISOString(),
-      buckets: await readAbortRulesForBuckets(profile, names),
-    });
-  },
-);
-
 /** The buckets view: per bucket, its incomplete uploads, its abort rules and what they miss. */
 export const bucketOverviewAction = defineAction(
   { input: z.object({ profileId: profileIdSchema }), role: "viewer" },

@@ -5,6 +5,7 @@ import { JOB_STATUSES } from "@/lib/outcomes";
 import { toPublicProfile, type Profile } from "@/lib/profiles";
 import {
   cancelledMessage,
+  databaseFailureMessage,
   finalStatus,
   interruptedMessage,
   isFinished,
@@ -29,14 +30,18 @@ import {
   settleItems,
   touchJobs,
   unfinishedJobs,
+  type ItemResult,
   type JobItemInput,
   type RunnableItem,
   type UnfinishedJob,
 } from "@/lib/jobs/store";
-import type { AbortResult, BulkJob, BulkJobItem, BulkSelection } from "@/lib/jobs/types";
+import { formatDateTime } from "@/lib/format";
+import { looksActive, partsReadIsRecent } from "@/lib/jobs/selection";
+import type { AbortResult, BulkJob, BulkJobItem, BulkSelection, ItemOutcome, SelectedUpload } from "@/lib/jobs/types";
+import { recordAbortResult } from "@/lib/ledger/ledger";
 import type { PartsSnapshot } from "@/lib/s3/abort";
 import { withS3Cause } from "@/lib/s3/request-events";
-import { abortUpload } from "@/lib/uploads/service";
+import { abortUpload, LedgerWriteError, readUploadParts } from "@/lib/uploads/service";
 
 // Bulk jobs run inside the server process, not the browser: closing the tab does not stop
 // them, and the page polls the job by id. Every item goes through abortUpload (parts
@@ -55,12 +60,18 @@ export interface RunnerOptions {
   throttleBaseMs?: number;
   /** Stop after this many "endpoint unreachable" failures in a row (default 10). */
   unreachableLimit?: number;
+  /**
+   * A dry run's parts read older than this is read again right before the abort (default
+   * one minute): a job started from an old preview re-checks each upload's activity.
+   */
+  rereadPartsOlderThanMs?: number;
 }
 
 export const DEFAULT_JOB_CONCURRENCY = 8;
 const DEFAULT_THROTTLE_RETRIES = 3;
 const DEFAULT_THROTTLE_BASE_MS = 500;
 const DEFAULT_UNREACHABLE_LIMIT = 10;
+export const DEFAULT_REREAD_PARTS_OLDER_THAN_MS = 60_000;
 /** How often a running process stamps its jobs. */
 const HEARTBEAT_MS = 5_000;
 /** A job whose process has not stamped it for this long is treated as interrupted. */
@@ -70,6 +81,7 @@ export type JobActor = { id: string | null; email: string };
 
 interface Control {
   jobId: string;
+  profileId: string;
   cancelled: boolean;
   done: Promise<void>;
 }
@@ -179,63 +191,205 @@ function internalFailure(item: BulkJobItem, error: unknown): AbortResult {
     partsBefore: item.partsBefore ?? 0,
     bytesBefore: item.bytesBefore ?? 0,
     partsRemaining: 0,
-    error: { code: "unknown", message: "Unexpected server error while aborting this upload — see the server log, then run the filter again." },
+    error: {
+      code: "unknown",
+      // A known failure (a profile edited meanwhile no longer lists the bucket) says so; anything else is a bug.
+      message:
+        error instanceof KnownError
+          ? error.message
+          : "Unexpected server error while aborting this upload — see the server log, then run the filter again.",
+    },
     startedAt: now,
     finishedAt: now,
     durationMs: 0,
   };
 }
 
-/** The dry run's parts and bytes, when they may stand as the ledger's "before" (see RunnableItem). */
-function dryRunSnapshot(item: RunnableItem): PartsSnapshot | undefined {
-  if (item.rereadParts || item.partsBefore === null || item.bytesBefore === null) return undefined;
-  return { parts: item.partsBefore, bytes: item.bytesBefore };
+/** What the runner knows of the job while it runs it. */
+interface JobContext {
+  jobId: string;
+  profile: Profile;
+  actor: JobActor;
+  selection: BulkSelection;
+  includeActive: boolean;
+  options: Required<RunnerOptions>;
+  control: Control;
 }
 
-async function processItem(
-  jobId: string,
-  profile: Profile,
-  actor: JobActor,
-  item: RunnableItem,
-  options: Required<RunnerOptions>,
-  control: Control,
-): Promise<AbortResult> {
-  markItemRunning(jobId, item.seq);
+/** An item's fate that the job could not write (the database failed); written again at the end. */
+interface Unrecorded {
+  seq: number;
+  /** The item's result to write; null when nothing was sent for it (it stays untouched). */
+  result: ItemResult | null;
+  /** The ledger row the abort's outcome must still be written to, when that write failed. */
+  ledger?: { id: number; result: AbortResult };
+}
+
+type ItemRun =
+  | { recorded: true; result: AbortResult | null }
+  | { recorded: false; unrecorded: Unrecorded; error: unknown };
+
+/**
+ * The parts to record as the ledger's "before": the dry run's, when they may stand (an idle
+ * upload read less than a minute ago), else read now. Read now and active again since the
+ * preview (and active uploads were not included on purpose): "skipped-active".
+ */
+async function partsBeforeAbort(ctx: JobContext, item: RunnableItem): Promise<PartsSnapshot | { activeAt: string | null } | undefined> {
+  const dryRun = item.partsBefore !== null && item.bytesBefore !== null ? { parts: item.partsBefore, bytes: item.bytesBefore } : undefined;
+  if (dryRun && !item.rereadParts && partsReadIsRecent(item.partsReadAt, Date.now(), ctx.options.rereadPartsOlderThanMs)) return dryRun;
   const ref = { bucket: item.bucket, key: item.key, uploadId: item.uploadId };
-  let calls = 0;
-  let result: AbortResult;
-  for (;;) {
-    calls++;
-    try {
-      result = await abortUpload(
-        profile,
-        ref,
-        { id: actor.id ?? "", email: actor.email },
-        { jobId, initiated: item.initiated, snapshot: dryRunSnapshot(item) },
-      );
-    } catch (error) {
-      result = internalFailure(item, error);
-    }
-    if (isThrottled(result) && calls <= options.maxThrottleRetries && !control.cancelled) {
-      await sleep(throttleBackoffMs(calls - 1, options.throttleBaseMs));
-      continue;
-    }
-    break;
-  }
-  finishItem(jobId, item.seq, {
+  const fresh = await readUploadParts(ctx.profile, ref);
+  // Gone or unreadable: abortUpload reads again and records what it finds.
+  if (fresh.status !== "listed") return undefined;
+  const now: SelectedUpload = { ...ref, initiated: item.initiated, parts: fresh.parts.parts, bytes: fresh.parts.bytes, lastPartAt: fresh.parts.lastPartAt };
+  if (!ctx.includeActive && looksActive(now, ctx.selection, Date.now())) return { activeAt: fresh.parts.lastPartAt };
+  return { parts: fresh.parts.parts, bytes: fresh.parts.bytes };
+}
+
+function skippedActive(activeAt: string | null, ctx: JobContext): ItemResult {
+  const when = activeAt ? ` at ${formatDateTime(activeAt, { seconds: true })}` : "";
+  return {
+    outcome: "skipped-active",
+    attempts: 0,
+    bytesReclaimed: 0,
+    errorCode: null,
+    errorMessage: `Skipped (active) — a part arrived${when}, after the preview, within the ${ctx.selection.activeWithinMinutes}-minute activity window; it was not touched.`,
+    ledgerId: null,
+  };
+}
+
+function notSent(error: unknown): ItemResult {
+  return {
+    outcome: "not-attempted",
+    attempts: 0,
+    bytesReclaimed: 0,
+    errorCode: null,
+    errorMessage: `Not attempted — the database failed before this abort was sent (${describe(error)}); the upload was not touched.`,
+    ledgerId: null,
+  };
+}
+
+function describe(error: unknown): string {
+  const cause = error instanceof LedgerWriteError ? error.cause : error;
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+function itemResult(result: AbortResult, calls: number, ledgerId: number | null): ItemResult {
+  return {
     outcome: result.outcome,
     attempts: calls,
     bytesReclaimed: result.outcome === "reclaimed" ? result.bytesBefore : 0,
     errorCode: result.error?.code ?? null,
     errorMessage: result.error?.message ?? null,
-    ledgerId: latestLedgerId(jobId, ref),
-  });
-  return result;
+    ledgerId,
+  };
 }
 
-async function run(jobId: string, profile: Profile, actor: JobActor, options: Required<RunnerOptions>, control: Control): Promise<void> {
+/**
+ * One item: re-read if its dry run is old, abort through the ledger, record. Never throws: a
+ * database failure comes back as `recorded: false` with what must still be written.
+ */
+async function processItem(ctx: JobContext, item: RunnableItem): Promise<ItemRun> {
+  const { jobId, options, control } = ctx;
+  const ref = { bucket: item.bucket, key: item.key, uploadId: item.uploadId };
+  try {
+    markItemRunning(jobId, item.seq);
+  } catch (error) {
+    return { recorded: false, unrecorded: { seq: item.seq, result: notSent(error) }, error };
+  }
+  let calls = 0;
+  let result: AbortResult;
+  /** The last throttled abortUpload call, when this one is a retry. */
+  let previous: AbortResult | undefined;
+  for (;;) {
+    calls++;
+    try {
+      const snapshot = await partsBeforeAbort(ctx, item);
+      if (snapshot && "activeAt" in snapshot) {
+        const skipped = skippedActive(snapshot.activeAt, ctx);
+        try {
+          finishItem(jobId, item.seq, skipped);
+        } catch (error) {
+          return { recorded: false, unrecorded: { seq: item.seq, result: skipped }, error };
+        }
+        return { recorded: true, result: null };
+      }
+      result = await abortUpload(ctx.profile, ref, { id: ctx.actor.id ?? "", email: ctx.actor.email }, { jobId, initiated: item.initiated, snapshot });
+    } catch (error) {
+      if (error instanceof LedgerWriteError) {
+        if (!error.abortSent) {
+          const earlier = previous ? itemResult(previous, calls - 1, null) : notSent(error);
+          return { recorded: false, unrecorded: { seq: item.seq, result: earlier }, error };
+        }
+        const sent = error.attempt;
+        return {
+          recorded: false,
+          unrecorded: { seq: item.seq, result: sent ? itemResult(sent.result, calls, sent.ledgerId) : null, ...(sent ? { ledger: { id: sent.ledgerId, result: sent.result } } : {}) },
+          error,
+        };
+      }
+      result = internalFailure(item, error);
+    }
+    if (isThrottled(result) && calls <= options.maxThrottleRetries && !control.cancelled) {
+      previous = result;
+      await sleep(throttleBackoffMs(calls - 1, options.throttleBaseMs));
+      continue;
+    }
+    break;
+  }
+  let recorded: ItemResult | null = null;
+  try {
+    recorded = itemResult(result, calls, latestLedgerId(jobId, ref));
+    finishItem(jobId, item.seq, recorded);
+  } catch (error) {
+    return { recorded: false, unrecorded: { seq: item.seq, result: recorded ?? itemResult(result, calls, null) }, error };
+  }
+  return { recorded: true, result };
+}
+
+/**
+ * After a database failure, with every worker stopped: write what could not be written
+ * (ledger outcomes first, then the items), then settle the rest — items never started "not
+ * attempted", items whose result still cannot be written "interrupted" (their ledger rows say
+ * what happened, or stay "unknown" for re-verification) — and fail the job, saying why.
+ * If the database still refuses, the job stays unfinished and is settled the same way as an
+ * interrupted one on the next read or start.
+ */
+function settleAfterDatabaseFailure(jobId: string, unrecorded: readonly Unrecorded[], cause: unknown): void {
+  for (const item of unrecorded) {
+    try {
+      let result = item.result;
+      if (item.ledger) {
+        const written = recordAbortResult(item.ledger.id, item.ledger.result);
+        if (result && written !== result.outcome) result = { ...result, outcome: written as ItemOutcome, bytesReclaimed: 0 };
+      }
+      if (result) finishItem(jobId, item.seq, result);
+    } catch {
+      // Still failing: settled as interrupted below.
+    }
+  }
+  const reason = describe(cause);
+  const notAttempted = settleItems(
+    jobId,
+    ["pending"],
+    "not-attempted",
+    `Not attempted — the job stopped when the database failed (${reason}); the upload was not touched.`,
+  );
+  const interrupted = settleItems(
+    jobId,
+    ["running"],
+    "interrupted",
+    `Interrupted — the database failed while this abort's result was recorded (${reason}); the ledger row keeps its outcome, or "unknown" until it is verified again.`,
+  );
+  finishJob(jobId, "failed", databaseFailureMessage(reason, notAttempted, interrupted));
+}
+
+async function run(ctx: JobContext): Promise<void> {
+  const { jobId, options, control } = ctx;
   const streak = new UnreachableStreak(options.unreachableLimit);
   let stop: StopReason = null;
+  let databaseError: unknown = null;
+  const unrecorded: Unrecorded[] = [];
   try {
     setJobStatus(jobId, "running", { started: true });
     const queue = pendingItems(jobId).values();
@@ -243,12 +397,24 @@ async function run(jobId: string, profile: Profile, actor: JobActor, options: Re
       while (!control.cancelled && stop === null) {
         const next = queue.next();
         if (next.done) return;
-        const result = await processItem(jobId, profile, actor, next.value, options, control);
-        if (streak.record(result) && stop === null) stop = "unreachable";
+        const ran = await processItem(ctx, next.value);
+        if (!ran.recorded) {
+          // The database failed: stop every worker; the items in flight finish and report.
+          unrecorded.push(ran.unrecorded);
+          console.error(`Reclaim: bulk job ${jobId}: the database failed recording an item, stopping:`, describe(ran.error));
+          if (stop === null) {
+            stop = "error";
+            databaseError = ran.error;
+          }
+          continue;
+        }
+        if (ran.result && streak.record(ran.result) && stop === null) stop = "unreachable";
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+    // Every worker has stopped before the job is settled: none can still be sending aborts.
+    await Promise.allSettled(Array.from({ length: Math.max(1, options.concurrency) }, worker));
 
+    if (databaseError !== null) return settleAfterDatabaseFailure(jobId, unrecorded, databaseError);
     // A stop that came after the last item was taken leaves nothing behind: finish normally.
     if (control.cancelled) {
       const skipped = settleItems(jobId, ["pending"], "skipped", "Skipped (cancelled) — the job was cancelled before this upload was started; it was not touched.");
@@ -277,7 +443,7 @@ async function run(jobId: string, profile: Profile, actor: JobActor, options: Re
         `The job stopped on an unexpected server error (see the server log). ${notAttempted.toLocaleString("en-US")} uploads were not attempted — run the same filter again to finish.`,
       );
     } catch {
-      // The database itself failed; the next start marks the job interrupted.
+      // The database itself failed; the job is settled as interrupted on its next read or start.
     }
   } finally {
     runtime().running.delete(jobId);
@@ -291,6 +457,7 @@ function withDefaults(options: RunnerOptions = {}): Required<RunnerOptions> {
     maxThrottleRetries: options.maxThrottleRetries ?? DEFAULT_THROTTLE_RETRIES,
     throttleBaseMs: options.throttleBaseMs ?? DEFAULT_THROTTLE_BASE_MS,
     unreachableLimit: options.unreachableLimit ?? DEFAULT_UNREACHABLE_LIMIT,
+    rereadPartsOlderThanMs: options.rereadPartsOlderThanMs ?? DEFAULT_REREAD_PARTS_OLDER_THAN_MS,
   };
 }
 
@@ -311,6 +478,13 @@ export interface StartJobParams {
 export function startJob(params: StartJobParams): BulkJob {
   const { profile, actor } = params;
   if (params.items.length === 0) throw new KnownError("empty-selection", "Nothing to abort: the selection has no uploads.");
+  const rt = runtime();
+  // A job whose workers still run here holds the profile, whatever its row says (the database
+  // may have failed writing it).
+  const stillRunning = [...rt.running.values()].find((c) => c.profileId === profile.id);
+  if (stillRunning) {
+    throw new KnownError("job-running", `Bulk job ${stillRunning.jobId.slice(0, 8)} is still running on this profile — wait for it to finish or cancel it first.`);
+  }
   reconcileOrphans(profile.id);
   const busy = unfinishedJobs(profile.id)[0];
   if (busy) {
@@ -319,7 +493,6 @@ export function startJob(params: StartJobParams): BulkJob {
       `Bulk job ${busy.id.slice(0, 8)} is still ${JOB_STATUSES[busy.status].label.toLowerCase()} on this profile — wait for it to finish or cancel it first.`,
     );
   }
-  const rt = runtime();
   const id = randomUUID();
   const job = insertJob({
     id,
@@ -331,10 +504,20 @@ export function startJob(params: StartJobParams): BulkJob {
     runnerId: rt.runnerId,
     items: params.items,
   });
-  const control: Control = { jobId: id, cancelled: false, done: Promise.resolve() };
+  const control: Control = { jobId: id, profileId: profile.id, cancelled: false, done: Promise.resolve() };
   rt.running.set(id, control);
   startHeartbeat();
-  control.done = withS3Cause("bulk", () => run(id, profile, actor, withDefaults(params.options), control));
+  control.done = withS3Cause("bulk", () =>
+    run({
+      jobId: id,
+      profile,
+      actor,
+      selection: params.selection,
+      includeActive: params.includeActive,
+      options: withDefaults(params.options),
+      control,
+    }),
+  );
   return job;
 }
 
@@ -361,11 +544,12 @@ export function recentJobs(options: { profileId?: string; limit?: number } = {})
  * untouched; aborts in flight finish and are verified and recorded.
  */
 export function cancelJob(id: string): BulkJob {
+  // First the workers in this process: the cancel reaches them even if the database fails below.
+  const control = runtime().running.get(id);
+  if (control) control.cancelled = true;
   const job = readJob(id);
   if (!job) throw new KnownError("not-found", "No bulk job with this id.");
   if (isFinished(job.status) || job.status === "cancelling") return job;
-  const control = runtime().running.get(id);
-  if (control) control.cancelled = true;
   requestCancel(id);
   return getJob(id) ?? job;
 }

@@ -48,7 +48,7 @@ const ATTENTION_OUTCOMES: readonly LedgerOutcome[] = ["failed", "verify-failed",
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 function emptyOutcomeCounts(): OutcomeCounts {
-  return { reclaimed: 0, "already-gone": 0, "verify-failed": 0, denied: 0, failed: 0, unknown: 0 };
+  return { reclaimed: 0, "already-gone": 0, "gone-unknown": 0, "verify-failed": 0, denied: 0, failed: 0, unknown: 0 };
 }
 
 function isOutcome(value: string): value is LedgerOutcome {

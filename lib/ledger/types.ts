@@ -3,7 +3,12 @@ import type { AbortOutcome } from "@/lib/s3/types";
 // What the ledger records and what the history view reads from it. Plain types: the
 // browser's components use them too.
 
-export type LedgerOutcome = AbortOutcome | "unknown";
+export type LedgerOutcome =
+  | AbortOutcome
+  /** Intent written, outcome not (yet): an abort in flight, or one a crash interrupted. */
+  | "unknown"
+  /** Found gone on a later re-verification; nothing proves our abort did it: not reclaimed. */
+  | "gone-unknown";
 
 interface Actor {
   id: string | null;

@@ -9,7 +9,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { getEnv } from "@/lib/env";
 import type { BucketLifecycle } from "@/lib/lifecycle-coverage";
-import type { Profile } from "@/lib/profiles";
+import { assertBucketsInProfile, type Profile } from "@/lib/profiles";
 import { getS3Client } from "@/lib/s3/client";
 import { mapWithConcurrency } from "@/lib/s3/concurrency";
 import { ReclaimS3Error } from "@/lib/s3/errors";
@@ -124,6 +124,7 @@ export async function readAbortRulesForBuckets(
   buckets: readonly string[],
   options: LifecycleCallOptions & { concurrency?: number } = {},
 ): Promise<Record<string, BucketLifecycle>> {
+  assertBucketsInProfile(profile, buckets);
   const limit =
     options.concurrency ?? Math.min(LIFECYCLE_READS_AT_ONCE, getEnv().RECLAIM_S3_CONCURRENCY);
   const views = await mapWithConcurrency(buckets, limit, (bucket) =>
@@ -211,6 +212,7 @@ export async function setAbortRule(
 ): Promise<BucketLifecycle> {
   validateRuleInput(input);
   assertBucketName(bucket);
+  assertBucketsInProfile(profile, [bucket]);
   const client = options.client ?? getS3Client(profile);
   return withBucketLock(`${profile.id}\u0000${bucket}`, async () => {
     const config = await readForWrite(client, profile, bucket, options.signal);
@@ -230,6 +232,7 @@ export async function removeAbortRule(
   options: LifecycleCallOptions = {},
 ): Promise<BucketLifecycle> {
   assertBucketName(bucket);
+  assertBucketsInProfile(profile, [bucket]);
   const client = options.client ?? getS3Client(profile);
   return withBucketLock(`${profile.id}\u0000${bucket}`, async () => {
     const config = await readForWrite(client, profile, bucket, options.signal);

@@ -1,8 +1,9 @@
 import "server-only";
 import type { SessionUser } from "@/lib/auth/session";
-import { recordAbortResult, recordIntent } from "@/lib/ledger/ledger";
+import { getEntry, openAttempt, recordAbortResult, recordFinishedAttempt } from "@/lib/ledger/ledger";
+import type { LedgerEntry, LedgerOutcome } from "@/lib/ledger/types";
 import type { Profile } from "@/lib/profiles";
-import { toPublicProfile } from "@/lib/profiles";
+import { assertBucketsInProfile, toPublicProfile } from "@/lib/profiles";
 import { abortAndVerify, verifyGone, type PartsSnapshot } from "@/lib/s3/abort";
 import { getEnv } from "@/lib/env";
 import { mapWithConcurrency } from "@/lib/s3/concurrency";
@@ -15,8 +16,9 @@ import {
   type UploadPartsResult,
 } from "@/lib/s3/inventory";
 import { withS3Cause } from "@/lib/s3/request-events";
-import type { AbortResult, BucketInventory, UploadRef } from "@/lib/s3/types";
+import type { AbortOutcome, AbortResult, BucketInventory, ReclaimError, UploadRef } from "@/lib/s3/types";
 import { recordListing } from "@/lib/uploads/listing-journal";
+import { IN_FLIGHT_GRACE_MS, reverifyAttempt } from "@/lib/uploads/recovery";
 import { forgetParts, getLastRead, getParts, pruneParts, setParts } from "@/lib/uploads/parts-cache";
 import { dueAt, isDue, relistAfterMs, rereadSettings, type ReadWhere, type RereadSettings } from "@/lib/uploads/reread-policy";
 import {
@@ -184,6 +186,7 @@ export function listUploads(
   options: { buckets?: string[]; prefix?: string } = {},
 ): Promise<UploadListing> {
   return withS3Cause("listing", async () => {
+    if (options.buckets) assertBucketsInProfile(profile, options.buckets);
     const bucketNames = options.buckets ?? (await listBuckets(profile)).map((b) => b.name);
     const listedAt = new Date().toISOString();
     const rowsPerBucket = bucketNames.map(() => [] as UploadRow[]);
@@ -311,6 +314,7 @@ function withTotals(
  * by every tab) and answers the others from the cache.
  */
 export async function refreshVisibleParts(profile: Profile, refs: UploadRef[]): Promise<PartsUpdate[]> {
+  assertBucketsInProfile(profile, refs.map((ref) => ref.bucket));
   const policy = settings();
   const now = Date.now();
   return withS3Cause("in-view", () =>
@@ -324,12 +328,14 @@ export async function refreshVisibleParts(profile: Profile, refs: UploadRef[]): 
 
 /** Re-reads ListParts for these uploads now, whatever the schedule (a bulk dry run). */
 export async function refreshParts(profile: Profile, refs: UploadRef[]): Promise<PartsUpdate[]> {
+  assertBucketsInProfile(profile, refs.map((ref) => ref.bucket));
   const results = await readParts(profile, refs);
   return results.map((result) => applyPartsResult(profile.id, result));
 }
 
 /** Live verification column: is each upload gone, and if not, how much is left. */
 export async function verifyUploads(profile: Profile, refs: UploadRef[]): Promise<VerifyResult[]> {
+  assertBucketsInProfile(profile, refs.map((ref) => ref.bucket));
   return withS3Cause("verify", () => verifyEach(profile, refs));
 }
 
@@ -349,6 +355,39 @@ async function verifyEach(profile: Profile, refs: UploadRef[]): Promise<VerifyRe
   return results;
 }
 
+/** ListParts of one upload now (the parts cache learns it too). */
+export async function readUploadParts(profile: Profile, ref: UploadRef): Promise<UploadPartsResult> {
+  assertBucketsInProfile(profile, [ref.bucket]);
+  const [result] = await readParts(profile, [ref]);
+  if (!result) throw new Error("ListParts returned no result for the upload");
+  applyPartsResult(profile.id, result);
+  return result;
+}
+
+/**
+ * The ledger could not be written (database busy, disk full…). `abortSent` says whether the
+ * abort had gone out: never before its intent was written. After it, `attempt` holds what
+ * happened, to be written once the database answers again.
+ */
+export class LedgerWriteError extends Error {
+  override name = "LedgerWriteError";
+  constructor(
+    readonly abortSent: boolean,
+    readonly cause: unknown,
+    readonly attempt?: { ledgerId: number; result: AbortResult },
+  ) {
+    super(`the ledger could not be written${abortSent ? " after the abort" : "; no abort was sent"}: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+function beforeAbort<T>(write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    throw new LedgerWriteError(false, error);
+  }
+}
+
 /** ListParts now, as the ledger's "before"; 0/0 when the parts could not be read. */
 async function readSnapshot(profile: Profile, ref: UploadRef): Promise<PartsSnapshot | "gone"> {
   const [result] = await readParts(profile, [ref]);
@@ -356,10 +395,39 @@ async function readSnapshot(profile: Profile, ref: UploadRef): Promise<PartsSnap
   return result?.status === "listed" ? { parts: result.parts.parts, bytes: result.parts.bytes } : { parts: 0, bytes: 0 };
 }
 
+/** How long an abort waits for another attempt of the same upload to finish before giving up. */
+const OPEN_ATTEMPT_WAIT_MS = 30_000;
+const OPEN_ATTEMPT_POLL_MS = 50;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The other attempt once it has an outcome; null when it is still open after `waitMs`. */
+async function outcomeOf(id: number, waitMs: number): Promise<LedgerEntry | null> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const entry = beforeAbort(() => getEntry(id));
+    if (!entry || entry.outcome !== "unknown") return entry;
+    if (Date.now() >= deadline) return null;
+    await sleep(OPEN_ATTEMPT_POLL_MS);
+  }
+}
+
+function isStaleOpenAttempt(entry: LedgerEntry, now = Date.now()): boolean {
+  const started = Date.parse(entry.startedAt);
+  return Number.isFinite(started) && now - started >= IN_FLIGHT_GRACE_MS;
+}
+
 /**
  * One upload, through the ledger: intent with the parts snapshot, abort + verify, outcome.
  * The snapshot is read with ListParts now, unless the caller holds a recent one (a bulk job's
  * dry run of an idle upload).
+ *
+ * Two aborts of one upload at the same time (two tabs, two admins, a row click during a bulk
+ * job): the ledger lets only one open its attempt; the other sends nothing, waits for that
+ * attempt's outcome and records "already-gone" — or tries itself if that attempt failed.
+ * An attempt left open by a crash long ago is re-verified first instead of waited for.
  */
 export async function abortUpload(
   profile: Profile,
@@ -367,6 +435,7 @@ export async function abortUpload(
   actor: Pick<SessionUser, "id" | "email">,
   options: { jobId?: string; initiated?: string | null; snapshot?: PartsSnapshot } = {},
 ): Promise<AbortResult> {
+  assertBucketsInProfile(profile, [ref.bucket]);
   // A bulk job's items keep the job's cause (the outermost one wins).
   return withS3Cause("abort", () => abortThroughLedger(profile, ref, actor, options));
 }
@@ -377,22 +446,77 @@ async function abortThroughLedger(
   actor: Pick<SessionUser, "id" | "email">,
   options: { jobId?: string; initiated?: string | null; snapshot?: PartsSnapshot },
 ): Promise<AbortResult> {
-  const snapshot = options.snapshot ?? (await readSnapshot(profile, ref));
-  if (snapshot === "gone") {
-    // Nothing to abort and nothing reclaimed by us; still recorded, so the history is whole.
-    const id = recordIntent({ ...intentBase(profile, ref, actor, options), partsBefore: 0, bytesBefore: 0 });
-    const now = new Date().toISOString();
-    const result: AbortResult = { ...ref, outcome: "already-gone", attempts: 0, partsBefore: 0, bytesBefore: 0, partsRemaining: 0, startedAt: now, finishedAt: now, durationMs: 0 };
-    recordAbortResult(id, result);
-    forgetUpload(profile.id, rowId(ref));
-    return result;
+  const started = Date.now();
+  let snapshot = options.snapshot ?? (await readSnapshot(profile, ref));
+  for (let round = 1; ; round++) {
+    if (snapshot === "gone") {
+      // Nothing to abort and nothing reclaimed by us; still recorded, so the history is whole.
+      beforeAbort(() => recordFinishedAttempt({ ...intentBase(profile, ref, actor, options), partsBefore: 0, bytesBefore: 0 }, { outcome: "already-gone" }));
+      forgetUpload(profile.id, rowId(ref));
+      return heldBackResult(ref, "already-gone", { parts: 0, bytes: 0 }, started);
+    }
+    const intent = { ...intentBase(profile, ref, actor, options), partsBefore: snapshot.parts, bytesBefore: snapshot.bytes };
+    const opened = beforeAbort(() => openAttempt(intent));
+    if (opened.opened) {
+      const result = await abortAndVerify(profile, ref, { snapshot });
+      let written: LedgerOutcome;
+      try {
+        written = recordAbortResult(opened.id, result);
+      } catch (error) {
+        throw new LedgerWriteError(true, error, { ledgerId: opened.id, result });
+      }
+      const final: AbortResult = written === result.outcome ? result : { ...result, outcome: written as AbortOutcome };
+      if (final.outcome === "reclaimed" || final.outcome === "already-gone") forgetUpload(profile.id, rowId(ref));
+      return final;
+    }
+
+    const other = opened.openAttempt;
+    if (isStaleOpenAttempt(other) && round === 1) {
+      // Left open by a crash long ago (nothing of ours runs that long): resolve it, then go on.
+      await reverifyAttempt(other.id);
+      continue;
+    }
+    const settled = await outcomeOf(other.id, OPEN_ATTEMPT_WAIT_MS);
+    const by = `attempt #${other.id} (${other.actorEmail}, started ${other.startedAt})`;
+    if (settled && (settled.outcome === "reclaimed" || settled.outcome === "already-gone")) {
+      const message = `Aborted at the same time by ${by}, which ended ${settled.outcome}; this one sent nothing and counts nothing.`;
+      beforeAbort(() => recordFinishedAttempt(intent, { outcome: "already-gone", errorMessage: message }));
+      forgetUpload(profile.id, rowId(ref));
+      return heldBackResult(ref, "already-gone", snapshot, started);
+    }
+    if (settled && round < 3) {
+      // That attempt failed (denied, unreachable…): this one tries for itself, with fresh parts.
+      snapshot = await readSnapshot(profile, ref);
+      continue;
+    }
+    const error: ReclaimError = {
+      code: "abort-in-progress",
+      message: settled
+        ? `Another abort of \`${ref.key}\` in \`${ref.bucket}\` (${by}) ended ${settled.outcome}; nothing was sent by this one — abort it again.`
+        : `Another abort of \`${ref.key}\` in \`${ref.bucket}\` (${by}) is still running; nothing was sent by this one — see its outcome in the history.`,
+      bucket: ref.bucket,
+      key: ref.key,
+    };
+    beforeAbort(() => recordFinishedAttempt(intent, { outcome: "failed", errorCode: error.code, errorMessage: error.message }));
+    return heldBackResult(ref, "failed", snapshot, started, error);
   }
-  const { parts: partsBefore, bytes: bytesBefore } = snapshot;
-  const id = recordIntent({ ...intentBase(profile, ref, actor, options), partsBefore, bytesBefore });
-  const result = await abortAndVerify(profile, ref, { snapshot });
-  recordAbortResult(id, result);
-  if (result.outcome === "reclaimed" || result.outcome === "already-gone") forgetUpload(profile.id, rowId(ref));
-  return result;
+}
+
+/** The result of an attempt that sent no abort. */
+function heldBackResult(ref: UploadRef, outcome: AbortOutcome, snapshot: PartsSnapshot, started: number, error?: ReclaimError): AbortResult {
+  const finished = Date.now();
+  return {
+    ...ref,
+    outcome,
+    attempts: 0,
+    partsBefore: snapshot.parts,
+    bytesBefore: snapshot.bytes,
+    partsRemaining: 0,
+    ...(error ? { error } : {}),
+    startedAt: new Date(started).toISOString(),
+    finishedAt: new Date(finished).toISOString(),
+    durationMs: finished - started,
+  };
 }
 
 function intentBase(profile: Profile, ref: UploadRef, actor: Pick<SessionUser, "id" | "email">, options: { jobId?: string; initiated?: string | null }) {
