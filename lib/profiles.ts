@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { ConfigError, profilesFilePath } from "@/lib/env";
+import { resolveStoragePrice, type StoragePrice } from "@/lib/money";
 
 // Endpoint profiles are server-side configuration. The browser only ever sees a profile's
 // id, label and endpoint host; credentials never leave this module's callers on the server.
@@ -30,6 +31,14 @@ const profileSchema = z.object({
   expectedBucketOwner: z.string().min(1).optional(),
   /** Buckets to inventory when the key may not call ListBuckets. */
   buckets: z.array(z.string().min(1)).optional(),
+  /** Storage price per GiB-month (default: AWS's published prices for AWS endpoints, else 0). */
+  storagePrice: z
+    .object({
+      currency: z.string().regex(/^[A-Z]{3}$/, "currency is a 3-letter ISO 4217 code such as USD").default("USD"),
+      perGiBMonth: z.number().nonnegative().finite(),
+      byStorageClass: z.record(z.string().min(1), z.number().nonnegative().finite()).default({}),
+    })
+    .optional(),
 });
 
 const profilesFileSchema = z.object({ profiles: z.array(profileSchema).min(1) });
@@ -48,6 +57,8 @@ export interface Profile {
   expectedBucketOwner?: string;
   buckets?: string[];
   credentials: { accessKeyId: string; secretAccessKey: string };
+  /** Resolved from the profiles file; when absent, storagePriceOf() applies the defaults. */
+  storagePrice?: StoragePrice;
 }
 
 /** What the browser may know about a profile. */
@@ -56,6 +67,7 @@ export interface PublicProfile {
   label: string;
   endpointHost: string;
   buckets: string[] | null;
+  storagePrice: StoragePrice;
 }
 
 export class UnknownProfileError extends Error {
@@ -135,6 +147,7 @@ export function loadProfiles(): Map<string, Profile> {
       expectedBucketOwner: p.expectedBucketOwner,
       buckets: p.buckets,
       credentials: resolveCredentials(p.credentials, p.id, path.dirname(file)),
+      storagePrice: resolveStoragePrice(p.storagePrice, new URL(p.endpoint).host),
     });
   }
   cache = { file, mtimeMs, profiles };
@@ -148,12 +161,18 @@ export function getProfile(id: string): Profile {
   return profile;
 }
 
+/** The profile's storage price per GiB-month, its defaults applied (lib/money.ts). */
+export function storagePriceOf(profile: Profile): StoragePrice {
+  return profile.storagePrice ?? resolveStoragePrice(undefined, new URL(profile.endpoint).host);
+}
+
 export function toPublicProfile(profile: Profile): PublicProfile {
   return {
     id: profile.id,
     label: profile.label,
     endpointHost: new URL(profile.endpoint).host,
     buckets: profile.buckets ?? null,
+    storagePrice: storagePriceOf(profile),
   };
 }
 

@@ -3,6 +3,7 @@ import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { fail, ok, type ActionResult } from "@/lib/action-result";
 import { ConfigError } from "@/lib/env";
+import { errorMessage, logger } from "@/lib/log";
 import { UnknownProfileError } from "@/lib/profiles";
 import { ReclaimS3Error } from "@/lib/s3/errors";
 import { currentUser, type Role, type SessionUser } from "@/lib/auth/session";
@@ -43,9 +44,12 @@ export function defineAction<Schema extends z.ZodType, Output>(
 /** Known failures become a sentence; anything else is a bug, logged on the server only. */
 export function failureFromError(error: unknown): { ok: false; error: { code: string; message: string } } {
   if (error instanceof UnknownProfileError) return fail("unknown-profile", error.message);
-  if (error instanceof ConfigError) return fail("config", error.message);
+  if (error instanceof ConfigError) {
+    logger().error({ event: "config", error: error.message }, "configuration problem");
+    return fail("config", error.message);
+  }
   if (error instanceof ReclaimS3Error) return fail(error.detail.code, error.detail.message);
-  console.error("Unexpected error in server action:", error instanceof Error ? error.message : error);
+  logger().error({ event: "server-error", error: errorMessage(error) }, "unexpected error in a server action");
   return fail("internal", "Something went wrong on the server. Check the server log and try again.");
 }
 

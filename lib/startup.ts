@@ -3,7 +3,10 @@ import { ensureAuthReady } from "@/lib/auth/auth";
 import { ConfigError, getEnv } from "@/lib/env";
 import { recoverInterruptedBulkJobs } from "@/lib/jobs/runner";
 import { startLedgerRecovery } from "@/lib/ledger/recovery";
+import { logger } from "@/lib/log";
+import { startMetrics } from "@/lib/metrics/registry";
 import { loadProfiles } from "@/lib/profiles";
+import { startInventorySchedule } from "@/lib/uploads/inventory-schedule";
 
 /**
  * Runs once at server start: validates env, profiles and the database (exits with a
@@ -14,16 +17,17 @@ export async function checkStartup(): Promise<void> {
     getEnv();
     const profiles = loadProfiles();
     await ensureAuthReady();
-    console.log(`Reclaim: ${profiles.size} endpoint profile(s): ${[...profiles.keys()].join(", ")}`);
+    logger().info({ event: "config", profiles: [...profiles.keys()] }, `${profiles.size} endpoint profile(s): ${[...profiles.keys()].join(", ")}`);
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(`\n${error.message}\n`);
+      logger().fatal({ event: "config", error: error.message }, error.message);
       process.exit(1);
     }
     throw error;
   }
+  startMetrics();
   // Jobs first: their unstarted items must be marked before the ledger is re-verified.
-  const interrupted = recoverInterruptedBulkJobs();
-  if (interrupted > 0) console.log(`Reclaim: marked ${interrupted} bulk job(s) interrupted by the last shutdown.`);
+  recoverInterruptedBulkJobs();
   startLedgerRecovery();
+  startInventorySchedule();
 }

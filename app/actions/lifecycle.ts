@@ -16,6 +16,7 @@ import {
   setAbortRule,
 } from "@/lib/s3/lifecycle";
 import { listUploads } from "@/lib/uploads/service";
+import { logger } from "@/lib/log";
 
 // Thin: parse → authorize (defineAction) → lib → typed result. S3 failures that stop the
 // whole answer (the bucket list, a rejected rule) become { ok: false } with their sentence.
@@ -95,8 +96,9 @@ export const setAbortRuleAction = defineAction(
   async ({ profileId, bucket, days, prefix }, { user }) => {
     try {
       const lifecycle = await setAbortRule(getProfile(profileId), bucket, { days, prefix });
-      console.info(
-        `Reclaim: ${user.email} set the abort rule of ${profileId}/${bucket} to ${days} days, prefix "${prefix}"`,
+      logger().info(
+        { event: "lifecycle", user: user.email, profile: profileId, bucket, days, prefix },
+        "abort rule set",
       );
       return ok(lifecycle);
     } catch (error) {
@@ -110,7 +112,7 @@ export const removeAbortRuleAction = defineAction(
   async ({ profileId, bucket }, { user }) => {
     try {
       const lifecycle = await removeAbortRule(getProfile(profileId), bucket);
-      console.info(`Reclaim: ${user.email} removed the abort rule of ${profileId}/${bucket}`);
+      logger().info({ event: "lifecycle", user: user.email, profile: profileId, bucket }, "abort rule removed");
       return ok(lifecycle);
     } catch (error) {
       return s3Failure(error);

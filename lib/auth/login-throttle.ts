@@ -1,6 +1,7 @@
 import "server-only";
 import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
 import { getDb } from "@/lib/db";
+import { logger } from "@/lib/log";
 
 // Better Auth throttles sign-in per client IP. This adds the per-account half: after
 // MAX_FAILURES wrong passwords for one email within WINDOW_MS, that email is refused until
@@ -35,6 +36,7 @@ export const loginThrottleHooks = {
     if (ctx.path !== "/sign-in/email") return;
     const email = emailOf(ctx.body);
     if (email && recentFailures(email) >= MAX_FAILURES) {
+      logger().warn({ event: "sign-in", user: email, outcome: "throttled" }, "sign-in refused: too many failures for this account");
       throw new APIError("TOO_MANY_REQUESTS", {
         message: "Too many failed sign-ins for this account. Wait a minute and try again.",
       });
@@ -48,8 +50,10 @@ export const loginThrottleHooks = {
     const db = getDb();
     if (isAPIError(ctx.context.returned)) {
       db.prepare("INSERT INTO login_failure (email, at) VALUES (?, ?)").run(email, Date.now());
+      logger().warn({ event: "sign-in", user: email, outcome: "failure" }, "sign-in failed");
     } else {
       db.prepare("DELETE FROM login_failure WHERE email = ?").run(email);
+      logger().info({ event: "sign-in", user: email, outcome: "success" }, "signed in");
     }
   }),
 };

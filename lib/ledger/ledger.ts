@@ -121,7 +121,8 @@ export function recordOutcome(
   ledgerDb()
     .prepare(
       `UPDATE abort_attempt
-          SET outcome = ?, attempts = ?, error_code = ?, error_message = ?, duration_ms = ?, finished_at = ?
+          SET outcome = ?, attempts = ?, error_code = ?, error_message = ?, duration_ms = ?, finished_at = ?,
+              first_outcome = COALESCE(first_outcome, NULLIF(?, 'unknown'))
         WHERE id = ?`,
     )
     .run(
@@ -131,6 +132,7 @@ export function recordOutcome(
       outcome.error?.message ?? null,
       outcome.durationMs,
       now.toISOString(),
+      outcome.outcome,
       id,
     );
 }

@@ -87,4 +87,9 @@ export const migrations: readonly string[] = [
   // active in the dry run, or its size was unknown), or the dry run's ListParts stands as
   // the ledger's "before". Rows from before this column re-read, as they always did.
   `ALTER TABLE bulk_job_item ADD COLUMN reread_parts INTEGER NOT NULL DEFAULT 1`,
+  // 4: the first outcome recorded for an attempt (never 'unknown'). A later re-verification
+  // may change `outcome` (failed → reclaimed); this stays, so counts by it only ever grow
+  // (the Prometheus counter reclaim_abort_attempts_total).
+  `ALTER TABLE abort_attempt ADD COLUMN first_outcome TEXT;
+   UPDATE abort_attempt SET first_outcome = outcome WHERE outcome <> 'unknown';`,
 ];

@@ -9,6 +9,7 @@ import { verifyGone as s3VerifyGone } from "@/lib/s3/abort";
 import { mapWithConcurrency } from "@/lib/s3/concurrency";
 import { toReclaimError } from "@/lib/s3/errors";
 import type { UploadRef } from "@/lib/s3/types";
+import { errorMessage, logger } from "@/lib/log";
 
 // Resolving ledger rows after the fact (DESIGN.md "Ledger": a crash between intent and
 // outcome leaves an "unknown" row that the next verification resolves; nothing is lost).
@@ -170,7 +171,8 @@ function updateIfUnchanged(
     .prepare(
       `UPDATE abort_attempt
           SET outcome = @outcome, error_code = @errorCode, error_message = @errorMessage,
-              finished_at = COALESCE(@finishedAt, finished_at)
+              finished_at = COALESCE(@finishedAt, finished_at),
+              first_outcome = COALESCE(first_outcome, NULLIF(@outcome, 'unknown'))
         WHERE id = @id AND outcome = @expected`,
     )
     .run({ ...update, id: entry.id, expected: entry.outcome });
@@ -332,13 +334,14 @@ export function startLedgerRecovery(): void {
     try {
       const pending = ledgerDb().prepare("SELECT COUNT(*) FROM abort_attempt WHERE outcome = 'unknown'").pluck().get() as number;
       if (pending === 0) return;
-      console.log(`Reclaim: re-verifying ${plural(pending, "interrupted abort")} left unknown in the ledger…`);
-      const report = await recoverUnknownAttempts({ minAgeMs: 0 });
-      console.log(
-        `Reclaim: ledger recovery checked ${report.checked}: ${report.reclaimed} reclaimed, ${report.alreadyGone} already gone, ${report.failed} still there (now failed), ${report.unresolved} could not be verified (still unknown).`,
+      logger().info({ event: "ledger-recovery", pending }, `re-verifying ${plural(pending, "interrupted abort")} left unknown in the ledger`);
+      const { results: _results, ...summary } = await recoverUnknownAttempts({ minAgeMs: 0 });
+      logger().info(
+        { event: "ledger-recovery", ...summary },
+        `ledger recovery checked ${summary.checked}: ${summary.reclaimed} reclaimed, ${summary.alreadyGone} already gone, ${summary.failed} still there (now failed), ${summary.unresolved} could not be verified (still unknown)`,
       );
     } catch (error) {
-      console.error("Reclaim: ledger recovery failed:", error instanceof Error ? error.message : error);
+      logger().error({ event: "ledger-recovery", error: errorMessage(error) }, "ledger recovery failed");
     }
   })();
 }

@@ -6,6 +6,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { getEnv } from "@/lib/env";
 import type { Profile } from "@/lib/profiles";
+import { emitS3Request } from "@/lib/s3/request-events";
 
 // One S3Client per profile: the client owns a keep-alive socket pool, so building one per
 // request would pay a TCP handshake every time. Rebuilt when the profile's connection
@@ -34,7 +35,7 @@ export function createS3Client(profile: Profile, options: S3ClientOptions = {}):
   const concurrency = options.concurrency ?? env.RECLAIM_S3_CONCURRENCY;
   const maxSockets = Math.max(MIN_SOCKETS, concurrency * 2);
   const agentOptions = { keepAlive: true, maxSockets, keepAliveMsecs: 1_000 };
-  return new S3Client({
+  const client = new S3Client({
     endpoint: profile.endpoint,
     region: profile.region,
     forcePathStyle: profile.forcePathStyle,
@@ -57,6 +58,25 @@ export function createS3Client(profile: Profile, options: S3ClientOptions = {}):
       httpsAgent: new https.Agent(agentOptions),
     }),
   });
+  // One event per attempt on the wire: the deserialize step runs inside the retry loop.
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const started = performance.now();
+      const operation = (context.commandName ?? "Unknown").replace(/Command$/, "");
+      const event = { profileId: profile.id, operation, cause: "other" as const };
+      try {
+        const output = await next(args);
+        emitS3Request({ ...event, result: "ok", durationSeconds: (performance.now() - started) / 1000, at: Date.now() });
+        return output;
+      } catch (error) {
+        const errorCode = error instanceof Error ? error.name : "Error";
+        emitS3Request({ ...event, result: "error", errorCode, durationSeconds: (performance.now() - started) / 1000, at: Date.now() });
+        throw error;
+      }
+    },
+    { step: "deserialize", name: "reclaimRequestEvents", priority: "high" },
+  );
+  return client;
 }
 
 /** Everything that changes how a client connects; a change rebuilds the cached client. */

@@ -3,6 +3,7 @@ import { historyTotals, type ReclaimedSum } from "@/lib/ledger/history";
 import type { BucketLifecycle } from "@/lib/lifecycle-coverage";
 import type { Profile } from "@/lib/profiles";
 import { readAbortRulesForBuckets } from "@/lib/s3/lifecycle";
+import { noteLifecycles } from "@/lib/uploads/inventory-record";
 
 // What the dashboard header needs beside the live listing it already holds: what Reclaim
 // has reclaimed on this profile (the ledger), and the abort rules of the buckets holding
@@ -21,8 +22,7 @@ export async function cleanupStatus(
   buckets: readonly string[],
 ): Promise<CleanupStatus> {
   const totals = historyTotals({ profileId: profile.id });
-  return {
-    reclaimed: { allTime: totals.allTime, last7d: totals.last7d },
-    lifecycles: await readAbortRulesForBuckets(profile, [...new Set(buckets)]),
-  };
+  const lifecycles = await readAbortRulesForBuckets(profile, [...new Set(buckets)]);
+  noteLifecycles(profile.id, lifecycles);
+  return { reclaimed: { allTime: totals.allTime, last7d: totals.last7d }, lifecycles };
 }

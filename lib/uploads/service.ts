@@ -5,10 +5,12 @@ import type { Profile } from "@/lib/profiles";
 import { toPublicProfile } from "@/lib/profiles";
 import { abortAndVerify, verifyGone, type PartsSnapshot } from "@/lib/s3/abort";
 import { getEnv } from "@/lib/env";
+import { logger } from "@/lib/log";
 import { mapWithConcurrency } from "@/lib/s3/concurrency";
 import { toReclaimError } from "@/lib/s3/errors";
 import { listBucketUploads, listBuckets, refreshParts as readParts, type UploadPartsResult } from "@/lib/s3/inventory";
 import type { AbortResult, BucketInventory, UploadRef } from "@/lib/s3/types";
+import { noteGone, noteListing, noteListingFailure } from "@/lib/uploads/inventory-record";
 import { recordListing } from "@/lib/uploads/listing-journal";
 import { forgetParts, getParts, isStale, pruneParts, setParts, staleAfterMs } from "@/lib/uploads/parts-cache";
 import {
@@ -55,6 +57,7 @@ const goneCounts = new Map<string, number>();
 /** The upload is gone (aborted, or seen gone): forget its parts, and re-list next time. */
 function forgetUpload(profileId: string, id: string): void {
   forgetParts(profileId, id);
+  noteGone(profileId, id);
   recentListings.delete(profileId);
   goneCounts.set(profileId, (goneCounts.get(profileId) ?? 0) + 1);
 }
@@ -87,7 +90,8 @@ function scanParts(profile: Profile, refs: UploadRef[]): Promise<void> {
   })
     .then(() => undefined)
     .catch((error: unknown) => {
-      console.error(`Reclaim: background parts scan for profile ${profile.id} failed:`, toReclaimError(error, { operation: "list-parts" }).message);
+      const detail = toReclaimError(error, { operation: "list-parts" });
+      logger().error({ event: "inventory", profile: profile.id, errorCode: detail.code, error: detail.message }, "background parts scan failed");
     })
     .finally(() => scans.delete(profile.id));
   scans.set(profile.id, scan);
@@ -163,7 +167,7 @@ export async function listUploadChanges(profile: Profile, since?: ListingCursor)
 }
 
 /** Every upload of the profile: the recent listing with today's parts numbers, or a new one. */
-async function currentListing(profile: Profile): Promise<UploadListing> {
+export async function currentListing(profile: Profile): Promise<UploadListing> {
   const recent = recentListings.get(profile.id);
   const reuseForMs = recent ? Math.min(RELIST_AT_LEAST_EVERY_MS, RELIST_AFTER_LISTING_TIMES * recent.tookMs) : 0;
   if (recent && Date.now() - recent.readAt < reuseForMs) return withCurrentParts(profile.id, recent.listing);
@@ -177,7 +181,12 @@ async function currentListing(profile: Profile): Promise<UploadListing> {
         const read = { listing, readAt, tookMs: Date.now() - readAt };
         // An upload that left while this ran may still be in it: answer with it once, re-list next time.
         if ((goneCounts.get(profile.id) ?? 0) === goneBefore) recentListings.set(profile.id, read);
+        noteListing(profile.id, listing);
         return read;
+      })
+      .catch((error: unknown) => {
+        noteListingFailure(profile.id, toReclaimError(error, { operation: "list-buckets", endpoint: profile.endpoint }));
+        throw error;
       })
       .finally(() => listingsInFlight.delete(profile.id));
     listingsInFlight.set(profile.id, inFlight);
@@ -267,6 +276,7 @@ export async function abortUpload(
     const result: AbortResult = { ...ref, outcome: "already-gone", attempts: 0, partsBefore: 0, bytesBefore: 0, partsRemaining: 0, startedAt: now, finishedAt: now, durationMs: 0 };
     recordAbortResult(id, result);
     forgetUpload(profile.id, rowId(ref));
+    logAbort(profile, actor, result, options.jobId);
     return result;
   }
   const { parts: partsBefore, bytes: bytesBefore } = snapshot;
@@ -274,7 +284,31 @@ export async function abortUpload(
   const result = await abortAndVerify(profile, ref, { snapshot });
   recordAbortResult(id, result);
   if (result.outcome === "reclaimed" || result.outcome === "already-gone") forgetUpload(profile.id, rowId(ref));
+  logAbort(profile, actor, result, options.jobId);
   return result;
+}
+
+/** One log line per abort, as the ledger recorded it; failures at warn. */
+function logAbort(profile: Profile, actor: Pick<SessionUser, "email">, result: AbortResult, jobId: string | undefined): void {
+  const fine = result.outcome === "reclaimed" || result.outcome === "already-gone";
+  logger()[fine ? "info" : "warn"](
+    {
+      event: "abort",
+      user: actor.email,
+      profile: profile.id,
+      bucket: result.bucket,
+      key: result.key,
+      uploadId: result.uploadId,
+      outcome: result.outcome,
+      attempts: result.attempts,
+      partsBefore: result.partsBefore,
+      bytesBefore: result.bytesBefore,
+      durationMs: result.durationMs,
+      ...(jobId ? { jobId } : {}),
+      ...(result.error ? { errorCode: result.error.s3Code ?? result.error.code, error: result.error.message } : {}),
+    },
+    `abort ${result.outcome}`,
+  );
 }
 
 function intentBase(profile: Profile, ref: UploadRef, actor: Pick<SessionUser, "id" | "email">, options: { jobId?: string; initiated?: string | null }) {

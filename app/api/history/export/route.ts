@@ -2,6 +2,7 @@ import { parseHistoryParams } from "@/components/history/filter-params";
 import { currentUser } from "@/lib/auth/session";
 import { csvHeader, csvRows, LEDGER_CSV_COLUMNS } from "@/lib/ledger/csv";
 import { attemptChunks } from "@/lib/ledger/history";
+import { errorMessage, logger } from "@/lib/log";
 
 // CSV download of the attempts matching the history page's filters (same URL parameters).
 // A route handler is not a server action, so it checks the session itself.
@@ -38,7 +39,7 @@ export async function GET(request: Request): Promise<Response> {
         if (next.done) controller.close();
         else controller.enqueue(encoder.encode(csvRows(LEDGER_CSV_COLUMNS, next.value)));
       } catch (error) {
-        console.error("Reclaim: CSV export failed:", error instanceof Error ? error.message : error);
+        logger().error({ event: "server-error", route: "/api/history/export", user: user.email, error: errorMessage(error) }, "CSV export failed");
         controller.error(error);
       }
     },
