@@ -33,6 +33,11 @@ interface Metrics {
 function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // Gauges named like counters, which promtool rejects; the same numbers stay available per
+  // type (nodejs_active_handles, nodejs_active_requests, nodejs_active_resources).
+  for (const name of ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"]) {
+    registry.removeSingleMetric(name);
+  }
   const registers = [registry];
   const perBucket = ["profile", "bucket"] as const;
   const metrics: Metrics = {
