@@ -104,6 +104,12 @@ export function formatMoney(amount: number, currency: string): string {
   return format({ minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
+/** An amount per month in one currency. */
+export interface MonthlyAmount {
+  perMonth: number;
+  currency: string;
+}
+
 /** Amounts per currency (profiles may be priced in different currencies). */
 export type MoneyTotals = Record<string, number>;
 

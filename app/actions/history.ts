@@ -2,7 +2,8 @@
 
 import { z } from "zod";
 import { isUtcDay, OUTCOME_FILTERS, PROFILE_ID_PATTERN } from "@/components/history/filter-params";
-import { historyOverview, listAttempts, MAX_PAGE_SIZE } from "@/lib/ledger/history";
+import { pricedHistoryOverview } from "@/lib/ledger/cost-avoided";
+import { listAttempts, MAX_PAGE_SIZE } from "@/lib/ledger/history";
 import { IN_FLIGHT_GRACE_MS, recoverUnknownAttempts, reverifyAttempt } from "@/lib/ledger/recovery";
 import { defineAction, fail, ok } from "@/lib/safe-action";
 
@@ -20,7 +21,7 @@ const historyFilter = z.object({
 });
 
 export const historyOverviewAction = defineAction({ input: z.object({}), role: "viewer" }, async () =>
-  ok(historyOverview()),
+  ok(pricedHistoryOverview()),
 );
 
 export const listAttemptsAction = defineAction(

@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useCallback, useMemo, useState } from "react";
+import { monthlyCostOfRows, type StoragePrice } from "@/lib/money";
 import { uploadListQuery } from "@/lib/queries";
 import { cn } from "@/lib/utils";
 import {
@@ -55,10 +56,12 @@ function toneOf(phase: AbortPhase): string {
  */
 export function UploadsDashboard({
   profileId,
+  storagePrice,
   canAbort,
   refreshMs,
 }: {
   profileId: string;
+  storagePrice: StoragePrice;
   canAbort: boolean;
   refreshMs: number;
 }) {
@@ -118,6 +121,14 @@ export function UploadsDashboard({
     [allRows, rowsInView, listing?.buckets],
   );
 
+  const monthlyCost = useMemo(
+    () => ({
+      inView: monthlyCostOfRows(rowsInView, storagePrice),
+      total: monthlyCostOfRows(allRows, storagePrice),
+    }),
+    [rowsInView, allRows, storagePrice],
+  );
+
   const onSort = useCallback(
     (column: SortColumn) => setView(toggleSort(view, column)),
     [setView, view],
@@ -157,6 +168,8 @@ export function UploadsDashboard({
           <UploadsSummary
             profileId={profileId}
             summary={summary}
+            storagePrice={storagePrice}
+            monthlyCost={monthlyCost}
             listedRows={listing.rows}
             listedAt={listing.listedAt}
             refreshing={list.isFetching}

@@ -7,6 +7,8 @@ import type { Summary, Totals } from "@/lib/uploads/filters";
 import type { UploadRow } from "@/lib/uploads/types";
 import { BucketChip } from "@/components/uploads/bucket-chip";
 import { CleanupStatusStats } from "@/components/uploads/cleanup-status-stats";
+import { MonthlyCostStat } from "@/components/uploads/monthly-cost-stat";
+import type { StoragePrice } from "@/lib/money";
 import { useNow } from "@/components/uploads/use-now";
 
 function Stat({ label, totals, emphasis }: { label: string; totals: Totals; emphasis?: boolean }) {
@@ -46,6 +48,8 @@ function Stat({ label, totals, emphasis }: { label: string; totals: Totals; emph
 export function UploadsSummary({
   profileId,
   summary,
+  storagePrice,
+  monthlyCost,
   listedRows,
   listedAt,
   refreshing,
@@ -55,6 +59,9 @@ export function UploadsSummary({
 }: {
   profileId: string;
   summary: Summary;
+  storagePrice: StoragePrice;
+  /** Per month, at the profile's storage price: the uploads in view, and all of them. */
+  monthlyCost: { inView: number; total: number };
   /** The live listing's rows, for the "not caught by a lifecycle rule" figure. */
   listedRows: readonly UploadRow[];
   listedAt: string;
@@ -72,6 +79,12 @@ export function UploadsSummary({
       <div className="flex flex-wrap items-end gap-x-10 gap-y-3">
         <Stat label={filtered ? "In view" : "Incomplete uploads"} totals={inView} emphasis />
         {filtered ? <Stat label="Still held in total" totals={total} /> : null}
+        <MonthlyCostStat
+          price={storagePrice}
+          inView={monthlyCost.inView}
+          total={monthlyCost.total}
+          filtered={filtered}
+        />
         <CleanupStatusStats profileId={profileId} rows={listedRows} />
         <p className="text-muted-foreground ml-auto text-xs" data-testid="freshness">
           <span className="inline-flex items-center gap-1.5">
