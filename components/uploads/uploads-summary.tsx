@@ -11,9 +11,9 @@ import { MonthlyCostStat } from "@/components/uploads/monthly-cost-stat";
 import type { StoragePrice } from "@/lib/money";
 import { useNow } from "@/components/uploads/use-now";
 
-function Stat({ label, totals, emphasis }: { label: string; totals: Totals; emphasis?: boolean }) {
+function Stat({ label, totals, emphasis, testId }: { label: string; totals: Totals; emphasis?: boolean; testId: string }) {
   return (
-    <div className="flex min-w-0 flex-col gap-0.5">
+    <div className="flex min-w-0 flex-col gap-0.5" data-testid={testId}>
       <span className="text-muted-foreground text-xs font-medium tracking-wide uppercase">
         {label}
       </span>
@@ -77,8 +77,8 @@ export function UploadsSummary({
   return (
     <Card aria-label="Summary" className="flex flex-col gap-3 p-4">
       <div className="flex flex-wrap items-end gap-x-10 gap-y-3">
-        <Stat label={filtered ? "In view" : "Incomplete uploads"} totals={inView} emphasis />
-        {filtered ? <Stat label="Still held in total" totals={total} /> : null}
+        <Stat label={filtered ? "In view" : "Incomplete uploads"} totals={inView} emphasis testId="held-in-view" />
+        {filtered ? <Stat label="Still held in total" totals={total} testId="held-total" /> : null}
         <MonthlyCostStat
           price={storagePrice}
           inView={monthlyCost.inView}
