@@ -4,6 +4,7 @@ import {
   AWS_STORAGE_PRICES,
   formatMoney,
   formatMoneyTotals,
+  formatUnitPrice,
   isAwsEndpoint,
   monthlyCost,
   monthlyCostOfRows,
@@ -63,9 +64,12 @@ describe("costs", () => {
     expect(formatMoney(0.42, "USD")).toBe("$0.42");
     expect(formatMoney(0.0016, "USD")).toBe("$0.0016");
     expect(formatMoney(0.00123, "USD")).toBe("$0.0012");
-    expect(formatMoney(0.00001, "USD")).toBe("<$0.0001");
+    expect(formatMoney(0.0000107, "USD")).toBe("$0.000011");
     expect(formatMoney(0, "USD")).toBe("$0.00");
     expect(formatMoney(1.5, "EUR")).toBe("€1.50");
+    expect(formatUnitPrice(0.023, "USD")).toBe("$0.023");
+    expect(formatUnitPrice(0.00099, "USD")).toBe("$0.00099");
+    expect(formatUnitPrice(2, "USD")).toBe("$2.00");
   });
 
   it("keeps totals per currency", () => {

@@ -90,8 +90,8 @@ export function monthlyCostOfRows(rows: readonly PricedRow[], price: StoragePric
 }
 
 /**
- * "$0.42", "$12.30", "$0.0016", "<$0.0001". Cents for amounts of a cent or more; small amounts
- * keep two significant digits, so a demo's fraction of a cent is not shown as "$0.00".
+ * "$0.42", "$12.30", "$0.0016", "$0.000011". Cents for amounts of a cent or more; smaller
+ * amounts keep two significant digits, so a fraction of a cent is not shown as "$0.00".
  */
 export function formatMoney(amount: number, currency: string): string {
   if (!Number.isFinite(amount)) return "—";
@@ -99,9 +99,13 @@ export function formatMoney(amount: number, currency: string): string {
   const format = (options: Intl.NumberFormatOptions) =>
     new Intl.NumberFormat("en-US", { style: "currency", currency, ...options }).format(amount);
   if (abs === 0) return format({ minimumFractionDigits: 2, maximumFractionDigits: 2 });
-  if (abs < 0.0001) return `<${new Intl.NumberFormat("en-US", { style: "currency", currency, maximumFractionDigits: 4 }).format(0.0001)}`;
   if (abs < 0.01) return format({ maximumSignificantDigits: 2 });
   return format({ minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
+/** A unit price as configured, every significant decimal kept: "$0.023", "$0.00099", "$1.50". */
+export function formatUnitPrice(amount: number, currency: string): string {
+  return new Intl.NumberFormat("en-US", { style: "currency", currency, minimumFractionDigits: 2, maximumFractionDigits: 6 }).format(amount);
 }
 
 /** An amount per month in one currency. */

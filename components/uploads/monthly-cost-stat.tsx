@@ -1,7 +1,7 @@
-import { formatMoney, type StoragePrice } from "@/lib/money";
+import { formatMoney, formatUnitPrice, type StoragePrice } from "@/lib/money";
 
 function priceNote(price: StoragePrice): string {
-  const base = `${formatMoney(price.perGiBMonth, price.currency)} per GiB-month`;
+  const base = `${formatUnitPrice(price.perGiBMonth, price.currency)} per GiB-month`;
   const classes = Object.keys(price.byStorageClass).length;
   if (price.source === "aws-default") return `at AWS S3 list prices (Standard ${base})`;
   return classes > 0 ? `at ${base}, or its storage class's price` : `at ${base}`;
