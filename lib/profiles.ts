@@ -4,13 +4,11 @@ import path from "node:path";
 import { z } from "zod";
 import { ConfigError, profilesFilePath } from "@/lib/env";
 import { resolveStoragePrice, type StoragePrice } from "@/lib/money";
+import type { PublicProfile } from "@/lib/public-profile";
+import { profileIdSchema } from "@/lib/schemas";
 
 // Endpoint profiles are server-side configuration. The browser only ever sees a profile's
 // id, label and endpoint host; credentials never leave this module's callers on the server.
-
-export const profileIdSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "Profile ids are lowercase letters, digits, - and _.");
 
 const credentialsSchema = z.union([
   z.object({
@@ -59,15 +57,6 @@ export interface Profile {
   credentials: { accessKeyId: string; secretAccessKey: string };
   /** Resolved from the profiles file; when absent, storagePriceOf() applies the defaults. */
   storagePrice?: StoragePrice;
-}
-
-/** What the browser may know about a profile. */
-export interface PublicProfile {
-  id: string;
-  label: string;
-  endpointHost: string;
-  buckets: string[] | null;
-  storagePrice: StoragePrice;
 }
 
 export class UnknownProfileError extends Error {

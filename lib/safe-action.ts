@@ -6,7 +6,8 @@ import { ConfigError } from "@/lib/env";
 import { errorMessage, logger } from "@/lib/log";
 import { UnknownProfileError } from "@/lib/profiles";
 import { ReclaimS3Error } from "@/lib/s3/errors";
-import { currentUser, type Role, type SessionUser } from "@/lib/auth/session";
+import { hasRole, type Role } from "@/lib/auth/roles";
+import { currentUser, type SessionUser } from "@/lib/auth/session";
 
 // Every server action is a public POST endpoint. This wrapper is the only way actions are
 // built, so none can skip validation or the session and role check.
@@ -14,8 +15,6 @@ import { currentUser, type Role, type SessionUser } from "@/lib/auth/session";
 export interface ActionContext {
   user: SessionUser;
 }
-
-const roleRank: Record<Role, number> = { viewer: 1, admin: 2 };
 
 export function defineAction<Schema extends z.ZodType, Output>(
   options: { input: Schema; role: Role },
@@ -25,7 +24,7 @@ export function defineAction<Schema extends z.ZodType, Output>(
     try {
       const user = await currentUser();
       if (!user) return fail("unauthenticated", "Your session has ended. Sign in again.");
-      if (roleRank[user.role] < roleRank[options.role]) {
+      if (!hasRole(user.role, options.role)) {
         return fail("forbidden", `This needs the ${options.role} role; you are signed in as ${user.role}.`);
       }
       const parsed = options.input.safeParse(rawInput);

@@ -2,9 +2,9 @@ import "server-only";
 import { ensureAuthReady } from "@/lib/auth/auth";
 import { ConfigError, getEnv } from "@/lib/env";
 import { recoverInterruptedBulkJobs } from "@/lib/jobs/runner";
-import { startLedgerRecovery } from "@/lib/ledger/recovery";
 import { logger } from "@/lib/log";
 import { startMetrics } from "@/lib/metrics/registry";
+import { startLedgerRecovery } from "@/lib/uploads/recovery";
 import { loadProfiles } from "@/lib/profiles";
 import { startInventorySchedule } from "@/lib/uploads/inventory-schedule";
 

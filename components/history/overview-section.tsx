@@ -1,10 +1,10 @@
 import { BreakdownTable } from "@/components/history/breakdown-table";
 import { CostAvoidedCard } from "@/components/history/cost-avoided-card";
 import { DailyChart } from "@/components/history/daily-chart";
-import { historyHref } from "@/components/history/filter-params";
+import { historyHref } from "@/lib/ledger/filter-params";
 import { OutcomeSummary } from "@/components/history/outcome-summary";
 import { StatCard } from "@/components/history/stat-card";
-import type { PricedHistoryOverview } from "@/lib/ledger/cost-avoided";
+import type { PricedHistoryOverview } from "@/lib/ledger/types";
 
 /** Totals, what they save per month, the per-day chart and the per-bucket / per-profile / per-admin tables. */
 export function OverviewSection({ overview }: { overview: PricedHistoryOverview }) {

@@ -3,8 +3,8 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useCallback, useMemo, useState } from "react";
+import { uploadListQuery } from "@/components/uploads/queries";
 import { monthlyCostOfRows, type StoragePrice } from "@/lib/money";
-import { uploadListQuery } from "@/lib/queries";
 import { cn } from "@/lib/utils";
 import {
   applyView,

@@ -1,23 +1,12 @@
 import "server-only";
-import { historyOverview, type BucketBreakdown, type HistoryOverview, type ProfileBreakdown } from "@/lib/ledger/history";
-import type { LedgerEntry } from "@/lib/ledger/ledger";
+import { historyOverview } from "@/lib/ledger/history";
+import type { HistoryOverview, LedgerEntry, PricedHistoryOverview } from "@/lib/ledger/types";
 import { addMoney, monthlyCost, type MoneyTotals, type MonthlyAmount, type StoragePrice } from "@/lib/money";
 import { loadProfiles, storagePriceOf } from "@/lib/profiles";
 
 // What reclaiming saves: the reclaimed bytes would otherwise still be billed every month, at
 // the profile's storage price. The ledger does not record storage classes, so reclaimed bytes
 // are priced at the profile's default price per GiB-month (STANDARD for AWS's list prices).
-
-export interface PricedHistoryOverview extends HistoryOverview {
-  byBucket: (BucketBreakdown & { costAvoided: MonthlyAmount | null })[];
-  byProfile: (ProfileBreakdown & { costAvoided: MonthlyAmount | null })[];
-  costAvoided: {
-    /** Per currency, over every priced profile. */
-    total: MoneyTotals;
-    /** Reclaimed bytes of profiles with no price (unset, or no longer configured). */
-    unpricedBytes: number;
-  };
-}
 
 /** The price of each configured profile that has one; null for the others. */
 export function profilePrices(): (profileId: string) => StoragePrice | null {

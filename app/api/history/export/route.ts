@@ -1,4 +1,4 @@
-import { parseHistoryParams } from "@/components/history/filter-params";
+import { parseHistoryParams } from "@/lib/ledger/filter-params";
 import { currentUser } from "@/lib/auth/session";
 import { attemptCostAvoided, profilePrices } from "@/lib/ledger/cost-avoided";
 import { csvHeader, csvRows, ledgerCsvColumns } from "@/lib/ledger/csv";
