@@ -244,6 +244,28 @@ describe("/api/metrics", () => {
     expect(check.status).toBe(0);
   });
 
+  it("the Grafana dashboard's queries parse and use only metrics Reclaim exports", async () => {
+    const dashboard = JSON.parse(fs.readFileSync(path.join(repoRoot, "docs/grafana/reclaim-dashboard.json"), "utf8")) as {
+      panels: { title: string; targets: { expr: string }[] }[];
+    };
+    const exprs = dashboard.panels.flatMap((panel) => panel.targets.map((t) => t.expr));
+    expect(exprs.length).toBeGreaterThanOrEqual(dashboard.panels.length);
+    // Grafana's variables as a query would see them; then each query as a recording rule for promtool.
+    const rules = exprs.map((expr, i) => ({
+      record: `reclaim_dashboard_query_${i}`,
+      expr: expr.replaceAll("$profile", ".*").replaceAll("$__rate_interval", "5m"),
+    }));
+    const file = path.join(scratch, "dashboard-queries.yml");
+    fs.writeFileSync(file, JSON.stringify({ groups: [{ name: "dashboard", rules }] }));
+    const check = promtool(["check", "rules", file]);
+    expect(check.output).toContain(`SUCCESS: ${rules.length} rules found`);
+
+    const exported = new Set([...(await (await scrape(`Bearer ${TOKEN}`)).text()).matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]));
+    const used = new Set(exprs.flatMap((expr) => [...expr.matchAll(/\breclaim_[a-z0-9_]+/g)].map((m) => m[0].replace(/_(bucket|count|sum)$/, ""))));
+    expect(used.size).toBeGreaterThanOrEqual(8);
+    for (const name of used) expect(exported, name).toContain(name);
+  });
+
   it("the example alert rules pass promtool", () => {
     const check = promtool(["check", "rules", path.join(repoRoot, "docs/prometheus/reclaim-alerts.yml")]);
     expect(check.output).toContain("SUCCESS: 2 rules found");
