@@ -12,12 +12,12 @@ import { knownInventory, type InventoryOutcome } from "@/lib/uploads/inventory-r
 // storage endpoint that is down does not make the dashboard unready: it still serves, and
 // says what is wrong. Nothing here sends an S3 request.
 
-export interface Check {
+interface Check {
   ok: boolean;
   detail: string;
 }
 
-export interface ProfileInventoryStatus {
+interface ProfileInventoryStatus {
   profile: string;
   /** "never": no listing since this instance started. */
   outcome: InventoryOutcome | "never";

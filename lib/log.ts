@@ -5,24 +5,13 @@ import { logLevel } from "@/lib/env";
 // Structured logs: one JSON line per event on stdout, for whatever collects the server's
 // output (journald, a Kubernetes log shipper). `npm run demo` pipes them through pino-pretty.
 //
-// Every event line carries `event` (what happened) and, where they apply, `user`, `profile`,
-// `bucket`, `key` and `uploadId`. Never log a raw SDK error or request: they can carry
-// signed headers. The redact list below is the safety net, not the plan.
-
-/** What a line is about; dashboards and alerts filter on it. */
-export type LogEvent =
-  | "abort"
-  | "bulk-job"
-  | "policy-run"
-  | "sign-in"
-  | "config"
-  | "inventory"
-  | "lifecycle"
-  | "ledger-recovery"
-  | "server-error";
+// Every event line carries `event` (what happened: abort, bulk-job, policy-run, sign-in,
+// lifecycle, config, inventory, ledger-recovery, server-error — docs/operations.md) and, where
+// they apply, `user`, `profile`, `bucket`, `key` and `uploadId`. Never log a raw SDK error or
+// request: they can carry signed headers. The redact list below is the safety net, not the plan.
 
 /** Keys whose values are replaced by "[redacted]" wherever they appear (top level or one level down). */
-export const REDACTED_KEYS = [
+const REDACTED_KEYS = [
   "accessKeyId",
   "secretAccessKey",
   "sessionToken",

@@ -23,7 +23,7 @@ export interface BucketGauges {
  * lifecycle rules; until they exist, none does. The policies module plugs its matcher in here.
  */
 export type PolicyCoverage = (row: UploadRow) => boolean;
-export const noPolicyCoverage: PolicyCoverage = () => false;
+const noPolicyCoverage: PolicyCoverage = () => false;
 
 /** Statuses under which a bucket's rules are known (unknown ones give no "uncovered" figure). */
 function rulesKnown(lifecycle: BucketLifecycle | undefined): boolean {
