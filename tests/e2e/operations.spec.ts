@@ -168,6 +168,7 @@ test("a server without a metrics token has no /api/metrics; a broken profiles fi
 });
 
 test("the uploads header shows what the incomplete uploads cost per month", async ({ page }) => {
+  test.setTimeout(180_000); // counting 1,000+ uploads' parts on a busy machine
   const price = configuredPrice("local");
   expect(price, "the local gateway's main profile sets a storage price").toBeDefined();
   await page.goto("/?profile=local");
