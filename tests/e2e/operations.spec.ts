@@ -116,7 +116,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-test("a server without a metrics token has no /api/metrics; a broken profiles file makes it unready", async ({ playwright }) => {
+test("a server without a metrics token has no /api/metrics, lists its profiles on its own schedule, and a broken profiles file makes it unready", async ({ playwright }) => {
   test.setTimeout(120_000);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "reclaim-e2e-ops-"));
   const profilesFile = path.join(scratch, "profiles.json");
@@ -132,7 +132,8 @@ test("a server without a metrics token has no /api/metrics; a broken profiles fi
       RECLAIM_PROFILES_FILE: profilesFile,
       RECLAIM_DB_FILE: path.join(scratch, "db.sqlite"),
       BETTER_AUTH_URL: baseURL,
-      RECLAIM_INVENTORY_INTERVAL_MINUTES: "0",
+      // Its own inventory: nobody opens a dashboard on this server.
+      RECLAIM_INVENTORY_INTERVAL_MINUTES: "1",
     },
     stdio: "ignore",
   });
@@ -147,6 +148,12 @@ test("a server without a metrics token has no /api/metrics; a broken profiles fi
       expect(await response.text()).not.toContain("reclaim_");
     }
     expect((await api.get("/api/ready")).status()).toBe(200);
+    // The scheduled inventory's first run (shortly after start) lists every profile.
+    const outcomes = async () => {
+      const body = (await (await api.get("/api/ready")).json()) as { inventory: { profile: string; outcome: string }[] };
+      return Object.fromEntries(body.inventory.map((p) => [p.profile, p.outcome]));
+    };
+    await expect.poll(outcomes, { timeout: 60_000 }).toEqual({ local: "ok", "local-restricted": "partial" });
 
     fs.writeFileSync(profilesFile, "{ not json");
     const broken = await api.get("/api/ready");
