@@ -6,9 +6,10 @@ import { logLevel } from "@/lib/env";
 // output (journald, a Kubernetes log shipper). `npm run demo` pipes them through pino-pretty.
 //
 // Every event line carries `event` (what happened: abort, bulk-job, policy-run, sign-in,
-// lifecycle, config, inventory, ledger-recovery, server-error — docs/operations.md) and, where
-// they apply, `user`, `profile`, `bucket`, `key` and `uploadId`. Never log a raw SDK error or
-// request: they can carry signed headers. The redact list below is the safety net, not the plan.
+// lifecycle, user-admin, config, inventory, ledger-recovery, server-error; see
+// docs/operations.md) and, where they apply, `user`, `profile`, `bucket`, `key` and `uploadId`.
+// Never log a raw SDK error or request: they can carry signed headers. The redact list below
+// is the safety net, not the plan.
 
 /** Keys whose values are replaced by "[redacted]" wherever they appear (top level or one level down). */
 const REDACTED_KEYS = [

@@ -1,5 +1,6 @@
 import "server-only";
 import { ensureAuthReady } from "@/lib/auth/auth";
+import { knowsSocketPeers } from "@/lib/auth/client-address";
 import { ConfigError, getEnv } from "@/lib/env";
 import { recoverInterruptedBulkJobs } from "@/lib/jobs/runner";
 import { logger } from "@/lib/log";
@@ -18,6 +19,12 @@ export async function checkStartup(): Promise<void> {
     const profiles = loadProfiles();
     await ensureAuthReady();
     logger().info({ event: "config", profiles: [...profiles.keys()] }, `${profiles.size} endpoint profile(s): ${[...profiles.keys()].join(", ")}`);
+    if (getEnv().NODE_ENV === "production" && !knowsSocketPeers()) {
+      logger().warn(
+        { event: "config" },
+        "not started by scripts/serve.sh, so client addresses are unknown and every client shares one sign-in limit; start it with `npm start`",
+      );
+    }
   } catch (error) {
     if (error instanceof ConfigError) {
       logger().fatal({ event: "config", error: error.message }, error.message);

@@ -334,11 +334,6 @@ export function* attemptChunks(
   }
 }
 
-/** All attempts matching the filter, oldest first (for small exports and tests). */
-export function exportAttempts(filter: HistoryFilter, options: QueryOptions = {}): LedgerEntry[] {
-  return [...attemptChunks(filter, 1_000, options)].flat();
-}
-
 /** What the Prometheus counters read: every instance's aborts, as the shared ledger holds them. */
 export interface LedgerCounters {
   /** Bytes reclaimed per profile (outcome 'reclaimed', the snapshot before each abort). */

@@ -87,7 +87,18 @@ export const migrations: readonly string[] = [
   // active in the dry run, or its size was unknown), or the dry run's ListParts stands as
   // the ledger's "before". Rows from before this column re-read, as they always did.
   `ALTER TABLE bulk_job_item ADD COLUMN reread_parts INTEGER NOT NULL DEFAULT 1`,
-  // 4: the first outcome recorded for an attempt (never 'unknown'). A later re-verification
+  // 4: the per-account sign-in lock (lib/auth/login-throttle.ts). One row per account with a
+  // recent sign-in attempt, keyed by a hash of the email: counted and checked in one
+  // statement, pruned once its window has passed. Replaces login_failure, which kept one
+  // row per failure with the email as typed, forever.
+  `DROP TABLE IF EXISTS login_failure;
+   CREATE TABLE login_attempt (
+     key_hash     TEXT    PRIMARY KEY,
+     window_start INTEGER NOT NULL,
+     attempts     INTEGER NOT NULL
+   );
+   CREATE INDEX login_attempt_window ON login_attempt (window_start);`,
+  // 5: the first outcome recorded for an attempt (never 'unknown'). A later re-verification
   // may change `outcome` (failed → reclaimed); this stays, so counts by it only ever grow
   // (the Prometheus counter reclaim_abort_attempts_total).
   `ALTER TABLE abort_attempt ADD COLUMN first_outcome TEXT;

@@ -1,5 +1,5 @@
 import "server-only";
-import { ConfigError } from "@/lib/env";
+import { ConfigError, publicConfigProblem } from "@/lib/env";
 import { formatBytesExact, formatDateTime, plural } from "@/lib/format";
 import {
   countUnresolved,
@@ -62,7 +62,11 @@ function profileFor(entry: LedgerEntry): Profile | NotVerifiable {
         `Cannot re-verify: endpoint profile "${entry.profileId}" is no longer configured. Add it back to the profiles file to resolve this attempt; until then it is not counted as reclaimed.`,
       );
     }
-    if (error instanceof ConfigError) return new NotVerifiable("config", `Cannot re-verify: ${error.message}`);
+    if (error instanceof ConfigError) {
+      // The ledger row is shown to every viewer: the details go to the server log only.
+      logger().error({ event: "ledger-recovery", attemptId: entry.id, error: error.message }, "cannot re-verify an attempt: configuration problem");
+      return new NotVerifiable("config", `Cannot re-verify: ${publicConfigProblem(error).message}`);
+    }
     throw error;
   }
   const host = toPublicProfile(profile).endpointHost;
