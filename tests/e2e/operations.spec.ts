@@ -24,6 +24,9 @@ const prefix = `e2e-ops/${run}/`;
 const dbFile = path.join(instanceDir, "e2e.sqlite");
 const raw = rawClient("admin");
 
+// Each test lists 1,000+ uploads (and counts their parts) on a shared, busy machine.
+test.describe.configure({ timeout: 180_000 });
+
 /** The price the profiles file sets for a profile (the test reads it, the app applies it). */
 function configuredPrice(profileId: string): { currency: string; perGiBMonth: number } | undefined {
   const file = JSON.parse(fs.readFileSync(path.join(instanceDir, "profiles.json"), "utf8")) as {
@@ -117,7 +120,6 @@ async function freePort(): Promise<number> {
 }
 
 test("a server without a metrics token has no /api/metrics, lists its profiles on its own schedule, and a broken profiles file makes it unready", async ({ playwright }) => {
-  test.setTimeout(120_000);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "reclaim-e2e-ops-"));
   const profilesFile = path.join(scratch, "profiles.json");
   fs.copyFileSync(path.join(instanceDir, "profiles.json"), profilesFile);
@@ -175,7 +177,6 @@ test("a server without a metrics token has no /api/metrics, lists its profiles o
 });
 
 test("the uploads header shows what the incomplete uploads cost per month", async ({ page }) => {
-  test.setTimeout(180_000); // counting 1,000+ uploads' parts on a busy machine
   const price = configuredPrice("local");
   expect(price, "the local gateway's main profile sets a storage price").toBeDefined();
   await page.goto("/?profile=local");
