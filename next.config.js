@@ -8,6 +8,8 @@ const nextConfig = {
   // Separate build folders let several checkouts' test runs build side by side.
   distDir: process.env.RECLAIM_DIST_DIR || ".next",
   poweredByHeader: false,
+  // One copy of prom-client for every bundle, so all metrics land in one registry.
+  serverExternalPackages: ["prom-client"],
   reactStrictMode: true,
   experimental: {
     // A bulk preview of rows chosen in the table carries up to 10,000 refs (bucket, key,

@@ -58,6 +58,12 @@ const envSchema = z.object({
   /** First admin, created on first start when no user exists. */
   RECLAIM_ADMIN_EMAIL: z.email().optional(),
   RECLAIM_ADMIN_PASSWORD: z.string().min(8).optional(),
+  /** Bearer token for /api/metrics; unset, the endpoint does not exist (404). */
+  RECLAIM_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** Minutes between the server's own listings of every profile (0 = only while someone looks). */
+  RECLAIM_INVENTORY_INTERVAL_MINUTES: z.coerce.number().int().nonnegative().optional(),
+  /** pino level: fatal, error, warn, info, debug, trace or silent. */
+  RECLAIM_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 }).refine((env) => env.NODE_ENV !== "production" || env.BETTER_AUTH_URL !== undefined, {
   path: ["BETTER_AUTH_URL"],
   message: "must be set in production: the dashboard's public URL, e.g. https://reclaim.example.com",
@@ -115,6 +121,20 @@ export function getEnv(): Env {
 /** Profiles file: the configured one, else the local demo gateway's (written by scripts/gateway.sh). */
 export function profilesFilePath(): string {
   return path.resolve(getEnv().RECLAIM_PROFILES_FILE ?? ".data/demo/profiles.json");
+}
+
+/**
+ * How often the server lists every profile on its own, in minutes; 0 = never (only the
+ * dashboard's listings). Defaults to 15 when metrics are on, so they stay fresh without a tab open.
+ */
+export function inventoryIntervalMinutes(env: Env = getEnv()): number {
+  return env.RECLAIM_INVENTORY_INTERVAL_MINUTES ?? (env.RECLAIM_METRICS_TOKEN ? 15 : 0);
+}
+
+/** The log level, also while the rest of the environment is invalid (the logger reports that). */
+export function logLevel(): Env["RECLAIM_LOG_LEVEL"] {
+  const parsed = envSchema.shape.RECLAIM_LOG_LEVEL.safeParse(process.env.RECLAIM_LOG_LEVEL?.toLowerCase());
+  return parsed.success ? parsed.data : "info";
 }
 
 export function dbFilePath(): string {

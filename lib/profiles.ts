@@ -4,6 +4,7 @@ import path from "node:path";
 import { z } from "zod";
 import { ConfigError, type ConfigReason, profilesFilePath } from "@/lib/env";
 import { KnownError } from "@/lib/errors";
+import { resolveStoragePrice, type StoragePrice } from "@/lib/money";
 import type { PublicProfile } from "@/lib/public-profile";
 import { profileIdSchema } from "@/lib/schemas";
 
@@ -34,6 +35,14 @@ const profileSchema = z.object({
   buckets: z.array(z.string().min(1)).optional(),
   /** What the endpoint charges per 1,000 LIST requests, for the dashboard's own request bill. */
   listRequestPricePer1000: z.number().nonnegative().default(DEFAULT_LIST_REQUEST_PRICE_PER_1000),
+  /** Storage price per GiB-month (default: AWS's published prices for AWS endpoints, else 0). */
+  storagePrice: z
+    .object({
+      currency: z.string().regex(/^[A-Z]{3}$/, "currency is a 3-letter ISO 4217 code such as USD").default("USD"),
+      perGiBMonth: z.number().nonnegative().finite(),
+      byStorageClass: z.record(z.string().min(1), z.number().nonnegative().finite()).default({}),
+    })
+    .optional(),
 });
 
 const profilesFileSchema = z.object({ profiles: z.array(profileSchema).min(1) });
@@ -54,6 +63,8 @@ export interface Profile {
   credentials: { accessKeyId: string; secretAccessKey: string };
   /** Price per 1,000 LIST requests (0 for a self-hosted endpoint); default AWS S3 Standard's. */
   listRequestPricePer1000?: number;
+  /** Resolved from the profiles file; when absent, storagePriceOf() applies the defaults. */
+  storagePrice?: StoragePrice;
 }
 
 export class UnknownProfileError extends KnownError {
@@ -162,6 +173,7 @@ export function loadProfiles(): Map<string, Profile> {
       buckets: p.buckets,
       listRequestPricePer1000: p.listRequestPricePer1000,
       credentials: resolveCredentials(p.credentials, p.id, path.dirname(file)),
+      storagePrice: resolveStoragePrice(p.storagePrice, new URL(p.endpoint).host),
     });
   }
   cache = { file, mtimeMs, profiles };
@@ -175,12 +187,18 @@ export function getProfile(id: string): Profile {
   return profile;
 }
 
+/** The profile's storage price per GiB-month, its defaults applied (lib/money.ts). */
+export function storagePriceOf(profile: Profile): StoragePrice {
+  return profile.storagePrice ?? resolveStoragePrice(undefined, new URL(profile.endpoint).host);
+}
+
 export function toPublicProfile(profile: Profile): PublicProfile {
   return {
     id: profile.id,
     label: profile.label,
     endpointHost: new URL(profile.endpoint).host,
     buckets: profile.buckets ?? null,
+    storagePrice: storagePriceOf(profile),
   };
 }
 

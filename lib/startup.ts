@@ -3,9 +3,12 @@ import { ensureAuthReady } from "@/lib/auth/auth";
 import { knowsSocketPeers } from "@/lib/auth/client-address";
 import { ConfigError, getEnv } from "@/lib/env";
 import { recoverInterruptedBulkJobs } from "@/lib/jobs/runner";
+import { logger } from "@/lib/log";
+import { startMetrics } from "@/lib/metrics/registry";
 import { startLedgerRecovery } from "@/lib/uploads/recovery";
 import { loadProfiles } from "@/lib/profiles";
 import { startRequestLedger } from "@/lib/s3/request-ledger";
+import { startInventorySchedule } from "@/lib/uploads/inventory-schedule";
 
 /**
  * Runs once at server start: validates env, profiles and the database (exits with a
@@ -16,23 +19,25 @@ export async function checkStartup(): Promise<void> {
     getEnv();
     const profiles = loadProfiles();
     await ensureAuthReady();
-    console.log(`Reclaim: ${profiles.size} endpoint profile(s): ${[...profiles.keys()].join(", ")}`);
+    logger().info({ event: "config", profiles: [...profiles.keys()] }, `${profiles.size} endpoint profile(s): ${[...profiles.keys()].join(", ")}`);
     if (getEnv().NODE_ENV === "production" && !knowsSocketPeers()) {
-      console.warn(
-        "Reclaim: not started by scripts/serve.sh, so client addresses are unknown and every client shares one sign-in limit. Start it with `npm start`.",
+      logger().warn(
+        { event: "config" },
+        "not started by scripts/serve.sh, so client addresses are unknown and every client shares one sign-in limit; start it with `npm start`",
       );
     }
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(`\n${error.message}\n`);
+      logger().fatal({ event: "config", error: error.message }, error.message);
       process.exit(1);
     }
     throw error;
   }
   // The request bill counts from the first request (the ledger's recovery below sends some).
   startRequestLedger();
+  startMetrics();
   // Jobs first: their unstarted items must be marked before the ledger is re-verified.
-  const interrupted = recoverInterruptedBulkJobs();
-  if (interrupted > 0) console.log(`Reclaim: marked ${interrupted} bulk job(s) interrupted by the last shutdown.`);
+  recoverInterruptedBulkJobs();
   startLedgerRecovery();
+  startInventorySchedule();
 }

@@ -6,6 +6,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import { isLastAdminError } from "@/lib/auth/user-rules";
 import { getDb } from "@/lib/db";
 import { KnownError } from "@/lib/errors";
+import { logger } from "@/lib/log";
 
 // User administration. Listing and creating go through Better Auth's admin API with the
 // admin's own request headers, so Better Auth applies its permission checks as well as ours.
@@ -97,7 +98,7 @@ export function setRole(actor: Actor, userId: string, role: Role): void {
     getDb()
       .prepare(`UPDATE "user" SET role = ?, updatedAt = ? WHERE id = ?`)
       .run(role, new Date().toISOString(), target.id);
-    console.log(`Reclaim: ${actor.email} set the role of ${target.email} to ${role}.`);
+    logger().info({ event: "user-admin", user: actor.email, target: target.email, role }, "role changed");
   });
 }
 
@@ -112,7 +113,7 @@ export function disableUser(actor: Actor, userId: string): void {
       target.id,
     );
     db.prepare(`DELETE FROM "session" WHERE userId = ?`).run(target.id);
-    console.log(`Reclaim: ${actor.email} disabled ${target.email}.`);
+    logger().info({ event: "user-admin", user: actor.email, target: target.email }, "user disabled");
   });
 }
 
@@ -121,6 +122,6 @@ export function enableUser(actor: Actor, userId: string): void {
     getDb()
       .prepare(`UPDATE "user" SET banned = 0, banReason = NULL, banExpires = NULL, updatedAt = ? WHERE id = ?`)
       .run(new Date().toISOString(), target.id);
-    console.log(`Reclaim: ${actor.email} enabled ${target.email}.`);
+    logger().info({ event: "user-admin", user: actor.email, target: target.email }, "user enabled");
   });
 }

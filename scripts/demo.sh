@@ -44,4 +44,5 @@ cat <<MSG
   Press Ctrl-C to stop the dashboard and the gateway.
 
 MSG
-bash scripts/serve.sh -H 127.0.0.1 -p "$PORT"
+# The server logs JSON lines (for log collectors); pino-pretty makes them readable here.
+bash scripts/serve.sh -H 127.0.0.1 -p "$PORT" 2>&1 | node_modules/.bin/pino-pretty --colorize --singleLine --translateTime "SYS:HH:MM:ss" --ignore "pid,hostname,app"

@@ -10,6 +10,8 @@ export RECLAIM_TEST_INSTANCE=$INSTANCE
 
 ensure_node_modules
 ensure_chromium
+# promtool (Debian's prometheus): the integration suite checks a real scrape and the alert rules with it.
+ensure_debian_packages "promtool" prometheus
 
 log "typecheck";   npm run --silent typecheck
 log "lint";        npx eslint . --max-warnings=0 && npx knip

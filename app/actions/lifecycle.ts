@@ -10,6 +10,7 @@ import { readAbortRulesForBuckets, removeAbortRule, setAbortRule } from "@/lib/s
 import { MAX_RULE_DAYS, MAX_RULE_PREFIX_LENGTH, MIN_RULE_DAYS } from "@/lib/s3/lifecycle-rules";
 import { forgetLifecycleRead } from "@/lib/uploads/cleanup-status";
 import { watchUploads } from "@/lib/uploads/service";
+import { logger } from "@/lib/log";
 
 // Thin: parse → authorize (defineAction) → lib → typed result. S3 failures that stop the
 // whole answer (the bucket list, a rejected rule) are thrown by lib and become { ok: false }
@@ -52,9 +53,7 @@ export const setAbortRuleAction = defineAction(
   async ({ profileId, bucket, days, prefix }, { user }) => {
     const lifecycle = await setAbortRule(getProfile(profileId), bucket, { days, prefix });
     forgetLifecycleRead(profileId, bucket);
-    console.info(
-      `Reclaim: ${user.email} set the abort rule of ${profileId}/${bucket} to ${days} days, prefix "${prefix}"`,
-    );
+    logger().info({ event: "lifecycle", user: user.email, profile: profileId, bucket, days, prefix }, "abort rule set");
     return ok(lifecycle);
   },
 );
@@ -64,7 +63,7 @@ export const removeAbortRuleAction = defineAction(
   async ({ profileId, bucket }, { user }) => {
     const lifecycle = await removeAbortRule(getProfile(profileId), bucket);
     forgetLifecycleRead(profileId, bucket);
-    console.info(`Reclaim: ${user.email} removed the abort rule of ${profileId}/${bucket}`);
+    logger().info({ event: "lifecycle", user: user.email, profile: profileId, bucket }, "abort rule removed");
     return ok(lifecycle);
   },
 );

@@ -3,6 +3,7 @@ import crypto from "node:crypto";
 import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
 import type Database from "better-sqlite3";
 import { ledgerDb } from "@/lib/ledger/db";
+import { logger } from "@/lib/log";
 
 // Better Auth throttles sign-in per client address. This adds the per-account half: at most
 // MAX_ATTEMPTS sign-ins for one email are evaluated within WINDOW_MS of the first, whichever
@@ -61,6 +62,7 @@ export const loginThrottleHooks = {
       throw new APIError("BAD_REQUEST", { message: "That is not an email address." });
     }
     if (countAttempt(email) > MAX_ATTEMPTS) {
+      logger().warn({ event: "sign-in", user: email, outcome: "throttled" }, "sign-in refused: too many attempts for this account");
       throw new APIError("TOO_MANY_REQUESTS", {
         message: "Too many failed sign-ins for this account. Wait a minute and try again.",
       });
@@ -69,6 +71,12 @@ export const loginThrottleHooks = {
   after: createAuthMiddleware(async (ctx) => {
     if (ctx.path !== "/sign-in/email") return;
     const email = emailOf(ctx.body);
-    if (email !== null && email.length <= MAX_EMAIL_LENGTH && !isAPIError(ctx.context.returned)) clearAttempts(email);
+    if (email === null || email.length > MAX_EMAIL_LENGTH) return;
+    if (isAPIError(ctx.context.returned)) {
+      logger().warn({ event: "sign-in", user: email, outcome: "failure" }, "sign-in failed");
+    } else {
+      clearAttempts(email);
+      logger().info({ event: "sign-in", user: email, outcome: "success" }, "signed in");
+    }
   }),
 };

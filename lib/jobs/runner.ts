@@ -40,6 +40,7 @@ import { looksActive, partsReadIsRecent } from "@/lib/jobs/selection";
 import type { AbortResult, BulkJob, BulkJobItem, BulkSelection, ItemOutcome, SelectedUpload } from "@/lib/jobs/types";
 import { recordAbortResult } from "@/lib/ledger/ledger";
 import type { PartsSnapshot } from "@/lib/s3/abort";
+import { errorMessage, logger } from "@/lib/log";
 import { withS3Cause } from "@/lib/s3/request-events";
 import { abortUpload, LedgerWriteError, readUploadParts } from "@/lib/uploads/service";
 
@@ -107,7 +108,7 @@ function startHeartbeat(): void {
     try {
       touchJobs([...rt.running.keys()]);
     } catch (error) {
-      console.error("Reclaim: bulk job heartbeat failed:", error instanceof Error ? error.message : error);
+      logger().error({ event: "bulk-job", error: errorMessage(error) }, "bulk job heartbeat failed");
     }
   }, HEARTBEAT_MS);
   rt.heartbeat.unref();
@@ -173,14 +174,17 @@ export function recoverInterruptedBulkJobs(): number {
     interrupt(job.id);
     count++;
   }
-  if (count > 0) console.log(`Reclaim: marked ${count} bulk job(s) interrupted by the last restart.`);
+  if (count > 0) logger().warn({ event: "bulk-job", interrupted: count }, `marked ${count} bulk job(s) interrupted by the last restart`);
   return count;
 }
 
 // ---------------------------------------------------------------- running
 
 function internalFailure(item: BulkJobItem, error: unknown): AbortResult {
-  console.error(`Reclaim: bulk job item ${item.bucket}/${item.key} failed unexpectedly:`, error instanceof Error ? error.message : error);
+  logger().error(
+    { event: "bulk-job", bucket: item.bucket, key: item.key, uploadId: item.uploadId, error: errorMessage(error) },
+    "bulk job item failed unexpectedly",
+  );
   const now = new Date().toISOString();
   return {
     bucket: item.bucket,
@@ -434,7 +438,7 @@ async function run(ctx: JobContext): Promise<void> {
     const status = finalStatus(job.counts, null);
     finishJob(jobId, status, summaryMessage(status, job.counts));
   } catch (error) {
-    console.error(`Reclaim: bulk job ${jobId} stopped on an unexpected error:`, error instanceof Error ? error.message : error);
+    logger().error({ event: "bulk-job", jobId, profile: profile.id, error: errorMessage(error) }, "bulk job stopped on an unexpected error");
     try {
       const notAttempted = settleItems(jobId, ["pending"], "not-attempted", "Not attempted — the job stopped on a server error before this upload; it was not touched.");
       finishJob(
@@ -448,6 +452,31 @@ async function run(ctx: JobContext): Promise<void> {
   } finally {
     runtime().running.delete(jobId);
     stopHeartbeatWhenIdle();
+    logJobEnd(jobId, actor);
+  }
+}
+
+/** One line when a job ends, with its outcome counts (each abort has its own line too). */
+function logJobEnd(jobId: string, actor: JobActor): void {
+  try {
+    const job = getJob(jobId);
+    if (!job) return;
+    logger()[job.status === "done" ? "info" : "warn"](
+      {
+        event: "bulk-job",
+        jobId,
+        user: actor.email,
+        profile: job.profileId,
+        status: job.status,
+        total: job.total,
+        counts: job.counts,
+        bytesReclaimed: job.bytesReclaimed,
+        message: job.message,
+      },
+      `bulk job ${job.status}`,
+    );
+  } catch (error) {
+    logger().error({ event: "bulk-job", jobId, error: errorMessage(error) }, "bulk job end could not be logged");
   }
 }
 
@@ -518,6 +547,10 @@ export function startJob(params: StartJobParams): BulkJob {
       control,
     }),
   );
+  logger().info(
+    { event: "bulk-job", jobId: id, user: actor.email, profile: profile.id, total: job.total, bytesSelected: job.bytesSelected, selection: params.selection },
+    "bulk job started",
+  );
   return job;
 }
 
@@ -551,6 +584,7 @@ export function cancelJob(id: string): BulkJob {
   if (!job) throw new KnownError("not-found", "No bulk job with this id.");
   if (isFinished(job.status) || job.status === "cancelling") return job;
   requestCancel(id);
+  logger().info({ event: "bulk-job", jobId: id, profile: job.profileId }, "bulk job cancel requested");
   return getJob(id) ?? job;
 }
 

@@ -333,3 +333,34 @@ export function* attemptChunks(
     afterId = last.id;
   }
 }
+
+/** What the Prometheus counters read: every instance's aborts, as the shared ledger holds them. */
+export interface LedgerCounters {
+  /** Bytes reclaimed per profile (outcome 'reclaimed', the snapshot before each abort). */
+  reclaimedBytes: { profileId: string; bytes: number }[];
+  /** Finished attempts per profile and first recorded outcome (a count that only grows). */
+  attempts: { profileId: string; outcome: AbortOutcomeLabel; count: number }[];
+}
+
+type AbortOutcomeLabel = Exclude<LedgerOutcome, "unknown">;
+
+export function ledgerCounters(options: QueryOptions = {}): LedgerCounters {
+  const db = options.db ?? ledgerDb();
+  return db.transaction(() => ({
+    reclaimedBytes: db
+      .prepare(
+        `SELECT profile_id AS profileId, COALESCE(SUM(bytes_before), 0) AS bytes
+           FROM abort_attempt WHERE outcome = 'reclaimed' GROUP BY profile_id ORDER BY profile_id`,
+      )
+      .all() as LedgerCounters["reclaimedBytes"],
+    attempts: (
+      db
+        .prepare(
+          `SELECT profile_id AS profileId, first_outcome AS outcome, COUNT(*) AS count
+             FROM abort_attempt WHERE first_outcome IS NOT NULL
+            GROUP BY profile_id, first_outcome ORDER BY profile_id, first_outcome`,
+        )
+        .all() as { profileId: string; outcome: string; count: number }[]
+    ).flatMap((row) => (isOutcome(row.outcome) && row.outcome !== "unknown" ? [{ ...row, outcome: row.outcome }] : [])),
+  }))();
+}

@@ -163,9 +163,10 @@ export function recordOutcome(
     }
     db.prepare(
       `UPDATE abort_attempt
-          SET outcome = ?, attempts = ?, error_code = ?, error_message = ?, duration_ms = ?, finished_at = ?
+          SET outcome = ?, attempts = ?, error_code = ?, error_message = ?, duration_ms = ?, finished_at = ?,
+              first_outcome = COALESCE(first_outcome, NULLIF(?, 'unknown'))
         WHERE id = ?`,
-    ).run(written, outcome.attempts, errorCode, errorMessage, outcome.durationMs, now.toISOString(), id);
+    ).run(written, outcome.attempts, errorCode, errorMessage, outcome.durationMs, now.toISOString(), written, id);
     return written;
   })();
 }
@@ -215,7 +216,8 @@ export function resolveEntry(entry: LedgerEntry, update: Resolution): boolean {
     .prepare(
       `UPDATE abort_attempt
           SET outcome = @outcome, error_code = @errorCode, error_message = @errorMessage,
-              finished_at = COALESCE(@finishedAt, finished_at)
+              finished_at = COALESCE(@finishedAt, finished_at),
+              first_outcome = COALESCE(first_outcome, NULLIF(@outcome, 'unknown'))
         WHERE id = @id AND outcome = @expected`,
     )
     .run({ ...update, id: entry.id, expected: entry.outcome });

@@ -117,4 +117,9 @@ export const migrations: readonly string[] = [
   // that way. Older rows have no time: they are read again.
   `ALTER TABLE bulk_job_item ADD COLUMN parts_read_at TEXT;
    ALTER TABLE bulk_job ADD COLUMN n_skipped_active INTEGER NOT NULL DEFAULT 0;`,
+  // 7: the first outcome recorded for an attempt (never 'unknown'). A later re-verification
+  // may change `outcome` (failed → reclaimed); this stays, so counts by it only ever grow
+  // (the Prometheus counter reclaim_abort_attempts_total).
+  `ALTER TABLE abort_attempt ADD COLUMN first_outcome TEXT;
+   UPDATE abort_attempt SET first_outcome = outcome WHERE outcome <> 'unknown';`,
 ];

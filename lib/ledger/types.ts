@@ -1,3 +1,4 @@
+import type { MoneyTotals, MonthlyAmount } from "@/lib/money";
 import type { AbortOutcome } from "@/lib/s3/types";
 
 // What the ledger records and what the history view reads from it. Plain types: the
@@ -135,4 +136,16 @@ export interface AttemptPage {
   page: number;
   pageSize: number;
   pageCount: number;
+}
+
+/** The history overview with what the reclaimed bytes would cost per month (lib/ledger/cost-avoided.ts). */
+export interface PricedHistoryOverview extends HistoryOverview {
+  byBucket: (BucketBreakdown & { costAvoided: MonthlyAmount | null })[];
+  byProfile: (ProfileBreakdown & { costAvoided: MonthlyAmount | null })[];
+  costAvoided: {
+    /** Per currency, over every priced profile. */
+    total: MoneyTotals;
+    /** Reclaimed bytes of profiles with no price (unset, or no longer configured). */
+    unpricedBytes: number;
+  };
 }

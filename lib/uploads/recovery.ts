@@ -16,6 +16,7 @@ import { withS3Cause } from "@/lib/s3/request-events";
 import { mapWithConcurrency } from "@/lib/s3/concurrency";
 import { toReclaimError } from "@/lib/s3/errors";
 import type { UploadRef } from "@/lib/s3/types";
+import { errorMessage, logger } from "@/lib/log";
 import type { RecoveryReport, ReverifyResult, ReverifyStatus } from "@/lib/uploads/types";
 
 // Resolving ledger rows after the fact (docs/architecture.md, "The ledger's rule": a crash between intent and
@@ -67,7 +68,7 @@ function profileFor(entry: LedgerEntry): Profile | NotVerifiable {
     }
     if (error instanceof ConfigError) {
       // The ledger row is shown to every viewer: the details go to the server log only.
-      console.error(`Reclaim: cannot re-verify attempt ${entry.id}:`, error.message);
+      logger().error({ event: "ledger-recovery", attemptId: entry.id, error: error.message }, "cannot re-verify an attempt: configuration problem");
       return new NotVerifiable("config", `Cannot re-verify: ${publicConfigProblem(error).message}`);
     }
     throw error;
@@ -248,13 +249,14 @@ export function startLedgerRecovery(): void {
     try {
       const pending = countUnresolved();
       if (pending === 0) return;
-      console.log(`Reclaim: re-verifying ${plural(pending, "interrupted abort")} left unknown in the ledger…`);
-      const report = await recoverUnknownAttempts({ minAgeMs: 0 });
-      console.log(
-        `Reclaim: ledger recovery checked ${report.checked}: ${report.goneUnknown} gone (cause unknown), ${report.alreadyGone} already gone, ${report.failed} still there (now failed), ${report.unresolved} could not be verified (still unknown).`,
+      logger().info({ event: "ledger-recovery", pending }, `re-verifying ${plural(pending, "interrupted abort")} left unknown in the ledger`);
+      const { results: _results, ...summary } = await recoverUnknownAttempts({ minAgeMs: 0 });
+      logger().info(
+        { event: "ledger-recovery", ...summary },
+        `ledger recovery checked ${summary.checked}: ${summary.goneUnknown} gone (cause unknown), ${summary.alreadyGone} already gone, ${summary.failed} still there (now failed), ${summary.unresolved} could not be verified (still unknown)`,
       );
     } catch (error) {
-      console.error("Reclaim: ledger recovery failed:", error instanceof Error ? error.message : error);
+      logger().error({ event: "ledger-recovery", error: errorMessage(error) }, "ledger recovery failed");
     }
   })();
 }

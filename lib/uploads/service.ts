@@ -6,6 +6,7 @@ import type { Profile } from "@/lib/profiles";
 import { assertBucketsInProfile, toPublicProfile } from "@/lib/profiles";
 import { abortAndVerify, verifyGone, type PartsSnapshot } from "@/lib/s3/abort";
 import { getEnv } from "@/lib/env";
+import { logger } from "@/lib/log";
 import { mapWithConcurrency } from "@/lib/s3/concurrency";
 import { toReclaimError } from "@/lib/s3/errors";
 import {
@@ -17,6 +18,7 @@ import {
 } from "@/lib/s3/inventory";
 import { withS3Cause } from "@/lib/s3/request-events";
 import type { AbortOutcome, AbortResult, BucketInventory, ReclaimError, UploadRef } from "@/lib/s3/types";
+import { noteGone, noteListing, noteListingFailure } from "@/lib/uploads/inventory-record";
 import { recordListing } from "@/lib/uploads/listing-journal";
 import { IN_FLIGHT_GRACE_MS, reverifyAttempt } from "@/lib/uploads/recovery";
 import { forgetParts, getLastRead, getParts, pruneParts, setParts } from "@/lib/uploads/parts-cache";
@@ -69,6 +71,7 @@ function timeOf(iso: string | null): number | null {
 /** The upload is gone (aborted, or seen gone): forget its parts, and re-list next time. */
 function forgetUpload(profileId: string, id: string): void {
   forgetParts(profileId, id);
+  noteGone(profileId, id);
   recentListings.delete(profileId);
   goneCounts.set(profileId, (goneCounts.get(profileId) ?? 0) + 1);
 }
@@ -140,7 +143,8 @@ function scanParts(profile: Profile, refs: UploadRef[]): Promise<void> {
   )
     .then(() => undefined)
     .catch((error: unknown) => {
-      console.error(`Reclaim: background parts scan for profile ${profile.id} failed:`, toReclaimError(error, { operation: "list-parts" }).message);
+      const detail = toReclaimError(error, { operation: "list-parts" });
+      logger().error({ event: "inventory", profile: profile.id, errorCode: detail.code, error: detail.message }, "background parts scan failed");
     })
     .finally(() => scans.delete(profile.id));
   scans.set(profile.id, scan);
@@ -252,7 +256,7 @@ async function readDueParts(profile: Profile, listing: UploadListing): Promise<U
 }
 
 /** Every upload of the profile: the recent listing with today's parts numbers, or a new one. */
-async function currentListing(profile: Profile): Promise<UploadListing> {
+export async function currentListing(profile: Profile): Promise<UploadListing> {
   const recent = recentListings.get(profile.id);
   if (recent && Date.now() - recent.readAt < relistAfterMs(recent.tookMs, settings())) {
     return withCurrentParts(profile.id, recent.listing);
@@ -268,7 +272,12 @@ async function currentListing(profile: Profile): Promise<UploadListing> {
         const read = { listing, readAt, tookMs: Date.now() - readAt, initiatedById };
         // An upload that left while this ran may still be in it: answer with it once, re-list next time.
         if ((goneCounts.get(profile.id) ?? 0) === goneBefore) recentListings.set(profile.id, read);
+        noteListing(profile.id, listing);
         return read;
+      })
+      .catch((error: unknown) => {
+        noteListingFailure(profile.id, toReclaimError(error, { operation: "list-buckets", endpoint: profile.endpoint }));
+        throw error;
       })
       .finally(() => listingsInFlight.delete(profile.id));
     listingsInFlight.set(profile.id, inFlight);
@@ -437,7 +446,9 @@ export async function abortUpload(
 ): Promise<AbortResult> {
   assertBucketsInProfile(profile, [ref.bucket]);
   // A bulk job's items keep the job's cause (the outermost one wins).
-  return withS3Cause("abort", () => abortThroughLedger(profile, ref, actor, options));
+  const result = await withS3Cause("abort", () => abortThroughLedger(profile, ref, actor, options));
+  logAbort(profile, actor, result, options.jobId);
+  return result;
 }
 
 async function abortThroughLedger(
@@ -517,6 +528,29 @@ function heldBackResult(ref: UploadRef, outcome: AbortOutcome, snapshot: PartsSn
     finishedAt: new Date(finished).toISOString(),
     durationMs: finished - started,
   };
+}
+
+/** One log line per abort, as the ledger recorded it; failures at warn. */
+function logAbort(profile: Profile, actor: Pick<SessionUser, "email">, result: AbortResult, jobId: string | undefined): void {
+  const fine = result.outcome === "reclaimed" || result.outcome === "already-gone";
+  logger()[fine ? "info" : "warn"](
+    {
+      event: "abort",
+      user: actor.email,
+      profile: profile.id,
+      bucket: result.bucket,
+      key: result.key,
+      uploadId: result.uploadId,
+      outcome: result.outcome,
+      attempts: result.attempts,
+      partsBefore: result.partsBefore,
+      bytesBefore: result.bytesBefore,
+      durationMs: result.durationMs,
+      ...(jobId ? { jobId } : {}),
+      ...(result.error ? { errorCode: result.error.s3Code ?? result.error.code, error: result.error.message } : {}),
+    },
+    `abort ${result.outcome}`,
+  );
 }
 
 function intentBase(profile: Profile, ref: UploadRef, actor: Pick<SessionUser, "id" | "email">, options: { jobId?: string; initiated?: string | null }) {
