@@ -1,5 +1,6 @@
 import "server-only";
 import { ensureAuthReady } from "@/lib/auth/auth";
+import { checkConfig, formatConfigReport, hasErrors } from "@/lib/config-check";
 import { ConfigError, getEnv } from "@/lib/env";
 import { recoverInterruptedBulkJobs } from "@/lib/jobs/runner";
 import { startLedgerRecovery } from "@/lib/ledger/recovery";
@@ -10,6 +11,10 @@ import { loadProfiles } from "@/lib/profiles";
  * sentence if any is wrong), then settles what a previous process left half done.
  */
 export async function checkStartup(): Promise<void> {
+  // Every problem with the settings and profiles at once (the same report as npm run check-config).
+  const report = checkConfig();
+  if (report.problems.length > 0) console.error(`\n${formatConfigReport(report)}\n`);
+  if (hasErrors(report)) process.exit(1);
   try {
     getEnv();
     const profiles = loadProfiles();
