@@ -227,7 +227,7 @@ function resolveCredentials(
     }
     return { accessKeyId, secretAccessKey };
   }
-  const file = path.resolve(baseDir, source.file);
+  const file = path.resolve(/*turbopackIgnore: true*/ baseDir, source.file);
   const read = readJsonFile(file);
   if ("problem" in read) {
     problems.push(

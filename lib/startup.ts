@@ -6,6 +6,9 @@ import { recoverInterruptedBulkJobs } from "@/lib/jobs/runner";
 import { startLedgerRecovery } from "@/lib/ledger/recovery";
 import { loadProfiles } from "@/lib/profiles";
 
+/** sysexits' EX_CONFIG: a service manager should not restart into the same configuration. */
+const EXIT_CONFIG = 78;
+
 /**
  * Runs once at server start: validates env, profiles and the database (exits with a
  * sentence if any is wrong), then settles what a previous process left half done.
@@ -14,7 +17,7 @@ export async function checkStartup(): Promise<void> {
   // Every problem with the settings and profiles at once (the same report as npm run check-config).
   const report = checkConfig();
   if (report.problems.length > 0) console.error(`\n${formatConfigReport(report)}\n`);
-  if (hasErrors(report)) process.exit(1);
+  if (hasErrors(report)) process.exit(EXIT_CONFIG);
   try {
     getEnv();
     const profiles = loadProfiles();
@@ -23,7 +26,7 @@ export async function checkStartup(): Promise<void> {
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`\n${error.message}\n`);
-      process.exit(1);
+      process.exit(EXIT_CONFIG);
     }
     throw error;
   }

@@ -19,11 +19,12 @@ ensure_debian_packages() {
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
-# Reclaim runs on Node.js 24 LTS (README, "Node.js"). The scripts do not use the machine's
-# Node: they run this release, fetched once from the npm registry (package node-linux-<arch>,
-# checked against the integrity pinned here) into .data/runtime/. That package carries the
-# headers and .gypi files node-gyp needs, so native modules (better-sqlite3) compile against it
-# without a header download.
+# Reclaim runs on Node.js 24 LTS (README, "Node.js"). When the Node on PATH is another major
+# version (Debian's machines have 20), the scripts run this release instead, fetched once from
+# the npm registry (package node-linux-<arch>, checked against the integrity pinned here) into
+# .data/node-<version>-linux-<arch> (dots: no gateway instance's folder can have that name).
+# That package carries the headers and .gypi files node-gyp needs, so native modules
+# (better-sqlite3) compile against it without a header download.
 NODE_VERSION=24.22.3
 node_integrity() {
   case "$1" in
@@ -32,15 +33,17 @@ node_integrity() {
   esac
 }
 
-# Puts the pinned Node first on PATH (fetching it when absent) and points node-gyp at it.
+# Puts the pinned Node first on PATH (fetching it when absent) and points node-gyp at it,
+# unless the Node on PATH is already a 24 (a container's, or the pinned one from a parent script).
 use_node() {
+  [ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null)" = "24" ] && return 0
   local arch
   case "$(uname -m)" in
     x86_64) arch=x64 ;;
     aarch64 | arm64) arch=arm64 ;;
     *) echo "Reclaim's scripts know no Node.js package for $(uname -m)" >&2; return 1 ;;
   esac
-  local home="$REPO/.data/runtime/node-$NODE_VERSION-linux-$arch"
+  local home="$REPO/.data/node-$NODE_VERSION-linux-$arch"
   if [ ! -x "$home/bin/node" ]; then
     log "fetching Node.js $NODE_VERSION from the npm registry (node-linux-$arch)"
     local tmp expected actual
