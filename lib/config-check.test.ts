@@ -203,11 +203,8 @@ describe("checkConfig", () => {
 
   it("requires absolute file paths in production, where the server runs in its build folder", () => {
     const file = writeFile("profiles.json", JSON.stringify({ profiles: [profile()] }));
-    const relative = checkConfig({
-      NODE_ENV: "production",
-      RECLAIM_PROFILES_FILE: file,
-      ...labKeys,
-    });
+    const production = { NODE_ENV: "production", BETTER_AUTH_URL: "https://reclaim.example" };
+    const relative = checkConfig({ ...production, RECLAIM_PROFILES_FILE: file, ...labKeys });
     expect(relative.problems).toEqual([
       expect.objectContaining({
         severity: "error",
@@ -216,7 +213,7 @@ describe("checkConfig", () => {
       }),
     ]);
     const absolute = checkConfig({
-      NODE_ENV: "production",
+      ...production,
       RECLAIM_PROFILES_FILE: file,
       RECLAIM_DB_FILE: path.join(dir, "r.sqlite"),
       ...labKeys,

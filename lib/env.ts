@@ -1,4 +1,5 @@
 import "server-only";
+import net from "node:net";
 import path from "node:path";
 import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
@@ -8,11 +9,23 @@ import { z } from "zod";
 
 const WHOLE_ABOVE_ZERO = "must be a whole number above 0";
 const positiveInt = (fallback: number) =>
-  z.coerce
-    .number(WHOLE_ABOVE_ZERO)
-    .int(WHOLE_ABOVE_ZERO)
-    .positive(WHOLE_ABOVE_ZERO)
-    .default(fallback);
+  z.coerce.number(WHOLE_ABOVE_ZERO).int(WHOLE_ABOVE_ZERO).positive(WHOLE_ABOVE_ZERO).default(fallback);
+
+/** "10.0.0.5" or "10.0.0.0/24" (IPv4 or IPv6). */
+function isAddressOrRange(entry: string): boolean {
+  const [address = "", prefix, ...rest] = entry.split("/");
+  const family = net.isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
+
+const addressList = z
+  .string()
+  .default("")
+  .transform((value) => value.split(",").map((entry) => entry.trim()).filter(Boolean))
+  .refine((entries) => entries.every(isAddressOrRange), "must be IP addresses or CIDR ranges, separated by commas");
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -27,10 +40,18 @@ const envSchema = z.object({
   /** How often the dashboard re-lists uploads while visible, milliseconds. */
   RECLAIM_REFRESH_MS: positiveInt(5_000),
   BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
-  BETTER_AUTH_URL: z.url().optional(),
+  /** The dashboard's public URL; required in production (cookies, origin checks, HSTS). */
+  BETTER_AUTH_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Reverse proxies whose X-Forwarded-For is believed; otherwise the socket's peer is the client. */
+  RECLAIM_TRUSTED_PROXIES: addressList,
   /** First admin, created on first start when no user exists. */
   RECLAIM_ADMIN_EMAIL: z.email().optional(),
   RECLAIM_ADMIN_PASSWORD: z.string().min(8).optional(),
+}).refine((env) => env.NODE_ENV !== "production" || env.BETTER_AUTH_URL !== undefined, {
+  path: ["BETTER_AUTH_URL"],
+  message: "must be set in production: the dashboard's public URL, e.g. https://reclaim.example.com",
+  // Reported together with every other problem, not only once the rest is valid.
+  when: () => true,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -61,8 +82,36 @@ const TOOLING_SETTINGS =
 /** Names in these namespaces that are not settings are likely typos. */
 const OUR_NAMESPACES = /^(RECLAIM|BETTER_AUTH)_/;
 
+/** Which part of the configuration is wrong: the code a browser is shown. */
+export type ConfigReason = "environment" | "profiles" | "credentials" | "database";
+
+/**
+ * A configuration problem. Its message names files and variables for the operator: it goes to
+ * the server log only. Browsers get `publicConfigProblem` — a sentence and a code.
+ */
 export class ConfigError extends Error {
   override name = "ConfigError";
+  constructor(
+    message: string,
+    readonly reason: ConfigReason,
+  ) {
+    super(message);
+  }
+}
+
+const configSentences: Record<ConfigReason, string> = {
+  environment: "The server's settings are not valid",
+  profiles: "The server cannot load its endpoint profiles",
+  credentials: "The server cannot read the keys of an endpoint profile",
+  database: "The server cannot open its database",
+};
+
+/** What a browser may know about a configuration problem: no paths, no variable names. */
+export function publicConfigProblem(error: ConfigError): { code: "config"; message: string } {
+  return {
+    code: "config",
+    message: `${configSentences[error.reason]} (config-${error.reason}). An operator must fix the configuration; the server log has the details.`,
+  };
 }
 
 /** Environment variables by name, as in process.env. */
@@ -71,6 +120,8 @@ export type Settings = Readonly<Record<string, string | undefined>>;
 /** One thing wrong with the configuration: which setting, and a sentence that says what to do. */
 export interface ConfigProblem {
   severity: "error" | "warning";
+  /** Which part of the configuration it is in. */
+  reason: ConfigReason;
   /** An environment variable, or a place in the profiles file such as `profiles[1].endpoint`. */
   setting: string;
   message: string;
@@ -81,7 +132,7 @@ function envIssueProblem(issue: z.core.$ZodIssue): ConfigProblem {
   // zod's messages never quote the value, so secrets stay out of the report. A rule of our
   // own (code "custom") says what to do itself.
   const todo = issue.code === "custom" ? "" : ` Fix ${setting}, or unset it.`;
-  return { severity: "error", setting, message: `${issue.message}.${todo}` };
+  return { severity: "error", reason: "environment", setting, message: `${issue.message}.${todo}` };
 }
 
 /** Every problem with these environment variables: invalid values and likely misspelt names. */
@@ -93,6 +144,7 @@ export function inspectEnv(source: Settings): ConfigProblem[] {
     if (!OUR_NAMESPACES.test(name) || known.includes(name) || TOOLING_SETTINGS.test(name)) continue;
     problems.push({
       severity: "warning",
+      reason: "environment",
       setting: name,
       message: unknownSettingMessage(name, known),
     });
@@ -118,7 +170,7 @@ export function getEnv(): Env {
     const problems = parsed.error.issues
       .map((issue) => `  ${issue.path.join(".")}: ${issue.message}`)
       .join("\n");
-    throw new ConfigError(`Reclaim cannot start: invalid environment.\n${problems}`);
+    throw new ConfigError(`Reclaim cannot start: invalid environment.\n${problems}`, "environment");
   }
   cached = parsed.data;
   return cached;

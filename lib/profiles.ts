@@ -7,17 +7,16 @@ import { z } from "zod";
 import {
   ConfigError,
   type ConfigProblem,
+  type ConfigReason,
   profilesFilePath,
   type Settings,
   unknownSettingMessage,
 } from "@/lib/env";
+import type { PublicProfile } from "@/lib/public-profile";
+import { profileIdSchema } from "@/lib/schemas";
 
 // Endpoint profiles are server-side configuration. The browser only ever sees a profile's
 // id, label and endpoint host; credentials never leave this module's callers on the server.
-
-export const profileIdSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "Profile ids are lowercase letters, digits, - and _.");
 
 const credentialsSchema = z.union(
   [
@@ -62,14 +61,6 @@ export interface Profile {
   expectedBucketOwner?: string;
   buckets?: string[];
   credentials: { accessKeyId: string; secretAccessKey: string };
-}
-
-/** What the browser may know about a profile. */
-export interface PublicProfile {
-  id: string;
-  label: string;
-  endpointHost: string;
-  buckets: string[] | null;
 }
 
 export class UnknownProfileError extends Error {
@@ -136,12 +127,16 @@ function readJsonFile(file: string): JsonRead {
   }
 }
 
-function error(setting: string, message: string): ConfigProblem {
-  return { severity: "error", setting, message };
+function error(setting: string, message: string, reason: ConfigReason = "profiles"): ConfigProblem {
+  return { severity: "error", reason, setting, message };
 }
 
-function warning(setting: string, message: string): ConfigProblem {
-  return { severity: "warning", setting, message };
+function warning(
+  setting: string,
+  message: string,
+  reason: ConfigReason = "profiles",
+): ConfigProblem {
+  return { severity: "warning", reason, setting, message };
 }
 
 /** `profiles[1].endpoint (ceph-lab)`: where in the profiles file, and which profile. */
@@ -221,6 +216,7 @@ function resolveCredentials(
         error(
           unset.join(", "),
           `not set, and ${at()} takes its key pair from ${unset.length === 1 ? "it" : "them"}: set ${unset.join(" and ")} in the server's environment (e.g. its EnvironmentFile).`,
+          "credentials",
         ),
       );
       return undefined;
@@ -234,6 +230,7 @@ function resolveCredentials(
       error(
         at("credentials", "file"),
         `${read.problem}: it must hold {"accessKeyId": "…", "secretAccessKey": "…"} (relative paths are from the profiles file).`,
+        "credentials",
       ),
     );
     return undefined;
@@ -243,12 +240,15 @@ function resolveCredentials(
       warning(
         at("credentials", "file"),
         `${file} holds a secret key and every user of this machine can read it: chmod 600 ${file} (owned by the user the server runs as).`,
+        "credentials",
       ),
     );
   }
   const parsed = keyPairSchema.safeParse(read.value);
   if (!parsed.success) {
-    problems.push(error(at("credentials", "file"), `${file}: ${describeIssues(parsed.error)}.`));
+    problems.push(
+      error(at("credentials", "file"), `${file}: ${describeIssues(parsed.error)}.`, "credentials"),
+    );
     return undefined;
   }
   return parsed.data;
@@ -320,6 +320,7 @@ export function loadProfiles(): Map<string, Profile> {
   if (errors.length > 0) {
     throw new ConfigError(
       `Profiles file ${file}: ${errors.map((e) => `${e.setting}: ${e.message}`).join("; ")}`,
+      errors.some((e) => e.reason === "profiles") ? "profiles" : "credentials",
     );
   }
   cache = { file, mtimeMs, profiles };

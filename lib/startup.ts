@@ -1,9 +1,10 @@
 import "server-only";
 import { ensureAuthReady } from "@/lib/auth/auth";
+import { knowsSocketPeers } from "@/lib/auth/client-address";
 import { checkConfig, formatConfigReport, hasErrors } from "@/lib/config-check";
 import { ConfigError, getEnv } from "@/lib/env";
 import { recoverInterruptedBulkJobs } from "@/lib/jobs/runner";
-import { startLedgerRecovery } from "@/lib/ledger/recovery";
+import { startLedgerRecovery } from "@/lib/uploads/recovery";
 import { loadProfiles } from "@/lib/profiles";
 
 /** sysexits' EX_CONFIG: a service manager should not restart into the same configuration. */
@@ -23,6 +24,11 @@ export async function checkStartup(): Promise<void> {
     const profiles = loadProfiles();
     await ensureAuthReady();
     console.log(`Reclaim: ${profiles.size} endpoint profile(s): ${[...profiles.keys()].join(", ")}`);
+    if (getEnv().NODE_ENV === "production" && !knowsSocketPeers()) {
+      console.warn(
+        "Reclaim: not started by scripts/serve.sh, so client addresses are unknown and every client shares one sign-in limit. Start it with `npm start`.",
+      );
+    }
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`\n${error.message}\n`);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `npm run build`: the production build as one folder to deploy, <dist dir>/standalone
-# (RECLAIM_DIST_DIR, default .next): server.js with the node_modules it needs (better-sqlite3's
-# native module included), the static files and public/ that Next leaves to be copied beside
-# it, and serve.sh, the start script. The end-to-end tests run this folder; the Dockerfile and
+# (RECLAIM_DIST_DIR, default .next): the node_modules the app needs (better-sqlite3's native
+# module included), the static files and public/ that Next leaves to be copied beside them,
+# scripts/server.js and serve.sh, the start script. The end-to-end tests run this folder; the Dockerfile and
 # the systemd unit (docs/deploy/) install it.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -21,10 +21,13 @@ NEXT_TELEMETRY_DISABLED=1 npx next build
 
 cp -R "$DIST/static" "$APP/$DIST/static"
 cp -R public "$APP/public"
-cp scripts/serve.sh "$APP/serve.sh"
+# Our server (it records each connection's peer address) instead of the one Next generates.
+cp scripts/server.js "$APP/server.js"
 # The folder must run as shipped: its own copy of the native module, built for this Node.
 if ! node -e 'require(process.argv[1])(":memory:").close()' "$REPO/$APP/node_modules/better-sqlite3"; then
   echo "scripts/build.sh: $APP/node_modules/better-sqlite3 is missing or does not load under Node $(node -v)" >&2
   exit 1
 fi
+# Last: its presence tells serve.sh the folder is complete.
+cp scripts/serve.sh "$APP/serve.sh"
 log "standalone build: $APP (start it with $APP/serve.sh)"

@@ -1,10 +1,11 @@
 "use server";
 
 import { z } from "zod";
+import { ROLES } from "@/lib/auth/roles";
 import { defineAction, fail, ok } from "@/lib/safe-action";
 import { createUser, disableUser, enableUser, listUsers, setRole, UserAdminError } from "@/lib/users";
 
-const role = z.enum(["viewer", "admin"]);
+const role = z.enum(ROLES);
 const userId = z.string().min(1).max(200);
 
 async function run<T>(work: () => Promise<T>) {
@@ -33,16 +34,11 @@ export const createUserAction = defineAction(
 
 export const setRoleAction = defineAction(
   { input: z.object({ userId, role }), role: "admin" },
-  async ({ userId, role }, { user }) =>
-    userId === user.id && role !== "admin"
-      ? fail("self-demotion", "You cannot remove your own admin role; ask another admin.")
-      : run(() => setRole(userId, role)),
+  async ({ userId, role }, { user }) => run(async () => setRole(user, userId, role)),
 );
 
 export const setUserEnabledAction = defineAction(
   { input: z.object({ userId, enabled: z.boolean() }), role: "admin" },
   async ({ userId, enabled }, { user }) =>
-    userId === user.id
-      ? fail("self-disable", "You cannot disable your own account.")
-      : run(() => (enabled ? enableUser(userId) : disableUser(userId))),
+    run(async () => (enabled ? enableUser(user, userId) : disableUser(user, userId))),
 );

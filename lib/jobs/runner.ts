@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { fail, ok, type ActionResult } from "@/lib/action-result";
+import { JOB_STATUSES } from "@/lib/outcomes";
 import { toPublicProfile, type Profile } from "@/lib/profiles";
 import {
   cancelledMessage,
@@ -8,7 +9,6 @@ import {
   interruptedMessage,
   isFinished,
   isThrottled,
-  STATUS_LABEL,
   summaryMessage,
   throttleBackoffMs,
   UnreachableStreak,
@@ -315,7 +315,7 @@ export function startJob(params: StartJobParams): ActionResult<BulkJob> {
   if (busy) {
     return fail(
       "job-running",
-      `Bulk job ${busy.id.slice(0, 8)} is still ${STATUS_LABEL[busy.status].toLowerCase()} on this profile — wait for it to finish or cancel it first.`,
+      `Bulk job ${busy.id.slice(0, 8)} is still ${JOB_STATUSES[busy.status].label.toLowerCase()} on this profile — wait for it to finish or cancel it first.`,
     );
   }
   const rt = runtime();

@@ -13,7 +13,7 @@ import {
   reclaimedByProfile,
   reclaimedPerDay,
 } from "@/lib/ledger/history";
-import type { LedgerOutcome } from "@/lib/ledger/ledger";
+import type { LedgerOutcome } from "@/lib/ledger/types";
 
 // A fresh in-memory database with the real migrations per test; rows inserted directly.
 

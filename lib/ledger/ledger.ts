@@ -1,46 +1,10 @@
 import "server-only";
 import { ledgerDb } from "@/lib/ledger/db";
-import type { AbortOutcome, AbortResult, ReclaimError } from "@/lib/s3/types";
+import type { AbortIntent, LedgerEntry, LedgerOutcome } from "@/lib/ledger/types";
+import type { AbortResult, ReclaimError } from "@/lib/s3/types";
 
 // The record of what was reclaimed. After an abort the upload is gone from S3; this is the
 // only trace of it, so the intent is written before the abort and completed after.
-
-export type LedgerOutcome = AbortOutcome | "unknown";
-
-export interface Actor {
-  id: string | null;
-  email: string;
-}
-
-/** Which upload an attempt is about, and what it held just before the abort. */
-export interface AttemptTarget {
-  profileId: string;
-  endpointHost: string;
-  bucket: string;
-  key: string;
-  uploadId: string;
-  initiated: string | null;
-  partsBefore: number;
-  bytesBefore: number;
-}
-
-export interface AbortIntent extends AttemptTarget {
-  actor: Actor;
-  jobId?: string | null;
-}
-
-export interface LedgerEntry extends AttemptTarget {
-  id: number;
-  startedAt: string;
-  finishedAt: string | null;
-  actorEmail: string;
-  outcome: LedgerOutcome;
-  attempts: number;
-  errorCode: string | null;
-  errorMessage: string | null;
-  durationMs: number | null;
-  jobId: string | null;
-}
 
 interface Row {
   id: number;
@@ -155,6 +119,75 @@ export function unresolvedEntries(limit = 500): LedgerEntry[] {
     .prepare("SELECT * FROM abort_attempt WHERE outcome = 'unknown' ORDER BY id LIMIT ?")
     .all(limit) as Row[];
   return rows.map(toEntry);
+}
+
+export function countUnresolved(): number {
+  return ledgerDb().prepare("SELECT COUNT(*) FROM abort_attempt WHERE outcome = 'unknown'").pluck().get() as number;
+}
+
+// Resolving a row after the fact. Every update is conditional on the outcome it was read
+// with, so two concurrent resolutions (the startup run and a button) cannot overwrite each
+// other: a false / null answer means someone else resolved it in between.
+
+export interface Resolution {
+  outcome: LedgerOutcome;
+  errorCode: string | null;
+  errorMessage: string | null;
+  /** Kept as it was when null. */
+  finishedAt: string | null;
+}
+
+/** Sets a new outcome if the row still has the outcome `entry` was read with. */
+export function resolveEntry(entry: LedgerEntry, update: Resolution): boolean {
+  const result = ledgerDb()
+    .prepare(
+      `UPDATE abort_attempt
+          SET outcome = @outcome, error_code = @errorCode, error_message = @errorMessage,
+              finished_at = COALESCE(@finishedAt, finished_at)
+        WHERE id = @id AND outcome = @expected`,
+    )
+    .run({ ...update, id: entry.id, expected: entry.outcome });
+  return result.changes === 1;
+}
+
+/** Another attempt of the same upload that already counts its bytes. */
+function reclaimedElsewhere(entry: LedgerEntry): number | null {
+  const id = ledgerDb()
+    .prepare(
+      `SELECT id FROM abort_attempt
+        WHERE profile_id = ? AND bucket = ? AND key = ? AND upload_id = ? AND outcome = 'reclaimed' AND id <> ?
+        ORDER BY id LIMIT 1`,
+    )
+    .pluck()
+    .get(entry.profileId, entry.bucket, entry.key, entry.uploadId, entry.id) as number | undefined;
+  return id ?? null;
+}
+
+/**
+ * The upload is gone: the row counts as reclaimed, unless another attempt of the same upload
+ * already does (then already-gone, so the same bytes are never counted twice). `message`
+ * gets that other attempt's id, or null. Null when the row changed meanwhile.
+ */
+export function recordGone(
+  entry: LedgerEntry,
+  at: Date,
+  message: (countedBy: number | null) => string,
+): { outcome: "reclaimed" | "already-gone"; message: string; entry: LedgerEntry | null } | null {
+  return ledgerDb().transaction(() => {
+    const other = reclaimedElsewhere(entry);
+    const outcome = other === null ? ("reclaimed" as const) : ("already-gone" as const);
+    const text = message(other);
+    const changed = resolveEntry(entry, { outcome, errorCode: null, errorMessage: text, finishedAt: at.toISOString() });
+    return changed ? { outcome, message: text, entry: getEntry(entry.id) } : null;
+  })();
+}
+
+/** An unknown row that cannot be resolved now stays unknown; the reason is noted on it. */
+export function noteUnresolved(id: number, code: string, message: string): boolean {
+  const result = ledgerDb()
+    .prepare(`UPDATE abort_attempt SET error_code = ?, error_message = ? WHERE id = ? AND outcome = 'unknown'`)
+    .run(code, message, id);
+  return result.changes === 1;
 }
 
 export type { Row as LedgerRow };

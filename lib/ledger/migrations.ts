@@ -87,4 +87,15 @@ export const migrations: readonly string[] = [
   // active in the dry run, or its size was unknown), or the dry run's ListParts stands as
   // the ledger's "before". Rows from before this column re-read, as they always did.
   `ALTER TABLE bulk_job_item ADD COLUMN reread_parts INTEGER NOT NULL DEFAULT 1`,
+  // 4: the per-account sign-in lock (lib/auth/login-throttle.ts). One row per account with a
+  // recent sign-in attempt, keyed by a hash of the email: counted and checked in one
+  // statement, pruned once its window has passed. Replaces login_failure, which kept one
+  // row per failure with the email as typed, forever.
+  `DROP TABLE IF EXISTS login_failure;
+   CREATE TABLE login_attempt (
+     key_hash     TEXT    PRIMARY KEY,
+     window_start INTEGER NOT NULL,
+     attempts     INTEGER NOT NULL
+   );
+   CREATE INDEX login_attempt_window ON login_attempt (window_start);`,
 ];

@@ -31,7 +31,7 @@ process.env.RECLAIM_PROFILES_FILE ??= profilesFile;
 type Service = typeof import("@/lib/uploads/service");
 type Ledger = typeof import("@/lib/ledger/ledger");
 type History = typeof import("@/lib/ledger/history");
-type Recovery = typeof import("@/lib/ledger/recovery");
+type Recovery = typeof import("@/lib/uploads/recovery");
 type Csv = typeof import("@/lib/ledger/csv");
 
 let service: Service;
@@ -105,7 +105,7 @@ beforeAll(async () => {
   service = await import("@/lib/uploads/service");
   ledger = await import("@/lib/ledger/ledger");
   history = await import("@/lib/ledger/history");
-  recovery = await import("@/lib/ledger/recovery");
+  recovery = await import("@/lib/uploads/recovery");
   csv = await import("@/lib/ledger/csv");
   const { ledgerDb } = await import("@/lib/ledger/db");
   const { getEnv } = await import("@/lib/env");
@@ -190,7 +190,7 @@ describe("history over real rows", () => {
   it("the CSV export round-trips every row and key", () => {
     const entries = history.exportAttempts({ bucket });
     const text = csv.toCsv(csv.LEDGER_CSV_COLUMNS, entries);
-    expect(text.startsWith("id,started_at,finished_at,admin_email,")).toBe(true);
+    expect(text.startsWith(`"id","started_at","finished_at","admin_email",`)).toBe(true);
     // The formula guard is visible to a spreadsheet…
     expect(text).toContain(`"'=HYPERLINK(""x""),a+b @c ü 日本\nline two.bin"`);
     // …and undone by a reader that knows the rule.
