@@ -6,7 +6,7 @@ import { readProfiles } from "@/lib/profiles";
 // `npm run check-config` and the server's start: the environment and the profiles file it
 // names, checked by the same schemas that load them, every problem reported in one go.
 
-export interface ConfigReport {
+interface ConfigReport {
   /** The profiles file that was read; null when its setting itself is wrong. */
   profilesFile: string | null;
   problems: ConfigProblem[];

@@ -254,7 +254,7 @@ function resolveCredentials(
   return parsed.data;
 }
 
-export interface ProfilesReading {
+interface ProfilesReading {
   /** Every profile that is fully usable. */
   profiles: Map<string, Profile>;
   /** Everything wrong with the file, its profiles and their credentials, at once. */
