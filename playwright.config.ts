@@ -2,8 +2,9 @@ import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { metricsToken, users } from "./tests/fixtures";
 
-// End-to-end tests drive Debian's Chromium against a production build served by
-// `next start`, talking to the real local Ceph gateway (scripts/test.sh starts and seeds it).
+// End-to-end tests drive Debian's Chromium against the standalone production build (what a
+// deployment runs; scripts/build.sh) served by scripts/serve.sh, talking to the real local Ceph
+// gateway (scripts/test.sh starts and seeds it).
 const port = Number(process.env.RECLAIM_E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 const instanceDir = path.resolve(__dirname, ".data", process.env.RECLAIM_TEST_INSTANCE ?? "test");

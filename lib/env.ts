@@ -1,13 +1,16 @@
 import "server-only";
 import net from "node:net";
 import path from "node:path";
+import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
 import { KnownError } from "@/lib/errors";
 
 // The one place that reads process.env. Validated once; a bad value stops the server at
 // start (instrumentation.ts) with a sentence that names the variable.
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const WHOLE_ABOVE_ZERO = "must be a whole number above 0";
+const positiveInt = (fallback: number) =>
+  z.coerce.number(WHOLE_ABOVE_ZERO).int(WHOLE_ABOVE_ZERO).positive(WHOLE_ABOVE_ZERO).default(fallback);
 
 /** "10.0.0.5" or "10.0.0.0/24" (IPv4 or IPv6). */
 function isAddressOrRange(entry: string): boolean {
@@ -67,9 +70,37 @@ const envSchema = z.object({
 }).refine((env) => env.NODE_ENV !== "production" || env.BETTER_AUTH_URL !== undefined, {
   path: ["BETTER_AUTH_URL"],
   message: "must be set in production: the dashboard's public URL, e.g. https://reclaim.example.com",
+  // Reported together with every other problem, not only once the rest is valid.
+  when: () => true,
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+// The production server (the standalone build's server.js) makes its own folder the working
+// directory, and a new build replaces that folder: a relative file there would be lost.
+const FILE_SETTINGS = ["RECLAIM_DB_FILE", "RECLAIM_PROFILES_FILE"] as const;
+const deployableEnvSchema = envSchema.superRefine(
+  (env, ctx) => {
+    if (env.NODE_ENV !== "production") return;
+    for (const name of FILE_SETTINGS) {
+      const value: unknown = env[name];
+      if (typeof value === "string" && path.isAbsolute(value)) continue;
+      ctx.addIssue({
+        code: "custom",
+        path: [name],
+        message: `must be an absolute path in production (${typeof value === "string" ? `got ${value}` : "not set"}): the server runs in its build folder, which the next build replaces — e.g. ${name === "RECLAIM_DB_FILE" ? "/var/lib/reclaim/reclaim.sqlite" : "/etc/reclaim/profiles.json"}`,
+      });
+    }
+  },
+  // Reported together with every other problem, not only once the rest is valid.
+  { when: () => true },
+);
+
+/** Read by the build, the scripts and the tests, not by the server: known names, not typos. */
+const TOOLING_SETTINGS =
+  /^RECLAIM_(DIST_DIR|E2E_PORT|MON_PORT|NEW_PASSWORD|GATEWAY_FILE|GW_\w+|PG_\w+|TEST_\w+)$/;
+/** Names in these namespaces that are not settings are likely typos. */
+const OUR_NAMESPACES = /^(RECLAIM|BETTER_AUTH)_/;
 
 /** Which part of the configuration is wrong: the code a browser is shown. */
 export type ConfigReason = "environment" | "profiles" | "credentials" | "database";
@@ -103,11 +134,58 @@ export function publicConfigProblem(error: ConfigError): { code: "config"; messa
   };
 }
 
+/** Environment variables by name, as in process.env. */
+export type Settings = Readonly<Record<string, string | undefined>>;
+
+/** One thing wrong with the configuration: which setting, and a sentence that says what to do. */
+export interface ConfigProblem {
+  severity: "error" | "warning";
+  /** Which part of the configuration it is in. */
+  reason: ConfigReason;
+  /** An environment variable, or a place in the profiles file such as `profiles[1].endpoint`. */
+  setting: string;
+  message: string;
+}
+
+function envIssueProblem(issue: z.core.$ZodIssue): ConfigProblem {
+  const setting = String(issue.path[0] ?? "environment");
+  // zod's messages never quote the value, so secrets stay out of the report. A rule of our
+  // own (code "custom") says what to do itself.
+  const todo = issue.code === "custom" ? "" : ` Fix ${setting}, or unset it.`;
+  return { severity: "error", reason: "environment", setting, message: `${issue.message}.${todo}` };
+}
+
+/** Every problem with these environment variables: invalid values and likely misspelt names. */
+export function inspectEnv(source: Settings): ConfigProblem[] {
+  const parsed = deployableEnvSchema.safeParse(source);
+  const problems = parsed.success ? [] : parsed.error.issues.map(envIssueProblem);
+  const known = Object.keys(envSchema.shape);
+  for (const name of Object.keys(source)) {
+    if (!OUR_NAMESPACES.test(name) || known.includes(name) || TOOLING_SETTINGS.test(name)) continue;
+    problems.push({
+      severity: "warning",
+      reason: "environment",
+      setting: name,
+      message: unknownSettingMessage(name, known),
+    });
+  }
+  return problems;
+}
+
+/** For a name Reclaim does not read: the known one it is a few letters away from, if any. */
+export function unknownSettingMessage(name: string, known: string[]): string {
+  const likely = known.length > 0 ? closest(name, known) : "";
+  return likely &&
+    distance(name.toLowerCase(), likely.toLowerCase()) <= Math.max(2, Math.floor(likely.length / 5))
+    ? `is not a Reclaim setting and is ignored — did you mean ${likely}?`
+    : "is not a Reclaim setting and is ignored — remove it, or see the README for the settings there are.";
+}
+
 let cached: Env | undefined;
 
 export function getEnv(): Env {
   if (cached) return cached;
-  const parsed = envSchema.safeParse(process.env);
+  const parsed = deployableEnvSchema.safeParse(process.env);
   if (!parsed.success) {
     const problems = parsed.error.issues
       .map((issue) => `  ${issue.path.join(".")}: ${issue.message}`)
@@ -119,8 +197,11 @@ export function getEnv(): Env {
 }
 
 /** Profiles file: the configured one, else the local demo gateway's (written by scripts/gateway.sh). */
-export function profilesFilePath(): string {
-  return path.resolve(getEnv().RECLAIM_PROFILES_FILE ?? ".data/demo/profiles.json");
+export function profilesFilePath(
+  configured: string | undefined = getEnv().RECLAIM_PROFILES_FILE,
+): string {
+  // Resolved at run time, from configuration: nothing for the build to trace.
+  return path.resolve(/*turbopackIgnore: true*/ configured ?? ".data/demo/profiles.json");
 }
 
 /**
@@ -138,5 +219,5 @@ export function logLevel(): Env["RECLAIM_LOG_LEVEL"] {
 }
 
 export function dbFilePath(): string {
-  return path.resolve(getEnv().RECLAIM_DB_FILE);
+  return path.resolve(/*turbopackIgnore: true*/ getEnv().RECLAIM_DB_FILE);
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { ensureAuthReady } from "@/lib/auth/auth";
 import { knowsSocketPeers } from "@/lib/auth/client-address";
+import { checkConfig, formatConfigReport, hasErrors } from "@/lib/config-check";
 import { ConfigError, getEnv } from "@/lib/env";
 import { recoverInterruptedBulkJobs } from "@/lib/jobs/runner";
 import { logger } from "@/lib/log";
@@ -10,11 +11,18 @@ import { loadProfiles } from "@/lib/profiles";
 import { startRequestLedger } from "@/lib/s3/request-ledger";
 import { startInventorySchedule } from "@/lib/uploads/inventory-schedule";
 
+/** sysexits' EX_CONFIG: a service manager should not restart into the same configuration. */
+const EXIT_CONFIG = 78;
+
 /**
  * Runs once at server start: validates env, profiles and the database (exits with a
  * sentence if any is wrong), then settles what a previous process left half done.
  */
 export async function checkStartup(): Promise<void> {
+  // Every problem with the settings and profiles at once (the same report as npm run check-config).
+  const report = checkConfig();
+  if (report.problems.length > 0) console.error(`\n${formatConfigReport(report)}\n`);
+  if (hasErrors(report)) process.exit(EXIT_CONFIG);
   try {
     getEnv();
     const profiles = loadProfiles();
@@ -29,7 +37,7 @@ export async function checkStartup(): Promise<void> {
   } catch (error) {
     if (error instanceof ConfigError) {
       logger().fatal({ event: "config", error: error.message }, error.message);
-      process.exit(1);
+      process.exit(EXIT_CONFIG);
     }
     throw error;
   }

@@ -27,10 +27,10 @@ npx tsx scripts/seed.ts "$INSTANCE"
 log "integration tests (real gateway)"
 npx vitest run --project integration
 
-log "production build"
-npx next build
+log "production build (standalone)"
+bash scripts/build.sh
 
-log "end-to-end tests (Chromium)"
+log "end-to-end tests (Chromium, against the standalone build)"
 rm -f ".data/$INSTANCE"/e2e.sqlite* ".data/$INSTANCE"/e2e-*.json
 npx playwright test
 

@@ -32,7 +32,7 @@ const roles = {
 function authSecret(): string {
   const fromEnv = getEnv().BETTER_AUTH_SECRET;
   if (fromEnv) return fromEnv;
-  const file = path.join(path.dirname(dbFilePath()), "auth-secret");
+  const file = path.join(/*turbopackIgnore: true*/ path.dirname(dbFilePath()), "auth-secret");
   if (!fs.existsSync(file)) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, crypto.randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });

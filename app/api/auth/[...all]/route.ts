@@ -18,7 +18,11 @@ async function handle(request: Request): Promise<Response> {
   headers.delete(CLIENT_ADDRESS_HEADER);
   const address = clientAddress(request.headers.get("x-forwarded-for"));
   if (address) headers.set(CLIENT_ADDRESS_HEADER, address);
-  const forwarded = new Request(request, { headers });
+  // Rebuilt from its parts: the request Next hands a route handler is a Proxy, and on Node 24
+  // `new Request(proxy)` and its body methods throw (undici keeps a request's state in private
+  // fields). The body (a sign-in form) is small: read through its stream.
+  const body = request.body ? await new Response(request.body).arrayBuffer() : null;
+  const forwarded = new Request(request.url, { method: request.method, headers, body, signal: request.signal });
   const handlers = toNextJsHandler(getAuth());
   return request.method === "GET" ? handlers.GET(forwarded) : handlers.POST(forwarded);
 }
