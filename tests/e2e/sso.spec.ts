@@ -79,16 +79,28 @@ async function startSsoSignIn(page: Page, login: string): Promise<void> {
   await page.getByRole("button", { name: "Continue" }).click();
 }
 
-/** Holds back the provider's redirect to Reclaim's callback; resolves with its URL. */
-function captureCallback(context: BrowserContext): Promise<URL> {
-  return new Promise((resolve) => {
+/**
+ * Holds back the provider's redirect to Reclaim's callback; resolves with its URL. Playwright
+ * cannot intercept a redirect, so the consent form's POST is sent by the test, whose request
+ * context shares the browser's cookies, and its redirects are followed up to the callback.
+ */
+function captureCallback(context: BrowserContext, issuer: () => string = () => idp.issuer): Promise<URL> {
+  return new Promise((resolve, reject) => {
     void context.route(
-      (url) => url.origin === app.url && url.pathname === "/api/auth/callback/oidc",
+      (url) => url.origin === issuer() && url.pathname.startsWith("/interaction/"),
       async (route) => {
-        resolve(new URL(route.request().url()));
-        await route.abort();
+        const request = route.request();
+        if (request.method() !== "POST" || !(request.postData() ?? "").includes("prompt=consent")) return route.continue();
+        let response = await route.fetch({ maxRedirects: 0 });
+        let location = new URL(response.headers()["location"] ?? "", request.url());
+        for (let hop = 0; location.origin !== app.url && hop < 5; hop++) {
+          response = await context.request.get(location.toString(), { maxRedirects: 0 });
+          location = new URL(response.headers()["location"] ?? "", location);
+        }
+        if (location.pathname !== "/api/auth/callback/oidc") reject(new Error(`the provider sent the browser to ${location.href}`));
+        else resolve(location);
+        await route.fulfill({ status: 200, contentType: "text/html", body: "<p>callback held by the test</p>" });
       },
-      { times: 1 },
     );
   });
 }
@@ -230,7 +242,7 @@ test("an answer from another issuer is refused, with or without its iss paramete
   await page.goto("/login");
   await page.getByRole("button", { name: `Sign in with ${PROVIDER}` }).click();
   await page.waitForURL((url) => url.origin === otherIdp.issuer);
-  const callback = captureCallback(context);
+  const callback = captureCallback(context, () => otherIdp.issuer);
   await page.locator("input[name=login]").fill("alice");
   await page.locator("input[name=password]").fill("any-password");
   await page.getByRole("button", { name: "Sign-in" }).click();
