@@ -5,7 +5,7 @@ import { expect, test, type Browser, type BrowserContext, type Page } from "@pla
 import { startAppServer, type AppServer } from "../support/app-server";
 import { rawClient } from "../support/gateway";
 import { freePort, startIdentityProvider, type IdentityProvider, type IdpUser } from "../support/identity-provider";
-import { actionRef, callAction } from "../support/server-actions";
+import { actionRef, callAction, signInCookie } from "../support/server-actions";
 
 // Single sign-on against a real OpenID provider on loopback (tests/support/identity-provider.ts)
 // and a production server configured for it. The provider's groups decide the role at every
@@ -156,6 +156,12 @@ test("an admin-group user signs in with the provider and aborts an upload", asyn
   await page.getByRole("dialog", { name: "Abort this upload?" }).getByRole("button", { name: "Abort upload" }).click();
   await expect(page.getByRole("status", { name: "Abort results" })).toContainText(/Reclaimed/, { timeout: 60_000 });
   await expect.poll(() => isListed(upload)).toBe(false);
+
+  await page.goto("/users");
+  const rows = page.getByRole("table", { name: "Users" }).getByRole("row");
+  await expect(rows.filter({ hasText: idpUsers.alice!.email })).toContainText(PROVIDER);
+  await expect(rows.filter({ hasText: app.admin.email })).toContainText("Password");
+  await page.screenshot({ path: "test-results/screenshots/sso-users-methods.png", fullPage: true });
   await context.close();
 });
 
@@ -292,4 +298,52 @@ test("an ID token posted straight to /sign-in/social opens no session", async ()
   });
   expect(response.status).toBeGreaterThanOrEqual(400);
   expect(response.headers.getSetCookie().some((c) => c.includes("session_token=") && !c.includes("Max-Age=0"))).toBe(false);
+});
+
+test("with password sign-in off only break-glass accounts use a password; the Users page shows each user's sign-in method", async ({ browser }) => {
+  test.setTimeout(240_000);
+  // A second server on the same provider (its redirect URI is the first server's: only
+  // password sign-in is exercised here, plus the page as alice's SSO account left it).
+  const strict = await startAppServer({
+    env: {
+      RECLAIM_OIDC_ISSUER: idp.issuer,
+      RECLAIM_OIDC_CLIENT_ID: client.id,
+      RECLAIM_OIDC_CLIENT_SECRET: client.secret,
+      RECLAIM_OIDC_NAME: PROVIDER,
+      RECLAIM_OIDC_ADMIN_GROUPS: "storage-admins",
+      RECLAIM_PASSWORD_SIGNIN: "off",
+      RECLAIM_BREAK_GLASS_EMAILS: "First-Admin@reclaim.test",
+    },
+  });
+  try {
+    const breakGlass = await signInCookie(strict.url, strict.admin);
+    expect(breakGlass.status).toBe(200);
+    const local = { email: "local-viewer@reclaim.test", name: "Local Viewer", password: "local-viewer-password", role: "viewer" };
+    const created = await callAction(strict.url, actionRef("app/actions/users.ts", "createUserAction"), local, { cookie: breakGlass.cookie });
+    expect(created.result?.ok).toBe(true);
+    // The right password, but not a break-glass account: refused before the password counts.
+    const refused = await signInCookie(strict.url, local);
+    expect(refused.status).toBe(403);
+    expect(refused.body).toContain("password_signin_off");
+    expect(refused.setCookie.some((c) => c.includes("session_token=") && !c.includes("Max-Age=0"))).toBe(false);
+
+    const context = await browser.newContext({ baseURL: strict.url });
+    const page = await context.newPage();
+    await page.goto("/login");
+    await expect(page.getByRole("button", { name: `Sign in with ${PROVIDER}` })).toBeVisible();
+    await page.screenshot({ path: "test-results/screenshots/sso-sign-in.png" });
+    await page.getByText("Break-glass sign-in with a password").click();
+    await page.getByLabel("Email").fill(strict.admin.email);
+    await page.getByLabel("Password").fill(strict.admin.password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.waitForURL((url) => url.pathname === "/");
+    await page.goto("/users");
+    const rows = page.getByRole("table", { name: "Users" }).getByRole("row");
+    await expect(rows.filter({ hasText: strict.admin.email })).toContainText("Password (break-glass)");
+    await expect(rows.filter({ hasText: local.email })).toContainText("Password (turned off)");
+    await page.screenshot({ path: "test-results/screenshots/sso-users.png", fullPage: true });
+    await context.close();
+  } finally {
+    await strict.stop();
+  }
 });
