@@ -2,6 +2,7 @@ import "server-only";
 import net from "node:net";
 import path from "node:path";
 import { z } from "zod";
+import { KnownError } from "@/lib/errors";
 
 // The one place that reads process.env. Validated once; a bad value stops the server at
 // start (instrumentation.ts) with a sentence that names the variable.
@@ -42,6 +43,19 @@ const envSchema = z.object({
   RECLAIM_S3_TIMEOUT_MS: positiveInt(15_000),
   /** How often the dashboard re-lists uploads while visible, milliseconds. */
   RECLAIM_REFRESH_MS: positiveInt(5_000),
+  // How often parts are re-read and uploads re-listed (lib/uploads/reread-policy.ts explains
+  // the schedule; README "What watching costs"). "clock" is the old fixed cycle, for comparison.
+  RECLAIM_REREAD_SCHEDULE: z.enum(["liveness", "clock"]).default("liveness"),
+  RECLAIM_LIVE_WINDOW_MS: positiveInt(15 * 60_000),
+  RECLAIM_IDLE_AFTER_MS: positiveInt(24 * 3_600_000),
+  RECLAIM_REREAD_LIVE_MS: positiveInt(45_000),
+  RECLAIM_REREAD_LIVE_IN_VIEW_MS: positiveInt(4_000),
+  RECLAIM_REREAD_QUIET_MS: positiveInt(30 * 60_000),
+  RECLAIM_REREAD_QUIET_IN_VIEW_MS: positiveInt(2 * 60_000),
+  RECLAIM_REREAD_IDLE_MS: positiveInt(6 * 3_600_000),
+  RECLAIM_REREAD_IDLE_IN_VIEW_MS: positiveInt(30 * 60_000),
+  RECLAIM_RELIST_MS: positiveInt(30_000),
+  RECLAIM_LIFECYCLE_REREAD_MS: positiveInt(5 * 60_000),
   BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   /** The dashboard's public URL; required in production (cookies, origin checks, HSTS). */
   BETTER_AUTH_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -100,13 +114,13 @@ export type ConfigReason = "environment" | "profiles" | "credentials" | "databas
  * A configuration problem. Its message names files and variables for the operator: it goes to
  * the server log only. Browsers get `publicConfigProblem` — a sentence and a code.
  */
-export class ConfigError extends Error {
+export class ConfigError extends KnownError {
   override name = "ConfigError";
   constructor(
     message: string,
     readonly reason: ConfigReason,
   ) {
-    super(message);
+    super("config", message);
   }
 }
 

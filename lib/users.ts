@@ -8,6 +8,7 @@ import { isBreakGlass } from "@/lib/auth/password-signin";
 import { OIDC_PROVIDER_ID } from "@/lib/auth/sso";
 import { getDb } from "@/lib/db";
 import { getEnv, oidcSettings } from "@/lib/env";
+import { KnownError } from "@/lib/errors";
 
 // User administration. Listing and creating go through Better Auth's admin API with the
 // admin's own request headers, so Better Auth applies its permission checks as well as ours.
@@ -50,8 +51,11 @@ function signInMethods(users: { id: string; email: string }[]): Map<string, stri
   return result;
 }
 
-export class UserAdminError extends Error {
+class UserAdminError extends KnownError {
   override name = "UserAdminError";
+  constructor(message: string) {
+    super("user-admin", message);
+  }
 }
 
 function reason(error: unknown): string {

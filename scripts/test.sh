@@ -12,7 +12,7 @@ ensure_node_modules
 ensure_chromium
 
 log "typecheck";   npm run --silent typecheck
-log "lint";        npx eslint . --max-warnings=0
+log "lint";        npx eslint . --max-warnings=0 && npx knip
 log "unit tests";  npx vitest run --project unit
 
 # A fresh gateway each run: tests compare against what the seeder just created.

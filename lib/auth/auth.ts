@@ -48,7 +48,7 @@ function authSecret(): string {
  * where browsers accept no Secure cookie over http). A plain-http URL on any other host
  * still gets Secure cookies: put it behind https.
  */
-export function secureCookies(publicUrl: string | undefined): boolean {
+function secureCookies(publicUrl: string | undefined): boolean {
   if (!publicUrl) return false; // development only: production refuses to start without a URL
   const url = new URL(publicUrl);
   if (url.protocol === "https:") return true;

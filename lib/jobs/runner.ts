@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { fail, ok, type ActionResult } from "@/lib/action-result";
+import { KnownError } from "@/lib/errors";
 import { JOB_STATUSES } from "@/lib/outcomes";
 import { toPublicProfile, type Profile } from "@/lib/profiles";
 import {
@@ -35,6 +35,7 @@ import {
 } from "@/lib/jobs/store";
 import type { AbortResult, BulkJob, BulkJobItem, BulkSelection } from "@/lib/jobs/types";
 import type { PartsSnapshot } from "@/lib/s3/abort";
+import { withS3Cause } from "@/lib/s3/request-events";
 import { abortUpload } from "@/lib/uploads/service";
 
 // Bulk jobs run inside the server process, not the browser: closing the tab does not stop
@@ -307,13 +308,13 @@ export interface StartJobParams {
  * Records the job and its items, then runs it in the background. One job per profile at a
  * time: two jobs over the same uploads would only race each other.
  */
-export function startJob(params: StartJobParams): ActionResult<BulkJob> {
+export function startJob(params: StartJobParams): BulkJob {
   const { profile, actor } = params;
-  if (params.items.length === 0) return fail("empty-selection", "Nothing to abort: the selection has no uploads.");
+  if (params.items.length === 0) throw new KnownError("empty-selection", "Nothing to abort: the selection has no uploads.");
   reconcileOrphans(profile.id);
   const busy = unfinishedJobs(profile.id)[0];
   if (busy) {
-    return fail(
+    throw new KnownError(
       "job-running",
       `Bulk job ${busy.id.slice(0, 8)} is still ${JOB_STATUSES[busy.status].label.toLowerCase()} on this profile — wait for it to finish or cancel it first.`,
     );
@@ -333,8 +334,8 @@ export function startJob(params: StartJobParams): ActionResult<BulkJob> {
   const control: Control = { jobId: id, cancelled: false, done: Promise.resolve() };
   rt.running.set(id, control);
   startHeartbeat();
-  control.done = run(id, profile, actor, withDefaults(params.options), control);
-  return ok(job);
+  control.done = withS3Cause("bulk", () => run(id, profile, actor, withDefaults(params.options), control));
+  return job;
 }
 
 /** The job as stored now (an orphan of a dead process is settled first). */
@@ -359,14 +360,14 @@ export function recentJobs(options: { profileId?: string; limit?: number } = {})
  * Stops taking new items: those not started are marked "skipped (cancelled)" and stay
  * untouched; aborts in flight finish and are verified and recorded.
  */
-export function cancelJob(id: string): ActionResult<BulkJob> {
+export function cancelJob(id: string): BulkJob {
   const job = readJob(id);
-  if (!job) return fail("not-found", "No bulk job with this id.");
-  if (isFinished(job.status) || job.status === "cancelling") return ok(job);
+  if (!job) throw new KnownError("not-found", "No bulk job with this id.");
+  if (isFinished(job.status) || job.status === "cancelling") return job;
   const control = runtime().running.get(id);
   if (control) control.cancelled = true;
   requestCancel(id);
-  return ok(getJob(id) ?? job);
+  return getJob(id) ?? job;
 }
 
 /** Resolves when the job's run in this process has ended (tests; immediately when not running here). */

@@ -333,9 +333,3 @@ export function* attemptChunks(
     afterId = last.id;
   }
 }
-
-/** All attempts matching the filter, oldest first (for small exports and tests). */
-export function exportAttempts(filter: HistoryFilter, options: QueryOptions = {}): LedgerEntry[] {
-  return [...attemptChunks(filter, 1_000, options)].flat();
-}
-

@@ -26,6 +26,7 @@ import { getS3Client } from "@/lib/s3/client";
 import { mapWithConcurrency } from "@/lib/s3/concurrency";
 import { ReclaimS3Error, toReclaimError } from "@/lib/s3/errors";
 import { BUCKET_NAME_PATTERN } from "@/lib/names";
+import { withS3Cause } from "@/lib/s3/request-events";
 import type { ReclaimError } from "@/lib/s3/types";
 
 // Bucket lifecycle rules that abort incomplete multipart uploads: read them as our own
@@ -132,7 +133,8 @@ export function lifecycleError(
   } else {
     message = `The endpoint failed (${s3}) ${doing} — try again; if it persists, check the endpoint's logs.`;
   }
-  return { ...base, code: isUnsupported(base) ? "not-implemented" : base.code, message };
+  const code = isUnsupported(base) ? "not-implemented" : isRejection(base) ? "rejected" : base.code;
+  return { ...base, code, message };
 }
 
 // ------------------------------------------------------------------ pure: reading rules
@@ -238,7 +240,7 @@ export function normalizeRuleForWrite(rule: LifecycleRule): LifecycleRule {
 }
 
 /** Our rule as written: enabled, a prefix Filter, the abort action and nothing else. */
-export function buildOurRule(input: AbortRuleInput): LifecycleRule {
+function buildOurRule(input: AbortRuleInput): LifecycleRule {
   return {
     ID: RECLAIM_RULE_ID,
     Status: "Enabled",
@@ -420,11 +422,8 @@ export async function readAbortRules(
     };
   }
   try {
-    const config = await getConfiguration(
-      options.client ?? getS3Client(profile),
-      profile,
-      bucket,
-      options.signal,
+    const config = await withS3Cause("lifecycle", () =>
+      getConfiguration(options.client ?? getS3Client(profile), profile, bucket, options.signal),
     );
     return config.rules === null ? { status: "none" } : toLifecycleView(config.rules);
   } catch (error) {
@@ -462,7 +461,8 @@ const bucketWrites = new Map<string, Promise<unknown>>();
 
 async function withBucketLock<T>(key: string, task: () => Promise<T>): Promise<T> {
   const previous = bucketWrites.get(key) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(task);
+  // Rule edits are "lifecycle" requests in the dashboard's request bill.
+  const run = previous.catch(() => undefined).then(() => withS3Cause("lifecycle", task));
   bucketWrites.set(key, run);
   try {
     return await run;

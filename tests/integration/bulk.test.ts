@@ -114,9 +114,17 @@ async function previewOf(p: Profile, selection: Selection): Promise<Preview> {
 }
 
 async function startFrom(preview: Preview, confirmCount: number, options: import("@/lib/jobs/runner").RunnerOptions = {}, includeActive = false): Promise<BulkJob> {
-  const started = (await lib.service()).startJobFromPreview({ previewId: preview.previewId, actor, includeActive, confirmCount, options });
-  if (!started.ok) throw new Error(started.error.message);
-  return started.data;
+  return (await lib.service()).startJobFromPreview({ previewId: preview.previewId, actor, includeActive, confirmCount, options });
+}
+
+/** What `work` throws (undefined when it returns). */
+function thrownBy(work: () => unknown): unknown {
+  try {
+    work();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
 }
 
 async function finished(jobId: string): Promise<BulkJob> {
@@ -263,17 +271,15 @@ describe("bulk job", () => {
     expect(preview.eligible.totals.count).toBe(raw.length);
 
     const { startJobFromPreview } = await lib.service();
-    const wrong = startJobFromPreview({ previewId: preview.previewId, actor, includeActive: false, confirmCount: raw.length + 1 });
-    expect(wrong).toMatchObject({ ok: false, error: { code: "selection-changed" } });
-    expect(wrong.ok ? "" : wrong.error.message).toMatch(/the selection changed — preview again/i);
+    const wrong = thrownBy(() => startJobFromPreview({ previewId: preview.previewId, actor, includeActive: false, confirmCount: raw.length + 1 }));
+    expect(wrong).toMatchObject({ code: "selection-changed", message: expect.stringMatching(/the selection changed — preview again/i) });
 
     const job = await startFrom(preview, raw.length);
     expect(job.total).toBe(raw.length);
     expect(job.bytesSelected).toBe(raw.reduce((a, u) => a + u.bytes, 0));
     // A preview starts one job only.
-    expect(startJobFromPreview({ previewId: preview.previewId, actor, includeActive: false, confirmCount: raw.length })).toMatchObject({
-      ok: false,
-      error: { code: "preview-expired" },
+    expect(thrownBy(() => startJobFromPreview({ previewId: preview.previewId, actor, includeActive: false, confirmCount: raw.length }))).toMatchObject({
+      code: "preview-expired",
     });
 
     const done = await finished(job.id);
@@ -350,7 +356,7 @@ describe("bulk job", () => {
       const { cancelJob, readJob } = await lib.runner();
       await until(() => readJob(job.id), (j) => (j?.counts.reclaimed ?? 0) >= 3);
       const cancelling = cancelJob(job.id);
-      expect(cancelling.ok && cancelling.data.status).toBe("cancelling");
+      expect(cancelling.status).toBe("cancelling");
       const done = await finished(job.id);
 
       expect(done.status).toBe("cancelled");
@@ -461,8 +467,9 @@ describe("bulk job", () => {
       const a = await previewOf(p, selection);
       const b = await previewOf(p, selection);
       const job = await startFrom(a, 4, { concurrency: 1 });
-      const second = (await lib.service()).startJobFromPreview({ previewId: b.previewId, actor, includeActive: false, confirmCount: 4 });
-      expect(second).toMatchObject({ ok: false, error: { code: "job-running" } });
+      const { startJobFromPreview } = await lib.service();
+      const second = thrownBy(() => startJobFromPreview({ previewId: b.previewId, actor, includeActive: false, confirmCount: 4 }));
+      expect(second).toMatchObject({ code: "job-running" });
       expect((await finished(job.id)).status).toBe("done");
     } finally {
       await proxy.close();
