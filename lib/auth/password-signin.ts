@@ -8,7 +8,7 @@ import { getEnv } from "@/lib/env";
 // or misconfigured). Checked before the password is, so the answer says nothing about it.
 
 /** Whether this email may sign in with a password under the current settings. */
-export function passwordSignInAllowed(email: string): boolean {
+function passwordSignInAllowed(email: string): boolean {
   const env = getEnv();
   return env.RECLAIM_PASSWORD_SIGNIN === "on" || env.RECLAIM_BREAK_GLASS_EMAILS.includes(email.trim().toLowerCase());
 }
@@ -17,7 +17,7 @@ export function isBreakGlass(email: string): boolean {
   return getEnv().RECLAIM_BREAK_GLASS_EMAILS.includes(email.trim().toLowerCase());
 }
 
-export const PASSWORD_SIGNIN_OFF = "password_signin_off";
+const PASSWORD_SIGNIN_OFF = "password_signin_off";
 
 export const passwordSignInGate = {
   id: "reclaim-password-signin",

@@ -17,7 +17,7 @@ import { isLastAdminError } from "@/lib/auth/user-rules";
 export const OIDC_PROVIDER_ID = "oidc";
 
 /** Error codes the callback sends to /login (?error=…); the sign-in page explains each. */
-export const SSO_REFUSALS = {
+const SSO_REFUSALS = {
   noGroup: "not_in_a_reclaim_group",
   lastAdmin: "last_admin_demotion",
 } as const;
