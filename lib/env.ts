@@ -28,6 +28,12 @@ const addressList = z
   .transform((value) => value.split(",").map((entry) => entry.trim()).filter(Boolean))
   .refine((entries) => entries.every(isAddressOrRange), "must be IP addresses or CIDR ranges, separated by commas");
 
+/** A comma-separated list of names (groups, emails); blanks dropped. */
+const nameList = z
+  .string()
+  .default("")
+  .transform((value) => value.split(",").map((entry) => entry.trim()).filter(Boolean));
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** JSON file with endpoint profiles; default: the local demo gateway's profiles. */
@@ -67,11 +73,47 @@ const envSchema = z.object({
   RECLAIM_INVENTORY_INTERVAL_MINUTES: z.coerce.number().int().nonnegative().optional(),
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   RECLAIM_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Single sign-on (OpenID Connect): the issuer; its discovery document is read at start. */
+  RECLAIM_OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  RECLAIM_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  RECLAIM_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Scopes asked for besides openid. */
+  RECLAIM_OIDC_SCOPES: z.string().default("email profile"),
+  /** The button says "Sign in with <this>". */
+  RECLAIM_OIDC_NAME: z.string().min(1).max(40).default("single sign-on"),
+  /** Where the groups are in the ID token's claims: a dotted path, e.g. realm_access.roles. */
+  RECLAIM_OIDC_GROUPS_CLAIM: z.string().regex(/^[^.\s]+(\.[^.\s]+)*$/, "must be a claim name or a dotted path").default("groups"),
+  RECLAIM_OIDC_ADMIN_GROUPS: nameList,
+  RECLAIM_OIDC_VIEWER_GROUPS: nameList,
+  /** "off": only break-glass accounts may sign in with a password. */
+  RECLAIM_PASSWORD_SIGNIN: z.enum(["on", "off"]).default("on"),
+  /** Local accounts that may always sign in with a password (emails). */
+  RECLAIM_BREAK_GLASS_EMAILS: nameList.transform((emails) => emails.map((email) => email.toLowerCase())),
 }).refine((env) => env.NODE_ENV !== "production" || env.BETTER_AUTH_URL !== undefined, {
   path: ["BETTER_AUTH_URL"],
   message: "must be set in production: the dashboard's public URL, e.g. https://reclaim.example.com",
   // Reported together with every other problem, not only once the rest is valid.
   when: () => true,
+}).superRefine((env, ctx) => {
+  const oidc = [env.RECLAIM_OIDC_ISSUER, env.RECLAIM_OIDC_CLIENT_ID, env.RECLAIM_OIDC_CLIENT_SECRET];
+  if (oidc.some((value) => value !== undefined)) {
+    for (const [name, value] of [
+      ["RECLAIM_OIDC_ISSUER", env.RECLAIM_OIDC_ISSUER],
+      ["RECLAIM_OIDC_CLIENT_ID", env.RECLAIM_OIDC_CLIENT_ID],
+      ["RECLAIM_OIDC_CLIENT_SECRET", env.RECLAIM_OIDC_CLIENT_SECRET],
+    ] as const) {
+      if (value === undefined) ctx.addIssue({ code: "custom", path: [name], message: "must be set with the other RECLAIM_OIDC_ settings" });
+    }
+    if (env.RECLAIM_OIDC_ADMIN_GROUPS.length === 0 && env.RECLAIM_OIDC_VIEWER_GROUPS.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["RECLAIM_OIDC_ADMIN_GROUPS"],
+        message: "name at least one group (admin or viewer): a user in no listed group is refused",
+      });
+    }
+  } else if (env.RECLAIM_PASSWORD_SIGNIN === "off") {
+    ctx.addIssue({ code: "custom", path: ["RECLAIM_PASSWORD_SIGNIN"], message: "can be off only when single sign-on is configured (RECLAIM_OIDC_ISSUER)" });
+  }
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -216,6 +258,33 @@ export function inventoryIntervalMinutes(env: Env = getEnv()): number {
 export function logLevel(): Env["RECLAIM_LOG_LEVEL"] {
   const parsed = envSchema.shape.RECLAIM_LOG_LEVEL.safeParse(process.env.RECLAIM_LOG_LEVEL?.toLowerCase());
   return parsed.success ? parsed.data : "info";
+}
+
+/** Single sign-on settings, or null when it is not configured. */
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  scopes: string[];
+  name: string;
+  groupsClaim: string;
+  adminGroups: string[];
+  viewerGroups: string[];
+}
+
+export function oidcSettings(env: Env = getEnv()): OidcSettings | null {
+  const { RECLAIM_OIDC_ISSUER: issuer, RECLAIM_OIDC_CLIENT_ID: clientId, RECLAIM_OIDC_CLIENT_SECRET: clientSecret } = env;
+  if (!issuer || !clientId || !clientSecret) return null;
+  return {
+    issuer: issuer.replace(/\/+$/, ""),
+    clientId,
+    clientSecret,
+    scopes: env.RECLAIM_OIDC_SCOPES.split(/[\s,]+/).filter(Boolean),
+    name: env.RECLAIM_OIDC_NAME,
+    groupsClaim: env.RECLAIM_OIDC_GROUPS_CLAIM,
+    adminGroups: env.RECLAIM_OIDC_ADMIN_GROUPS,
+    viewerGroups: env.RECLAIM_OIDC_VIEWER_GROUPS,
+  };
 }
 
 export function dbFilePath(): string {

@@ -4,7 +4,10 @@ import { getAuth } from "@/lib/auth/auth";
 import { toRole, type Role } from "@/lib/auth/roles";
 import type { SessionUser } from "@/lib/auth/session";
 import { isLastAdminError } from "@/lib/auth/user-rules";
+import { isBreakGlass } from "@/lib/auth/password-signin";
+import { OIDC_PROVIDER_ID } from "@/lib/auth/sso";
 import { getDb } from "@/lib/db";
+import { getEnv, oidcSettings } from "@/lib/env";
 import { KnownError } from "@/lib/errors";
 import { logger } from "@/lib/log";
 
@@ -21,6 +24,32 @@ export interface UserSummary {
   role: Role;
   banned: boolean;
   createdAt: string;
+  /** How they can sign in, e.g. "Password (break-glass)", "Keycloak", "Password (turned off), Keycloak". */
+  signIn: string;
+}
+
+/** Each user's ways to sign in, from their Better Auth accounts and the password setting. */
+function signInMethods(users: { id: string; email: string }[]): Map<string, string> {
+  const rows = getDb().prepare(`SELECT userId, providerId FROM account`).all() as { userId: string; providerId: string }[];
+  const providers = new Map<string, Set<string>>();
+  for (const row of rows) {
+    const set = providers.get(row.userId) ?? new Set<string>();
+    set.add(row.providerId);
+    providers.set(row.userId, set);
+  }
+  const passwordsOn = getEnv().RECLAIM_PASSWORD_SIGNIN === "on";
+  const ssoName = oidcSettings()?.name ?? "single sign-on";
+  const result = new Map<string, string>();
+  for (const user of users) {
+    const own = providers.get(user.id) ?? new Set<string>();
+    const methods: string[] = [];
+    if (own.has("credential")) {
+      methods.push(isBreakGlass(user.email) ? "Password (break-glass)" : passwordsOn ? "Password" : "Password (turned off)");
+    }
+    if (own.has(OIDC_PROVIDER_ID)) methods.push(ssoName);
+    result.set(user.id, methods.join(", ") || "None");
+  }
+  return result;
 }
 
 class UserAdminError extends KnownError {
@@ -40,6 +69,7 @@ function reason(error: unknown): string {
 
 export async function listUsers(): Promise<UserSummary[]> {
   const result = await getAuth().api.listUsers({ query: { limit: 500, sortBy: "createdAt" }, headers: await headers() });
+  const methods = signInMethods(result.users);
   return result.users.map((u) => ({
     id: u.id,
     email: u.email,
@@ -47,6 +77,7 @@ export async function listUsers(): Promise<UserSummary[]> {
     role: toRole(u.role),
     banned: Boolean(u.banned),
     createdAt: new Date(u.createdAt).toISOString(),
+    signIn: methods.get(u.id) ?? "None",
   }));
 }
 
