@@ -23,6 +23,7 @@ export function openDatabase(file: string): Database.Database {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ConfigError(
       `Reclaim cannot open its database ${file}: ${reason}. Check RECLAIM_DB_FILE points to a writable SQLite file.`,
+      "database",
     );
   }
 }

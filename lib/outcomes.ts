@@ -25,6 +25,11 @@ export const OUTCOMES: Record<Outcome, OutcomeText> = {
     tone: "neutral",
     hint: "Gone before this abort (another admin, a lifecycle rule or a completion got there first); nothing counted.",
   },
+  "gone-unknown": {
+    label: "Gone (cause unknown)",
+    tone: "neutral",
+    hint: "Found gone on a later re-verification: the interrupted or failed abort, its uploader completing it, or a lifecycle rule may have ended it; nothing counted.",
+  },
   "verify-failed": {
     label: "Verify failed",
     tone: "warning",
@@ -38,9 +43,14 @@ export const OUTCOMES: Record<Outcome, OutcomeText> = {
     hint: "The abort was interrupted before its result was recorded; re-verify to resolve it.",
   },
   skipped: {
-    label: "Skipped",
+    label: "Skipped (cancelled)",
     tone: "neutral",
-    hint: "Not aborted: the job was cancelled first, or the upload looked active right before its abort; it was not touched.",
+    hint: "Not started because the job was cancelled; the upload was not touched.",
+  },
+  "skipped-active": {
+    label: "Skipped (active)",
+    tone: "info",
+    hint: "Read again just before its abort, it had received a part after the preview: left untouched.",
   },
   "not-attempted": {
     label: "Not attempted",

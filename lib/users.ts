@@ -2,9 +2,20 @@ import "server-only";
 import { headers } from "next/headers";
 import { getAuth } from "@/lib/auth/auth";
 import { toRole, type Role } from "@/lib/auth/roles";
+import type { SessionUser } from "@/lib/auth/session";
+import { isLastAdminError } from "@/lib/auth/user-rules";
+import { isBreakGlass } from "@/lib/auth/password-signin";
+import { OIDC_PROVIDER_ID } from "@/lib/auth/sso";
+import { getDb } from "@/lib/db";
+import { getEnv, oidcSettings } from "@/lib/env";
+import { KnownError } from "@/lib/errors";
+import { logger } from "@/lib/log";
 
-// User administration through Better Auth's admin API, called with the admin's own
-// request headers so Better Auth applies its own permission checks as well as ours.
+// User administration. Listing and creating go through Better Auth's admin API with the
+// admin's own request headers, so Better Auth applies its permission checks as well as ours.
+// Role changes and disabling are one SQLite transaction each: the acting admin is re-read
+// inside it (an admin demoted a moment ago can no longer act), and the database's own rule
+// (lib/auth/user-rules.ts) refuses any change that would leave no active admin.
 
 export interface UserSummary {
   id: string;
@@ -13,10 +24,39 @@ export interface UserSummary {
   role: Role;
   banned: boolean;
   createdAt: string;
+  /** How they can sign in, e.g. "Password (break-glass)", "Keycloak", "Password (turned off), Keycloak". */
+  signIn: string;
 }
 
-export class UserAdminError extends Error {
+/** Each user's ways to sign in, from their Better Auth accounts and the password setting. */
+function signInMethods(users: { id: string; email: string }[]): Map<string, string> {
+  const rows = getDb().prepare(`SELECT userId, providerId FROM account`).all() as { userId: string; providerId: string }[];
+  const providers = new Map<string, Set<string>>();
+  for (const row of rows) {
+    const set = providers.get(row.userId) ?? new Set<string>();
+    set.add(row.providerId);
+    providers.set(row.userId, set);
+  }
+  const passwordsOn = getEnv().RECLAIM_PASSWORD_SIGNIN === "on";
+  const ssoName = oidcSettings()?.name ?? "single sign-on";
+  const result = new Map<string, string>();
+  for (const user of users) {
+    const own = providers.get(user.id) ?? new Set<string>();
+    const methods: string[] = [];
+    if (own.has("credential")) {
+      methods.push(isBreakGlass(user.email) ? "Password (break-glass)" : passwordsOn ? "Password" : "Password (turned off)");
+    }
+    if (own.has(OIDC_PROVIDER_ID)) methods.push(ssoName);
+    result.set(user.id, methods.join(", ") || "None");
+  }
+  return result;
+}
+
+class UserAdminError extends KnownError {
   override name = "UserAdminError";
+  constructor(message: string) {
+    super("user-admin", message);
+  }
 }
 
 function reason(error: unknown): string {
@@ -29,6 +69,7 @@ function reason(error: unknown): string {
 
 export async function listUsers(): Promise<UserSummary[]> {
   const result = await getAuth().api.listUsers({ query: { limit: 500, sortBy: "createdAt" }, headers: await headers() });
+  const methods = signInMethods(result.users);
   return result.users.map((u) => ({
     id: u.id,
     email: u.email,
@@ -36,6 +77,7 @@ export async function listUsers(): Promise<UserSummary[]> {
     role: toRole(u.role),
     banned: Boolean(u.banned),
     createdAt: new Date(u.createdAt).toISOString(),
+    signIn: methods.get(u.id) ?? "None",
   }));
 }
 
@@ -47,27 +89,70 @@ export async function createUser(input: { email: string; name: string; password:
   }
 }
 
-export async function setRole(userId: string, role: Role): Promise<void> {
+interface UserRow {
+  id: string;
+  email: string;
+  role: string | null;
+  banned: number | null;
+}
+
+type Actor = Pick<SessionUser, "id" | "email">;
+
+/** Runs `change` in one immediate (write-locked) transaction after checking the actor. */
+function asActiveAdmin<T>(actor: Actor, targetId: string, change: (target: UserRow) => T): T {
+  const db = getDb();
+  const read = db.prepare<[string], UserRow>(`SELECT id, email, role, banned FROM "user" WHERE id = ?`);
+  const run = db.transaction(() => {
+    const self = read.get(actor.id);
+    if (!self || toRole(self.role) !== "admin" || self.banned) {
+      throw new UserAdminError("You are no longer an active admin; nothing was changed.");
+    }
+    const target = read.get(targetId);
+    if (!target) throw new UserAdminError("That user does not exist (any more).");
+    return change(target);
+  });
   try {
-    await getAuth().api.setRole({ body: { userId, role }, headers: await headers() });
+    return run.immediate();
   } catch (error) {
-    throw new UserAdminError(`Could not change the role: ${reason(error)}`);
+    if (isLastAdminError(error)) {
+      throw new UserAdminError("That would leave no active admin: make another user admin first.");
+    }
+    throw error;
   }
+}
+
+export function setRole(actor: Actor, userId: string, role: Role): void {
+  if (userId === actor.id && role !== "admin") {
+    throw new UserAdminError("You cannot remove your own admin role; ask another admin.");
+  }
+  asActiveAdmin(actor, userId, (target) => {
+    getDb()
+      .prepare(`UPDATE "user" SET role = ?, updatedAt = ? WHERE id = ?`)
+      .run(role, new Date().toISOString(), target.id);
+    logger().info({ event: "user-admin", user: actor.email, target: target.email, role }, "role changed");
+  });
 }
 
 /** Signs the user out everywhere and blocks sign-in; their history stays. */
-export async function disableUser(userId: string): Promise<void> {
-  try {
-    await getAuth().api.banUser({ body: { userId, banReason: "Disabled by an admin" }, headers: await headers() });
-  } catch (error) {
-    throw new UserAdminError(`Could not disable the user: ${reason(error)}`);
-  }
+export function disableUser(actor: Actor, userId: string): void {
+  if (userId === actor.id) throw new UserAdminError("You cannot disable your own account.");
+  asActiveAdmin(actor, userId, (target) => {
+    const db = getDb();
+    db.prepare(`UPDATE "user" SET banned = 1, banReason = ?, banExpires = NULL, updatedAt = ? WHERE id = ?`).run(
+      `Disabled by ${actor.email}`,
+      new Date().toISOString(),
+      target.id,
+    );
+    db.prepare(`DELETE FROM "session" WHERE userId = ?`).run(target.id);
+    logger().info({ event: "user-admin", user: actor.email, target: target.email }, "user disabled");
+  });
 }
 
-export async function enableUser(userId: string): Promise<void> {
-  try {
-    await getAuth().api.unbanUser({ body: { userId }, headers: await headers() });
-  } catch (error) {
-    throw new UserAdminError(`Could not enable the user: ${reason(error)}`);
-  }
+export function enableUser(actor: Actor, userId: string): void {
+  asActiveAdmin(actor, userId, (target) => {
+    getDb()
+      .prepare(`UPDATE "user" SET banned = 0, banReason = NULL, banExpires = NULL, updatedAt = ? WHERE id = ?`)
+      .run(new Date().toISOString(), target.id);
+    logger().info({ event: "user-admin", user: actor.email, target: target.email }, "user enabled");
+  });
 }

@@ -10,9 +10,11 @@ export RECLAIM_TEST_INSTANCE=$INSTANCE
 
 ensure_node_modules
 ensure_chromium
+# promtool (Debian's prometheus): the integration suite checks a real scrape and the alert rules with it.
+ensure_debian_packages "promtool" prometheus
 
 log "typecheck";   npm run --silent typecheck
-log "lint";        npx eslint . --max-warnings=0
+log "lint";        npx eslint . --max-warnings=0 && npx knip
 log "unit tests";  npx vitest run --project unit
 
 # A fresh gateway each run: tests compare against what the seeder just created.
@@ -25,10 +27,10 @@ npx tsx scripts/seed.ts "$INSTANCE"
 log "integration tests (real gateway)"
 npx vitest run --project integration
 
-log "production build"
-npx next build
+log "production build (standalone)"
+bash scripts/build.sh
 
-log "end-to-end tests (Chromium)"
+log "end-to-end tests (Chromium, against the standalone build)"
 rm -f ".data/$INSTANCE"/e2e.sqlite* ".data/$INSTANCE"/e2e-*.json
 npx playwright test
 

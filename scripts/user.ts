@@ -5,6 +5,7 @@
 // Uses the same database as the server: set RECLAIM_DB_FILE as the server has it.
 import crypto from "node:crypto";
 import { ensureAuthReady, getAuth } from "@/lib/auth/auth";
+import { isLastAdminError } from "@/lib/auth/user-rules";
 import { getDb } from "@/lib/db";
 
 type Role = "viewer" | "admin";
@@ -40,8 +41,15 @@ async function main(): Promise<void> {
     return;
   }
   if (command === "role") {
-    const result = db.prepare("UPDATE user SET role = ? WHERE email = ?").run(role, email.toLowerCase());
-    if (result.changes === 0) fail(`No user with email ${email}.`);
+    let changes = 0;
+    try {
+      changes = db.prepare("UPDATE user SET role = ? WHERE email = ?").run(role, email.toLowerCase()).changes;
+    } catch (error) {
+      // The database keeps at least one active admin (lib/auth/user-rules.ts), whoever asks.
+      if (isLastAdminError(error)) fail(`Refused: ${email} is the last active admin; make another user admin first.`);
+      throw error;
+    }
+    if (changes === 0) fail(`No user with email ${email}.`);
     console.log(`${email} is now ${role}.`);
     return;
   }

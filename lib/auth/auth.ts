@@ -6,19 +6,36 @@ import { betterAuth } from "better-auth";
 import { getMigrations } from "better-auth/db/migration";
 import { nextCookies } from "better-auth/next-js";
 import { admin } from "better-auth/plugins";
-import { adminAc, userAc } from "better-auth/plugins/admin/access";
-import { dbFilePath, getEnv } from "@/lib/env";
+import { createAccessControl } from "better-auth/plugins/access";
+import { defaultStatements } from "better-auth/plugins/admin/access";
+import { dbFilePath, getEnv, oidcSettings } from "@/lib/env";
 import { getDb } from "@/lib/db";
+import { CLIENT_ADDRESS_HEADER } from "@/lib/auth/client-address";
 import { loginThrottleHooks } from "@/lib/auth/login-throttle";
+import { passwordSignInGate } from "@/lib/auth/password-signin";
+import { OIDC_PROVIDER_ID, ssoDatabaseHooks, ssoPlugin, ssoSignInGate, ssoValidateUserInfo } from "@/lib/auth/sso";
+import { installUserRules, userRuleHooks } from "@/lib/auth/user-rules";
 
 // Sign-in, sessions, roles and rate limiting come from Better Auth; we only configure it.
-// Users are created by an admin (UI or `npm run user`), never by open sign-up.
+// Users are created by an admin (UI or `npm run user`), never by open sign-up — except through
+// single sign-on when configured, where the identity provider's groups decide (lib/auth/sso.ts).
+// Over HTTP only sign-in and sign-out are reachable (app/api/auth/[...all]/route.ts); the Users
+// page calls what it needs on the server (lib/users.ts).
+
+// Better Auth's admin API, cut down to what lib/users.ts asks of it: list users, and create
+// one with a role. No impersonation, password setting or deletion, even when called on the
+// server with an admin's headers. Role changes and disabling are lib/users.ts's own.
+const accessControl = createAccessControl(defaultStatements);
+const roles = {
+  admin: accessControl.newRole({ user: ["create", "list", "set-role"], session: [] }),
+  viewer: accessControl.newRole({ user: [], session: [] }),
+};
 
 /** The signing secret: from env, else generated once and kept beside the database. */
 function authSecret(): string {
   const fromEnv = getEnv().BETTER_AUTH_SECRET;
   if (fromEnv) return fromEnv;
-  const file = path.join(path.dirname(dbFilePath()), "auth-secret");
+  const file = path.join(/*turbopackIgnore: true*/ path.dirname(dbFilePath()), "auth-secret");
   if (!fs.existsSync(file)) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, crypto.randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
@@ -26,9 +43,24 @@ function authSecret(): string {
   return fs.readFileSync(file, "utf8").trim();
 }
 
+/**
+ * Cookies are Secure unless the dashboard's URL is plain http on this machine (a local run,
+ * where browsers accept no Secure cookie over http). A plain-http URL on any other host
+ * still gets Secure cookies: put it behind https.
+ */
+function secureCookies(publicUrl: string | undefined): boolean {
+  if (!publicUrl) return false; // development only: production refuses to start without a URL
+  const url = new URL(publicUrl);
+  if (url.protocol === "https:") return true;
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const loopback = host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+  return !loopback;
+}
+
 function createAuth() {
   const env = getEnv();
   const baseURL = env.BETTER_AUTH_URL;
+  const sso = oidcSettings(env);
   return betterAuth({
     appName: "Reclaim",
     database: getDb(),
@@ -44,13 +76,36 @@ function createAuth() {
       customRules: { "/sign-in/email": { window: 60, max: 20 } },
     },
     advanced: {
-      useSecureCookies: baseURL?.startsWith("https://") ?? false,
+      useSecureCookies: secureCookies(baseURL),
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
+      // Set by app/api/auth/[...all]/route.ts from the connection, replacing any sent value.
+      ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },
     },
     hooks: loginThrottleHooks,
-    // Our two roles: "viewer" has Better Auth's plain-user rights, "admin" its admin rights.
+    databaseHooks: {
+      user: ssoDatabaseHooks.user,
+      session: {
+        create: {
+          async before(session, context) {
+            await userRuleHooks.session.create.before(session);
+            await ssoDatabaseHooks.session.create.before(session, context);
+          },
+        },
+      },
+    },
+    // Sign-in errors from the identity provider's callback land on the sign-in page, which says
+    // what went wrong (?error=…).
+    onAPIError: { errorURL: "/login" },
+    ...(sso && {
+      user: { validateUserInfo: ssoValidateUserInfo(sso) },
+      // A local user whose email the provider signs in is linked to it (the operator chose to
+      // trust this provider); from then on their role follows the provider's groups.
+      account: { accountLinking: { enabled: true, trustedProviders: [OIDC_PROVIDER_ID], requireLocalEmailVerified: false } },
+    }),
     plugins: [
-      admin({ defaultRole: "viewer", adminRoles: ["admin"], roles: { admin: adminAc, viewer: userAc } }),
+      admin({ defaultRole: "viewer", adminRoles: ["admin"], roles }),
+      passwordSignInGate,
+      ...(sso ? [ssoPlugin(sso), ssoSignInGate] : []),
       nextCookies(),
     ],
   });
@@ -71,6 +126,7 @@ export function ensureAuthReady(): Promise<void> {
     const auth = getAuth();
     const { runMigrations } = await getMigrations(auth.options);
     await runMigrations();
+    installUserRules(getDb());
     const { RECLAIM_ADMIN_EMAIL: email, RECLAIM_ADMIN_PASSWORD: password } = getEnv();
     const users = getDb().prepare("SELECT count(*) AS n FROM user").get() as { n: number };
     if (email && password && users.n === 0) {

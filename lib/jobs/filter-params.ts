@@ -1,11 +1,11 @@
 // The bulk filter as URL parameters and form fields, and back. Pure and shared by the page
 // (server), the form (browser) and the actions' validation, so it carries no "server-only".
 //
-// Parameter names and their parsing are the uploads table's (lib/uploads/filters.ts: bucket,
+// Parameter names and their parsing are the uploads table's (lib/uploads/view.ts: bucket,
 // q = case-insensitive substring of the key, minAge "7d", minSize "100MiB"), so its current
 // filter can link here; plus our own: several buckets, idle, match=prefix and active.
 import { DEFAULT_ACTIVE_WITHIN_MINUTES, type BulkSelection, type KeyMatch } from "@/lib/jobs/types";
-import { parseAge, parseSize as parseTableSize } from "@/lib/uploads/filters";
+import { formatDurationParam, formatSizeParam, parseDuration, parseSize } from "@/lib/units";
 
 /** The form's fields, as text (what the URL carries). */
 export interface BulkFilterForm {
@@ -19,49 +19,6 @@ export interface BulkFilterForm {
 }
 
 export type FilterFieldErrors = Partial<Record<keyof BulkFilterForm, string>>;
-
-const SECOND = 1_000;
-const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-
-/** "7d", "12h", "30m", "90s", "2w", "1.5d" → milliseconds; null when not a duration (the uploads table's parser). */
-export function parseDuration(text: string): number | null {
-  return parseAge(text)?.ms ?? null;
-}
-
-/** "100MiB", "1.5 GiB", "20MB" (decimal), "4096" (bytes) → bytes; null when not a size (the uploads table's parser). */
-export function parseSize(text: string): number | null {
-  return parseTableSize(text)?.bytes ?? null;
-}
-
-/** Milliseconds → the shortest exact parameter in days, hours, minutes or seconds: "7d", "90m". */
-export function formatDurationParam(ms: number): string {
-  for (const [unit, size] of [
-    ["d", DAY],
-    ["h", HOUR],
-    ["m", MINUTE],
-  ] as const) {
-    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return `${Math.round(ms / SECOND)}s`;
-}
-
-/** Bytes → the shortest exact parameter: 104857600 → "100MiB", 20000000 → "20MB", 1000 → "1000". */
-export function formatSizeParam(bytes: number): string {
-  for (const [unit, size] of [
-    ["TiB", 1024 ** 4],
-    ["GiB", 1024 ** 3],
-    ["MiB", 1024 ** 2],
-    ["KiB", 1024],
-    ["TB", 1000 ** 4],
-    ["GB", 1000 ** 3],
-    ["MB", 1000 ** 2],
-  ] as const) {
-    if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
-  }
-  return String(bytes);
-}
 
 type SearchParams = Record<string, string | string[] | undefined> | URLSearchParams;
 
@@ -78,12 +35,23 @@ function first(params: SearchParams, name: string): string {
 
 /** Bucket names from `bucket=a&bucket=b` or `bucket=a,b`, de-duplicated, in order. */
 export function parseBucketParam(values: string[]): string[] {
-  const names = values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+  const names = values
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter(Boolean);
   return [...new Set(names)];
 }
 
 export function emptyFilterForm(): BulkFilterForm {
-  return { buckets: [], key: "", keyMatch: "contains", minAge: "", minSize: "", idle: "", active: String(DEFAULT_ACTIVE_WITHIN_MINUTES) };
+  return {
+    buckets: [],
+    key: "",
+    keyMatch: "contains",
+    minAge: "",
+    minSize: "",
+    idle: "",
+    active: String(DEFAULT_ACTIVE_WITHIN_MINUTES),
+  };
 }
 
 /** The form prefilled from `/bulk?bucket=…&q=…&minAge=…&minSize=…&idle=…&match=…&active=…`. */
@@ -109,24 +77,27 @@ export function selectionFromForm(
   form: BulkFilterForm,
 ): { ok: true; selection: BulkSelection } | { ok: false; errors: FilterFieldErrors } {
   const errors: FilterFieldErrors = {};
-  const selection: BulkSelection = { profileId, activeWithinMinutes: DEFAULT_ACTIVE_WITHIN_MINUTES };
+  const selection: BulkSelection = {
+    profileId,
+    activeWithinMinutes: DEFAULT_ACTIVE_WITHIN_MINUTES,
+  };
   if (form.buckets.length > 0) selection.buckets = [...form.buckets];
   if (form.key !== "") {
     selection.key = form.key;
     selection.keyMatch = form.keyMatch;
   }
   if (form.minAge.trim()) {
-    const ms = parseDuration(form.minAge);
+    const ms = parseDuration(form.minAge)?.ms ?? null;
     if (ms === null) errors.minAge = "Write an age like 12h, 7d or 2w.";
     else selection.olderThanMs = ms;
   }
   if (form.minSize.trim()) {
-    const bytes = parseSize(form.minSize);
+    const bytes = parseSize(form.minSize)?.bytes ?? null;
     if (bytes === null) errors.minSize = "Write a size like 100MiB, 2GiB or 500MB.";
     else selection.largerThanBytes = bytes;
   }
   if (form.idle.trim()) {
-    const ms = parseDuration(form.idle);
+    const ms = parseDuration(form.idle)?.ms ?? null;
     if (ms === null) errors.idle = "Write a duration like 30m, 12h or 3d.";
     else selection.idleForMs = ms;
   }
@@ -149,25 +120,42 @@ export function searchParamsFromSelection(selection: BulkSelection): URLSearchPa
     params.set("q", selection.key);
     if (selection.keyMatch === "prefix") params.set("match", "prefix");
   }
-  if (selection.olderThanMs !== undefined) params.set("minAge", formatDurationParam(selection.olderThanMs));
-  if (selection.largerThanBytes !== undefined) params.set("minSize", formatSizeParam(selection.largerThanBytes));
-  if (selection.idleForMs !== undefined) params.set("idle", formatDurationParam(selection.idleForMs));
-  if (selection.activeWithinMinutes !== DEFAULT_ACTIVE_WITHIN_MINUTES) params.set("active", String(selection.activeWithinMinutes));
+  if (selection.olderThanMs !== undefined)
+    params.set("minAge", formatDurationParam(selection.olderThanMs));
+  if (selection.largerThanBytes !== undefined)
+    params.set("minSize", formatSizeParam(selection.largerThanBytes));
+  if (selection.idleForMs !== undefined)
+    params.set("idle", formatDurationParam(selection.idleForMs));
+  if (selection.activeWithinMinutes !== DEFAULT_ACTIVE_WITHIN_MINUTES)
+    params.set("active", String(selection.activeWithinMinutes));
   return params;
 }
 
 /** Short phrases for a selection: ["bucket `logs`", "key contains `tmp/`", "older than 7d"]. */
-export function describeSelection(selection: BulkSelection, { activity = true }: { activity?: boolean } = {}): string[] {
+export function describeSelection(
+  selection: BulkSelection,
+  { activity = true }: { activity?: boolean } = {},
+): string[] {
   const parts: string[] = [];
-  if (selection.refs) parts.push(`${selection.refs.length} chosen upload${selection.refs.length === 1 ? "" : "s"}`);
+  if (selection.refs)
+    parts.push(`${selection.refs.length} chosen upload${selection.refs.length === 1 ? "" : "s"}`);
   const buckets = selection.buckets ?? [];
   // Chosen uploads name their buckets themselves: "all buckets" would mislead.
   if (buckets.length === 0 && !selection.refs) parts.push("all buckets");
-  else if (buckets.length > 0) parts.push(`${buckets.length === 1 ? "bucket" : "buckets"} ${buckets.map((b) => `\`${b}\``).join(", ")}`);
-  if (selection.key) parts.push(`key ${selection.keyMatch === "prefix" ? "starts with" : "contains"} \`${selection.key}\``);
-  if (selection.olderThanMs !== undefined) parts.push(`older than ${formatDurationParam(selection.olderThanMs)}`);
-  if (selection.largerThanBytes !== undefined) parts.push(`at least ${formatSizeParam(selection.largerThanBytes)}`);
-  if (selection.idleForMs !== undefined) parts.push(`idle for ${formatDurationParam(selection.idleForMs)}`);
+  else if (buckets.length > 0)
+    parts.push(
+      `${buckets.length === 1 ? "bucket" : "buckets"} ${buckets.map((b) => `\`${b}\``).join(", ")}`,
+    );
+  if (selection.key)
+    parts.push(
+      `key ${selection.keyMatch === "prefix" ? "starts with" : "contains"} \`${selection.key}\``,
+    );
+  if (selection.olderThanMs !== undefined)
+    parts.push(`older than ${formatDurationParam(selection.olderThanMs)}`);
+  if (selection.largerThanBytes !== undefined)
+    parts.push(`at least ${formatSizeParam(selection.largerThanBytes)}`);
+  if (selection.idleForMs !== undefined)
+    parts.push(`idle for ${formatDurationParam(selection.idleForMs)}`);
   if (!activity) return parts;
   parts.push(
     selection.activeWithinMinutes > 0

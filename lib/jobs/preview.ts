@@ -1,7 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import type { Profile } from "@/lib/profiles";
+import { assertBucketsInProfile, type Profile } from "@/lib/profiles";
 import { toReclaimError } from "@/lib/s3/errors";
+import { withS3Cause } from "@/lib/s3/request-events";
 import { mapWithConcurrency } from "@/lib/s3/concurrency";
 import { byInitiated, classify, listingPrefix, matchesListing, refKey, summarize } from "@/lib/jobs/selection";
 import type { BulkPreview, BulkSelection, PreviewState, ReclaimError, SelectedUpload, UploadRef } from "@/lib/jobs/types";
@@ -86,6 +87,7 @@ function toSelected(row: UploadRow, parts: PartsInfo | null, partsError: boolean
     parts: partsError || !parts ? null : parts.parts,
     bytes: partsError || !parts ? null : parts.bytes,
     lastPartAt: partsError || !parts ? null : parts.lastPartAt,
+    partsReadAt: partsError || !parts ? null : parts.checkedAt,
   };
 }
 
@@ -184,6 +186,7 @@ export function buildPreview(previewId: string, selection: BulkSelection, resolv
 /** Starts resolving a preview in the background; the entry's state says how far it got. */
 export function startPreview(profile: Profile, selection: BulkSelection, actorId: string): PreviewEntry {
   if (selection.profileId !== profile.id) throw new Error(`selection is for profile ${selection.profileId}, not ${profile.id}`);
+  assertBucketsInProfile(profile, [...(selection.buckets ?? []), ...(selection.refs ?? []).map((ref) => ref.bucket)]);
   prune();
   const id = randomUUID();
   const entry: PreviewEntry = {
@@ -196,9 +199,13 @@ export function startPreview(profile: Profile, selection: BulkSelection, actorId
     active: [],
     done: Promise.resolve(),
   };
-  entry.done = resolveSelection(profile, selection, (phase, checked, toCheck) => {
-    if (entry.state.status === "resolving") entry.state = { previewId: id, status: "resolving", phase, checked, toCheck };
-  })
+  // The dry run's listing and part counts are the bulk job's requests.
+  const resolving = withS3Cause("bulk", () =>
+    resolveSelection(profile, selection, (phase, checked, toCheck) => {
+      if (entry.state.status === "resolving") entry.state = { previewId: id, status: "resolving", phase, checked, toCheck };
+    }),
+  );
+  entry.done = resolving
     .then((resolved) => {
       entry.eligible = resolved.eligible;
       entry.active = resolved.active;

@@ -1,10 +1,11 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { fail, ok, type ActionResult } from "@/lib/action-result";
+import { KnownError } from "@/lib/errors";
 import { JOB_STATUSES } from "@/lib/outcomes";
 import { toPublicProfile, type Profile } from "@/lib/profiles";
 import {
   cancelledMessage,
+  databaseFailureMessage,
   finalStatus,
   interruptedMessage,
   isFinished,
@@ -29,13 +30,19 @@ import {
   settleItems,
   touchJobs,
   unfinishedJobs,
+  type ItemResult,
   type JobItemInput,
   type RunnableItem,
   type UnfinishedJob,
 } from "@/lib/jobs/store";
-import type { AbortResult, BulkJob, BulkJobItem, BulkSelection } from "@/lib/jobs/types";
+import { formatDateTime } from "@/lib/format";
+import { looksActive, partsReadIsRecent } from "@/lib/jobs/selection";
+import type { AbortResult, BulkJob, BulkJobItem, BulkSelection, ItemOutcome, SelectedUpload } from "@/lib/jobs/types";
+import { recordAbortResult } from "@/lib/ledger/ledger";
 import type { PartsSnapshot } from "@/lib/s3/abort";
-import { abortUpload } from "@/lib/uploads/service";
+import { errorMessage, logger } from "@/lib/log";
+import { withS3Cause } from "@/lib/s3/request-events";
+import { abortUpload, LedgerWriteError, readUploadParts } from "@/lib/uploads/service";
 
 // Bulk jobs run inside the server process, not the browser: closing the tab does not stop
 // them, and the page polls the job by id. Every item goes through abortUpload (parts
@@ -54,12 +61,18 @@ export interface RunnerOptions {
   throttleBaseMs?: number;
   /** Stop after this many "endpoint unreachable" failures in a row (default 10). */
   unreachableLimit?: number;
+  /**
+   * A dry run's parts read older than this is read again right before the abort (default
+   * one minute): a job started from an old preview re-checks each upload's activity.
+   */
+  rereadPartsOlderThanMs?: number;
 }
 
 export const DEFAULT_JOB_CONCURRENCY = 8;
 const DEFAULT_THROTTLE_RETRIES = 3;
 const DEFAULT_THROTTLE_BASE_MS = 500;
 const DEFAULT_UNREACHABLE_LIMIT = 10;
+export const DEFAULT_REREAD_PARTS_OLDER_THAN_MS = 60_000;
 /** How often a running process stamps its jobs. */
 const HEARTBEAT_MS = 5_000;
 /** A job whose process has not stamped it for this long is treated as interrupted. */
@@ -67,17 +80,11 @@ const ORPHAN_AFTER_MS = 60_000;
 
 export type JobActor = { id: string | null; email: string };
 
-/**
- * Asked right before an item's abort (a policy run re-reads the upload's parts there): go on,
- * with fresh parts as the ledger's "before", or leave the upload untouched ("skipped") and say why.
- */
-export type BeforeAbort = (item: RunnableItem) => Promise<{ skip: { code: string; message: string } } | { snapshot?: PartsSnapshot }>;
-
 interface Control {
   jobId: string;
+  profileId: string;
   cancelled: boolean;
   done: Promise<void>;
-  beforeAbort?: BeforeAbort;
 }
 
 interface Runtime {
@@ -101,7 +108,7 @@ function startHeartbeat(): void {
     try {
       touchJobs([...rt.running.keys()]);
     } catch (error) {
-      console.error("Reclaim: bulk job heartbeat failed:", error instanceof Error ? error.message : error);
+      logger().error({ event: "bulk-job", error: errorMessage(error) }, "bulk job heartbeat failed");
     }
   }, HEARTBEAT_MS);
   rt.heartbeat.unref();
@@ -167,14 +174,17 @@ export function recoverInterruptedBulkJobs(): number {
     interrupt(job.id);
     count++;
   }
-  if (count > 0) console.log(`Reclaim: marked ${count} bulk job(s) interrupted by the last restart.`);
+  if (count > 0) logger().warn({ event: "bulk-job", interrupted: count }, `marked ${count} bulk job(s) interrupted by the last restart`);
   return count;
 }
 
 // ---------------------------------------------------------------- running
 
 function internalFailure(item: BulkJobItem, error: unknown): AbortResult {
-  console.error(`Reclaim: bulk job item ${item.bucket}/${item.key} failed unexpectedly:`, error instanceof Error ? error.message : error);
+  logger().error(
+    { event: "bulk-job", bucket: item.bucket, key: item.key, uploadId: item.uploadId, error: errorMessage(error) },
+    "bulk job item failed unexpectedly",
+  );
   const now = new Date().toISOString();
   return {
     bucket: item.bucket,
@@ -185,74 +195,205 @@ function internalFailure(item: BulkJobItem, error: unknown): AbortResult {
     partsBefore: item.partsBefore ?? 0,
     bytesBefore: item.bytesBefore ?? 0,
     partsRemaining: 0,
-    error: { code: "unknown", message: "Unexpected server error while aborting this upload — see the server log, then run the filter again." },
+    error: {
+      code: "unknown",
+      // A known failure (a profile edited meanwhile no longer lists the bucket) says so; anything else is a bug.
+      message:
+        error instanceof KnownError
+          ? error.message
+          : "Unexpected server error while aborting this upload — see the server log, then run the filter again.",
+    },
     startedAt: now,
     finishedAt: now,
     durationMs: 0,
   };
 }
 
-/** The dry run's parts and bytes, when they may stand as the ledger's "before" (see RunnableItem). */
-function dryRunSnapshot(item: RunnableItem): PartsSnapshot | undefined {
-  if (item.rereadParts || item.partsBefore === null || item.bytesBefore === null) return undefined;
-  return { parts: item.partsBefore, bytes: item.bytesBefore };
+/** What the runner knows of the job while it runs it. */
+interface JobContext {
+  jobId: string;
+  profile: Profile;
+  actor: JobActor;
+  selection: BulkSelection;
+  includeActive: boolean;
+  options: Required<RunnerOptions>;
+  control: Control;
 }
 
-async function processItem(
-  jobId: string,
-  profile: Profile,
-  actor: JobActor,
-  item: RunnableItem,
-  options: Required<RunnerOptions>,
-  control: Control,
-): Promise<AbortResult | null> {
-  markItemRunning(jobId, item.seq);
+/** An item's fate that the job could not write (the database failed); written again at the end. */
+interface Unrecorded {
+  seq: number;
+  /** The item's result to write; null when nothing was sent for it (it stays untouched). */
+  result: ItemResult | null;
+  /** The ledger row the abort's outcome must still be written to, when that write failed. */
+  ledger?: { id: number; result: AbortResult };
+}
+
+type ItemRun =
+  | { recorded: true; result: AbortResult | null }
+  | { recorded: false; unrecorded: Unrecorded; error: unknown };
+
+/**
+ * The parts to record as the ledger's "before": the dry run's, when they may stand (an idle
+ * upload read less than a minute ago), else read now. Read now and active again since the
+ * preview (and active uploads were not included on purpose): "skipped-active".
+ */
+async function partsBeforeAbort(ctx: JobContext, item: RunnableItem): Promise<PartsSnapshot | { activeAt: string | null } | undefined> {
+  const dryRun = item.partsBefore !== null && item.bytesBefore !== null ? { parts: item.partsBefore, bytes: item.bytesBefore } : undefined;
+  if (dryRun && !item.rereadParts && partsReadIsRecent(item.partsReadAt, Date.now(), ctx.options.rereadPartsOlderThanMs)) return dryRun;
   const ref = { bucket: item.bucket, key: item.key, uploadId: item.uploadId };
-  let snapshot = dryRunSnapshot(item);
-  if (control.beforeAbort) {
-    const verdict = await control.beforeAbort(item).catch((error: unknown) => ({
-      skip: { code: "unknown", message: `Skipped — it could not be checked right before its abort (${error instanceof Error ? error.message : String(error)}); it was not touched.` },
-    }));
-    if ("skip" in verdict) {
-      finishItem(jobId, item.seq, { outcome: "skipped", attempts: 0, bytesReclaimed: 0, errorCode: verdict.skip.code, errorMessage: verdict.skip.message, ledgerId: null });
-      return null;
-    }
-    snapshot = verdict.snapshot ?? snapshot;
-  }
-  let calls = 0;
-  let result: AbortResult;
-  for (;;) {
-    calls++;
-    try {
-      result = await abortUpload(
-        profile,
-        ref,
-        { id: actor.id ?? "", email: actor.email },
-        { jobId, initiated: item.initiated, snapshot },
-      );
-    } catch (error) {
-      result = internalFailure(item, error);
-    }
-    if (isThrottled(result) && calls <= options.maxThrottleRetries && !control.cancelled) {
-      await sleep(throttleBackoffMs(calls - 1, options.throttleBaseMs));
-      continue;
-    }
-    break;
-  }
-  finishItem(jobId, item.seq, {
+  const fresh = await readUploadParts(ctx.profile, ref);
+  // Gone or unreadable: abortUpload reads again and records what it finds.
+  if (fresh.status !== "listed") return undefined;
+  const now: SelectedUpload = { ...ref, initiated: item.initiated, parts: fresh.parts.parts, bytes: fresh.parts.bytes, lastPartAt: fresh.parts.lastPartAt };
+  if (!ctx.includeActive && looksActive(now, ctx.selection, Date.now())) return { activeAt: fresh.parts.lastPartAt };
+  return { parts: fresh.parts.parts, bytes: fresh.parts.bytes };
+}
+
+function skippedActive(activeAt: string | null, ctx: JobContext): ItemResult {
+  const when = activeAt ? ` at ${formatDateTime(activeAt, { seconds: true })}` : "";
+  return {
+    outcome: "skipped-active",
+    attempts: 0,
+    bytesReclaimed: 0,
+    errorCode: null,
+    errorMessage: `Skipped (active) — a part arrived${when}, after the preview, within the ${ctx.selection.activeWithinMinutes}-minute activity window; it was not touched.`,
+    ledgerId: null,
+  };
+}
+
+function notSent(error: unknown): ItemResult {
+  return {
+    outcome: "not-attempted",
+    attempts: 0,
+    bytesReclaimed: 0,
+    errorCode: null,
+    errorMessage: `Not attempted — the database failed before this abort was sent (${describe(error)}); the upload was not touched.`,
+    ledgerId: null,
+  };
+}
+
+function describe(error: unknown): string {
+  const cause = error instanceof LedgerWriteError ? error.cause : error;
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+function itemResult(result: AbortResult, calls: number, ledgerId: number | null): ItemResult {
+  return {
     outcome: result.outcome,
     attempts: calls,
     bytesReclaimed: result.outcome === "reclaimed" ? result.bytesBefore : 0,
     errorCode: result.error?.code ?? null,
     errorMessage: result.error?.message ?? null,
-    ledgerId: latestLedgerId(jobId, ref),
-  });
-  return result;
+    ledgerId,
+  };
 }
 
-async function run(jobId: string, profile: Profile, actor: JobActor, options: Required<RunnerOptions>, control: Control): Promise<void> {
+/**
+ * One item: re-read if its dry run is old, abort through the ledger, record. Never throws: a
+ * database failure comes back as `recorded: false` with what must still be written.
+ */
+async function processItem(ctx: JobContext, item: RunnableItem): Promise<ItemRun> {
+  const { jobId, options, control } = ctx;
+  const ref = { bucket: item.bucket, key: item.key, uploadId: item.uploadId };
+  try {
+    markItemRunning(jobId, item.seq);
+  } catch (error) {
+    return { recorded: false, unrecorded: { seq: item.seq, result: notSent(error) }, error };
+  }
+  let calls = 0;
+  let result: AbortResult;
+  /** The last throttled abortUpload call, when this one is a retry. */
+  let previous: AbortResult | undefined;
+  for (;;) {
+    calls++;
+    try {
+      const snapshot = await partsBeforeAbort(ctx, item);
+      if (snapshot && "activeAt" in snapshot) {
+        const skipped = skippedActive(snapshot.activeAt, ctx);
+        try {
+          finishItem(jobId, item.seq, skipped);
+        } catch (error) {
+          return { recorded: false, unrecorded: { seq: item.seq, result: skipped }, error };
+        }
+        return { recorded: true, result: null };
+      }
+      result = await abortUpload(ctx.profile, ref, { id: ctx.actor.id ?? "", email: ctx.actor.email }, { jobId, initiated: item.initiated, snapshot });
+    } catch (error) {
+      if (error instanceof LedgerWriteError) {
+        if (!error.abortSent) {
+          const earlier = previous ? itemResult(previous, calls - 1, null) : notSent(error);
+          return { recorded: false, unrecorded: { seq: item.seq, result: earlier }, error };
+        }
+        const sent = error.attempt;
+        return {
+          recorded: false,
+          unrecorded: { seq: item.seq, result: sent ? itemResult(sent.result, calls, sent.ledgerId) : null, ...(sent ? { ledger: { id: sent.ledgerId, result: sent.result } } : {}) },
+          error,
+        };
+      }
+      result = internalFailure(item, error);
+    }
+    if (isThrottled(result) && calls <= options.maxThrottleRetries && !control.cancelled) {
+      previous = result;
+      await sleep(throttleBackoffMs(calls - 1, options.throttleBaseMs));
+      continue;
+    }
+    break;
+  }
+  let recorded: ItemResult | null = null;
+  try {
+    recorded = itemResult(result, calls, latestLedgerId(jobId, ref));
+    finishItem(jobId, item.seq, recorded);
+  } catch (error) {
+    return { recorded: false, unrecorded: { seq: item.seq, result: recorded ?? itemResult(result, calls, null) }, error };
+  }
+  return { recorded: true, result };
+}
+
+/**
+ * After a database failure, with every worker stopped: write what could not be written
+ * (ledger outcomes first, then the items), then settle the rest — items never started "not
+ * attempted", items whose result still cannot be written "interrupted" (their ledger rows say
+ * what happened, or stay "unknown" for re-verification) — and fail the job, saying why.
+ * If the database still refuses, the job stays unfinished and is settled the same way as an
+ * interrupted one on the next read or start.
+ */
+function settleAfterDatabaseFailure(jobId: string, unrecorded: readonly Unrecorded[], cause: unknown): void {
+  for (const item of unrecorded) {
+    try {
+      let result = item.result;
+      if (item.ledger) {
+        const written = recordAbortResult(item.ledger.id, item.ledger.result);
+        if (result && written !== result.outcome) result = { ...result, outcome: written as ItemOutcome, bytesReclaimed: 0 };
+      }
+      if (result) finishItem(jobId, item.seq, result);
+    } catch {
+      // Still failing: settled as interrupted below.
+    }
+  }
+  const reason = describe(cause);
+  const notAttempted = settleItems(
+    jobId,
+    ["pending"],
+    "not-attempted",
+    `Not attempted — the job stopped when the database failed (${reason}); the upload was not touched.`,
+  );
+  const interrupted = settleItems(
+    jobId,
+    ["running"],
+    "interrupted",
+    `Interrupted — the database failed while this abort's result was recorded (${reason}); the ledger row keeps its outcome, or "unknown" until it is verified again.`,
+  );
+  finishJob(jobId, "failed", databaseFailureMessage(reason, notAttempted, interrupted));
+}
+
+async function run(ctx: JobContext): Promise<void> {
+  const { jobId, profile, actor, options, control } = ctx;
   const streak = new UnreachableStreak(options.unreachableLimit);
   let stop: StopReason = null;
+  let databaseError: unknown = null;
+  const unrecorded: Unrecorded[] = [];
   try {
     setJobStatus(jobId, "running", { started: true });
     const queue = pendingItems(jobId).values();
@@ -260,12 +401,24 @@ async function run(jobId: string, profile: Profile, actor: JobActor, options: Re
       while (!control.cancelled && stop === null) {
         const next = queue.next();
         if (next.done) return;
-        const result = await processItem(jobId, profile, actor, next.value, options, control);
-        if (result && streak.record(result) && stop === null) stop = "unreachable";
+        const ran = await processItem(ctx, next.value);
+        if (!ran.recorded) {
+          // The database failed: stop every worker; the items in flight finish and report.
+          unrecorded.push(ran.unrecorded);
+          logger().error({ event: "bulk-job", jobId, profile: profile.id, error: describe(ran.error) }, "the database failed recording an item; stopping the job");
+          if (stop === null) {
+            stop = "error";
+            databaseError = ran.error;
+          }
+          continue;
+        }
+        if (ran.result && streak.record(ran.result) && stop === null) stop = "unreachable";
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+    // Every worker has stopped before the job is settled: none can still be sending aborts.
+    await Promise.allSettled(Array.from({ length: Math.max(1, options.concurrency) }, worker));
 
+    if (databaseError !== null) return settleAfterDatabaseFailure(jobId, unrecorded, databaseError);
     // A stop that came after the last item was taken leaves nothing behind: finish normally.
     if (control.cancelled) {
       const skipped = settleItems(jobId, ["pending"], "skipped", "Skipped (cancelled) — the job was cancelled before this upload was started; it was not touched.");
@@ -285,7 +438,7 @@ async function run(jobId: string, profile: Profile, actor: JobActor, options: Re
     const status = finalStatus(job.counts, null);
     finishJob(jobId, status, summaryMessage(status, job.counts));
   } catch (error) {
-    console.error(`Reclaim: bulk job ${jobId} stopped on an unexpected error:`, error instanceof Error ? error.message : error);
+    logger().error({ event: "bulk-job", jobId, profile: profile.id, error: errorMessage(error) }, "bulk job stopped on an unexpected error");
     try {
       const notAttempted = settleItems(jobId, ["pending"], "not-attempted", "Not attempted — the job stopped on a server error before this upload; it was not touched.");
       finishJob(
@@ -294,11 +447,36 @@ async function run(jobId: string, profile: Profile, actor: JobActor, options: Re
         `The job stopped on an unexpected server error (see the server log). ${notAttempted.toLocaleString("en-US")} uploads were not attempted — run the same filter again to finish.`,
       );
     } catch {
-      // The database itself failed; the next start marks the job interrupted.
+      // The database itself failed; the job is settled as interrupted on its next read or start.
     }
   } finally {
     runtime().running.delete(jobId);
     stopHeartbeatWhenIdle();
+    logJobEnd(jobId, actor);
+  }
+}
+
+/** One line when a job ends, with its outcome counts (each abort has its own line too). */
+function logJobEnd(jobId: string, actor: JobActor): void {
+  try {
+    const job = getJob(jobId);
+    if (!job) return;
+    logger()[job.status === "done" ? "info" : "warn"](
+      {
+        event: "bulk-job",
+        jobId,
+        user: actor.email,
+        profile: job.profileId,
+        status: job.status,
+        total: job.total,
+        counts: job.counts,
+        bytesReclaimed: job.bytesReclaimed,
+        message: job.message,
+      },
+      `bulk job ${job.status}`,
+    );
+  } catch (error) {
+    logger().error({ event: "bulk-job", jobId, error: errorMessage(error) }, "bulk job end could not be logged");
   }
 }
 
@@ -308,6 +486,7 @@ function withDefaults(options: RunnerOptions = {}): Required<RunnerOptions> {
     maxThrottleRetries: options.maxThrottleRetries ?? DEFAULT_THROTTLE_RETRIES,
     throttleBaseMs: options.throttleBaseMs ?? DEFAULT_THROTTLE_BASE_MS,
     unreachableLimit: options.unreachableLimit ?? DEFAULT_UNREACHABLE_LIMIT,
+    rereadPartsOlderThanMs: options.rereadPartsOlderThanMs ?? DEFAULT_REREAD_PARTS_OLDER_THAN_MS,
   };
 }
 
@@ -319,25 +498,30 @@ export interface StartJobParams {
   /** The uploads, in the order they are aborted (each with its dry-run parts/bytes). */
   items: readonly JobItemInput[];
   options?: RunnerOptions;
-  beforeAbort?: BeforeAbort;
 }
 
 /**
  * Records the job and its items, then runs it in the background. One job per profile at a
  * time: two jobs over the same uploads would only race each other.
  */
-export function startJob(params: StartJobParams): ActionResult<BulkJob> {
+export function startJob(params: StartJobParams): BulkJob {
   const { profile, actor } = params;
-  if (params.items.length === 0) return fail("empty-selection", "Nothing to abort: the selection has no uploads.");
+  if (params.items.length === 0) throw new KnownError("empty-selection", "Nothing to abort: the selection has no uploads.");
+  const rt = runtime();
+  // A job whose workers still run here holds the profile, whatever its row says (the database
+  // may have failed writing it).
+  const stillRunning = [...rt.running.values()].find((c) => c.profileId === profile.id);
+  if (stillRunning) {
+    throw new KnownError("job-running", `Bulk job ${stillRunning.jobId.slice(0, 8)} is still running on this profile — wait for it to finish or cancel it first.`);
+  }
   reconcileOrphans(profile.id);
   const busy = unfinishedJobs(profile.id)[0];
   if (busy) {
-    return fail(
+    throw new KnownError(
       "job-running",
       `Bulk job ${busy.id.slice(0, 8)} is still ${JOB_STATUSES[busy.status].label.toLowerCase()} on this profile — wait for it to finish or cancel it first.`,
     );
   }
-  const rt = runtime();
   const id = randomUUID();
   const job = insertJob({
     id,
@@ -349,11 +533,25 @@ export function startJob(params: StartJobParams): ActionResult<BulkJob> {
     runnerId: rt.runnerId,
     items: params.items,
   });
-  const control: Control = { jobId: id, cancelled: false, done: Promise.resolve(), beforeAbort: params.beforeAbort };
+  const control: Control = { jobId: id, profileId: profile.id, cancelled: false, done: Promise.resolve() };
   rt.running.set(id, control);
   startHeartbeat();
-  control.done = run(id, profile, actor, withDefaults(params.options), control);
-  return ok(job);
+  control.done = withS3Cause("bulk", () =>
+    run({
+      jobId: id,
+      profile,
+      actor,
+      selection: params.selection,
+      includeActive: params.includeActive,
+      options: withDefaults(params.options),
+      control,
+    }),
+  );
+  logger().info(
+    { event: "bulk-job", jobId: id, user: actor.email, profile: profile.id, total: job.total, bytesSelected: job.bytesSelected, selection: params.selection },
+    "bulk job started",
+  );
+  return job;
 }
 
 /** The job as stored now (an orphan of a dead process is settled first). */
@@ -378,14 +576,16 @@ export function recentJobs(options: { profileId?: string; limit?: number } = {})
  * Stops taking new items: those not started are marked "skipped (cancelled)" and stay
  * untouched; aborts in flight finish and are verified and recorded.
  */
-export function cancelJob(id: string): ActionResult<BulkJob> {
-  const job = readJob(id);
-  if (!job) return fail("not-found", "No bulk job with this id.");
-  if (isFinished(job.status) || job.status === "cancelling") return ok(job);
+export function cancelJob(id: string): BulkJob {
+  // First the workers in this process: the cancel reaches them even if the database fails below.
   const control = runtime().running.get(id);
   if (control) control.cancelled = true;
+  const job = readJob(id);
+  if (!job) throw new KnownError("not-found", "No bulk job with this id.");
+  if (isFinished(job.status) || job.status === "cancelling") return job;
   requestCancel(id);
-  return ok(getJob(id) ?? job);
+  logger().info({ event: "bulk-job", jobId: id, profile: job.profileId }, "bulk job cancel requested");
+  return getJob(id) ?? job;
 }
 
 /** Resolves when the job's run in this process has ended (tests; immediately when not running here). */

@@ -2,6 +2,7 @@
 // gone", which may be retried, and the sentences a person reads.
 import type { AbortResult, JobStatus, OutcomeCounts, ReclaimError } from "@/lib/jobs/types";
 import { ITEM_OUTCOMES } from "@/lib/jobs/types";
+import { plural } from "@/lib/format";
 import { OUTCOMES } from "@/lib/outcomes";
 
 export function emptyCounts(): OutcomeCounts {
@@ -67,15 +68,22 @@ export class UnreachableStreak {
   }
 }
 
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
-}
-
 export function unreachableMessage(limit: number, notAttempted: number, last: ReclaimError | undefined): string {
   const cause = last ? ` Last error: ${last.message}` : "";
   return (
     `Stopped: ${plural(limit, "abort")} in a row could not reach the endpoint, so ${plural(notAttempted, "upload was", "uploads were")} not attempted and left untouched.` +
     ` Run the same filter again once the endpoint is back to finish them.${cause}`
+  );
+}
+
+export function databaseFailureMessage(reason: string, notAttempted: number, interrupted: number): string {
+  const unwritten =
+    interrupted > 0
+      ? ` ${plural(interrupted, "abort's result", "aborts' results")} could not be written to the job: the ledger keeps what happened, or "unknown" until verified again.`
+      : "";
+  return (
+    `Stopped: the database failed (${reason}), so every abort stopped. ${plural(notAttempted, "upload was", "uploads were")} not attempted and left untouched — run the same filter again once the database is healthy.` +
+    unwritten
   );
 }
 
@@ -92,13 +100,15 @@ export function interruptedMessage(notAttempted: number, interrupted: number): s
 }
 
 export function summaryMessage(status: JobStatus, counts: OutcomeCounts): string | null {
-  if (status === "done") return null;
+  if (status === "done") {
+    const skipped = counts["skipped-active"];
+    return skipped > 0
+      ? `Done. ${plural(skipped, "upload was", "uploads were")} skipped: they became active after the preview (a part arrived within the activity window), so they were left untouched.`
+      : null;
+  }
   if (status !== "finished-with-failures") return null;
   const failures = (["verify-failed", "denied", "failed"] as const)
     .filter((o) => counts[o] > 0)
     .map((o) => `${counts[o].toLocaleString("en-US")} ${OUTCOMES[o].label.toLowerCase()}`);
-  // Skipped without a cancel: left untouched on purpose (a policy run saw them active).
-  const skipped = counts.skipped > 0 ? `${plural(counts.skipped, "upload was", "uploads were")} skipped and left untouched` : null;
-  if (failures.length === 0) return skipped ? `Finished: ${skipped}; see each row's reason.` : null;
-  return `Finished with failures: ${failures.join(", ")}${skipped ? `; ${skipped}` : ""}. The failed uploads were not aborted or not proven gone; see each row's reason.`;
+  return `Finished with failures: ${failures.join(", ")}. The failed uploads were not aborted or not proven gone; see each row's reason.`;
 }

@@ -24,6 +24,7 @@ const COUNT_COLUMN: Record<ItemOutcome, string> = {
   denied: "n_denied",
   failed: "n_failed",
   skipped: "n_skipped",
+  "skipped-active": "n_skipped_active",
   "not-attempted": "n_not_attempted",
   interrupted: "n_interrupted",
 };
@@ -51,6 +52,7 @@ interface JobRow {
   n_denied: number;
   n_failed: number;
   n_skipped: number;
+  n_skipped_active: number;
   n_not_attempted: number;
   n_interrupted: number;
   message: string | null;
@@ -76,6 +78,7 @@ interface ItemRow {
   started_at: string | null;
   finished_at: string | null;
   reread_parts: number;
+  parts_read_at: string | null;
 }
 
 function toJob(row: JobRow): BulkJob {
@@ -149,9 +152,12 @@ export interface RunnableItem extends BulkJobItem {
   /**
    * Read ListParts again right before the abort. False when the upload looked idle and its
    * size was read by the dry run: that snapshot is the ledger's "before", saving one
-   * request per upload (a part landing meanwhile is caught by the verify step).
+   * request per upload (a part landing meanwhile is caught by the verify step) — as long as
+   * that read is recent (see partsReadAt).
    */
   rereadParts: boolean;
+  /** When the dry run read its parts (ISO); null = unknown. */
+  partsReadAt: string | null;
 }
 
 /** The job row and all its items, in one transaction; status "queued". */
@@ -183,12 +189,12 @@ export function insertJob(job: NewJob, now = new Date()): BulkJob {
       job.runnerId,
     );
     const insert = db.prepare(
-      `INSERT INTO bulk_job_item (job_id, seq, bucket, key, upload_id, initiated, parts_before, bytes_before, reread_parts)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO bulk_job_item (job_id, seq, bucket, key, upload_id, initiated, parts_before, bytes_before, reread_parts, parts_read_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     job.items.forEach((item, seq) => {
       const reread = item.lookedActive !== false || item.parts === null || item.bytes === null;
-      insert.run(job.id, seq, item.bucket, item.key, item.uploadId, item.initiated, item.parts, item.bytes, reread ? 1 : 0);
+      insert.run(job.id, seq, item.bucket, item.key, item.uploadId, item.initiated, item.parts, item.bytes, reread ? 1 : 0, item.partsReadAt ?? null);
     });
   })();
   const created = getJob(job.id);
@@ -266,7 +272,7 @@ export function pendingItems(jobId: string): RunnableItem[] {
   const rows = ledgerDb()
     .prepare("SELECT * FROM bulk_job_item WHERE job_id = ? AND state = 'pending' ORDER BY seq")
     .all(jobId) as ItemRow[];
-  return rows.map((row) => ({ ...toItem(row), rereadParts: row.reread_parts !== 0 }));
+  return rows.map((row) => ({ ...toItem(row), rereadParts: row.reread_parts !== 0, partsReadAt: row.parts_read_at }));
 }
 
 export function markItemRunning(jobId: string, seq: number, now = new Date()): void {
@@ -340,7 +346,7 @@ export function latestLedgerId(jobId: string, item: { bucket: string; key: strin
   return row?.id ?? null;
 }
 
-const PROBLEM_STATES: readonly ItemState[] = ["verify-failed", "denied", "failed", "interrupted", "not-attempted", "skipped"];
+const PROBLEM_STATES: readonly ItemState[] = ["verify-failed", "denied", "failed", "interrupted", "not-attempted", "skipped", "skipped-active"];
 
 /** One page of a job's items; `problems` = anything not reclaimed / already gone / pending. */
 export function listItems(jobId: string, options: { filter?: ItemFilter; offset?: number; limit?: number } = {}): JobItemsPage {

@@ -2,7 +2,7 @@
 // safe to send to the browser (no profile secrets, no SDK objects).
 import type { AbortOutcome, AbortResult, ReclaimError, UploadRef } from "@/lib/s3/types";
 
-export type { AbortOutcome, AbortResult, ReclaimError, UploadRef };
+export type { AbortResult, ReclaimError, UploadRef };
 
 /** Default "looks active" window: a part (or the initiation) this recent excludes the upload. */
 export const DEFAULT_ACTIVE_WITHIN_MINUTES = 15;
@@ -11,7 +11,7 @@ export const DEFAULT_ACTIVE_WITHIN_MINUTES = 15;
 export type KeyMatch = "prefix" | "contains";
 
 /** Where a selection was made: the uploads table says how many it showed selected. */
-export interface SelectionOrigin {
+interface SelectionOrigin {
   from: "table";
   /** Uploads selected in the table when the admin pressed Review. */
   chosen: number;
@@ -49,6 +49,8 @@ export interface SelectedUpload extends UploadRef {
   parts: number | null;
   bytes: number | null;
   lastPartAt: string | null;
+  /** When ListParts was read for these numbers (ISO); null when unknown. */
+  partsReadAt?: string | null;
 }
 
 export interface SelectionTotals {
@@ -106,13 +108,13 @@ export type PreviewState =
 
 export type JobStatus = "queued" | "running" | "cancelling" | "cancelled" | "done" | "finished-with-failures" | "failed";
 
-export const ACTIVE_JOB_STATUSES: readonly JobStatus[] = ["queued", "running", "cancelling"];
-
 /** Outcome of one item of a job; the first five are abortUpload's outcomes. */
 export type ItemOutcome =
   | AbortOutcome
   /** Not started because the job was cancelled: the upload was not touched. */
   | "skipped"
+  /** Read again just before its abort, it had become active after the preview: not touched. */
+  | "skipped-active"
   /** Not started because the job stopped (endpoint unreachable, server restart): untouched. */
   | "not-attempted"
   /** Running when the server stopped: the abort may have been sent; the ledger row says "unknown". */
@@ -127,6 +129,7 @@ export const ITEM_OUTCOMES: readonly ItemOutcome[] = [
   "denied",
   "failed",
   "skipped",
+  "skipped-active",
   "not-attempted",
   "interrupted",
 ];

@@ -48,7 +48,7 @@ const ATTENTION_OUTCOMES: readonly LedgerOutcome[] = ["failed", "verify-failed",
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 function emptyOutcomeCounts(): OutcomeCounts {
-  return { reclaimed: 0, "already-gone": 0, "verify-failed": 0, denied: 0, failed: 0, unknown: 0 };
+  return { reclaimed: 0, "already-gone": 0, "gone-unknown": 0, "verify-failed": 0, denied: 0, failed: 0, unknown: 0 };
 }
 
 function isOutcome(value: string): value is LedgerOutcome {
@@ -334,8 +334,33 @@ export function* attemptChunks(
   }
 }
 
-/** All attempts matching the filter, oldest first (for small exports and tests). */
-export function exportAttempts(filter: HistoryFilter, options: QueryOptions = {}): LedgerEntry[] {
-  return [...attemptChunks(filter, 1_000, options)].flat();
+/** What the Prometheus counters read: every instance's aborts, as the shared ledger holds them. */
+export interface LedgerCounters {
+  /** Bytes reclaimed per profile (outcome 'reclaimed', the snapshot before each abort). */
+  reclaimedBytes: { profileId: string; bytes: number }[];
+  /** Finished attempts per profile and first recorded outcome (a count that only grows). */
+  attempts: { profileId: string; outcome: AbortOutcomeLabel; count: number }[];
 }
 
+type AbortOutcomeLabel = Exclude<LedgerOutcome, "unknown">;
+
+export function ledgerCounters(options: QueryOptions = {}): LedgerCounters {
+  const db = options.db ?? ledgerDb();
+  return db.transaction(() => ({
+    reclaimedBytes: db
+      .prepare(
+        `SELECT profile_id AS profileId, COALESCE(SUM(bytes_before), 0) AS bytes
+           FROM abort_attempt WHERE outcome = 'reclaimed' GROUP BY profile_id ORDER BY profile_id`,
+      )
+      .all() as LedgerCounters["reclaimedBytes"],
+    attempts: (
+      db
+        .prepare(
+          `SELECT profile_id AS profileId, first_outcome AS outcome, COUNT(*) AS count
+             FROM abort_attempt WHERE first_outcome IS NOT NULL
+            GROUP BY profile_id, first_outcome ORDER BY profile_id, first_outcome`,
+        )
+        .all() as { profileId: string; outcome: string; count: number }[]
+    ).flatMap((row) => (isOutcome(row.outcome) && row.outcome !== "unknown" ? [{ ...row, outcome: row.outcome }] : [])),
+  }))();
+}

@@ -50,57 +50,130 @@ export function toEntry(row: Row): LedgerEntry {
   };
 }
 
-/** Writes the "unknown" row before the abort is sent; returns its id. */
+const INSERT_ATTEMPT = `INSERT INTO abort_attempt
+   (started_at, actor_id, actor_email, profile_id, endpoint_host, bucket, key, upload_id,
+    initiated, parts_before, bytes_before, job_id, outcome, attempts, error_code, error_message, duration_ms, finished_at)
+ VALUES (@startedAt, @actorId, @actorEmail, @profileId, @endpointHost, @bucket, @key, @uploadId,
+         @initiated, @partsBefore, @bytesBefore, @jobId, @outcome, @attempts, @errorCode, @errorMessage, @durationMs, @finishedAt)`;
+
+function insertParams(intent: AbortIntent, now: Date) {
+  return {
+    startedAt: now.toISOString(),
+    actorId: intent.actor.id,
+    actorEmail: intent.actor.email,
+    profileId: intent.profileId,
+    endpointHost: intent.endpointHost,
+    bucket: intent.bucket,
+    key: intent.key,
+    uploadId: intent.uploadId,
+    initiated: intent.initiated,
+    partsBefore: intent.partsBefore,
+    bytesBefore: intent.bytesBefore,
+    jobId: intent.jobId ?? null,
+  };
+}
+
+const SAME_UPLOAD = "profile_id = @profileId AND bucket = @bucket AND key = @key AND upload_id = @uploadId";
+
+export type OpenAttempt =
+  | { opened: true; id: number }
+  /** Another attempt of the same upload is open (outcome "unknown"): no row was written. */
+  | { opened: false; openAttempt: LedgerEntry };
+
+/**
+ * Writes the "unknown" row before the abort is sent — unless another attempt of the same
+ * upload is open, which is returned instead. One immediate transaction (and the unique index
+ * abort_attempt_one_open, across processes): of two aborts of one upload at the same time,
+ * exactly one may send.
+ */
+export function openAttempt(intent: AbortIntent, now = new Date()): OpenAttempt {
+  const db = ledgerDb();
+  const params = insertParams(intent, now);
+  return db
+    .transaction((): OpenAttempt => {
+      const open = db.prepare(`SELECT * FROM abort_attempt WHERE ${SAME_UPLOAD} AND outcome = 'unknown' LIMIT 1`).get(params) as Row | undefined;
+      if (open) return { opened: false, openAttempt: toEntry(open) };
+      const result = db
+        .prepare(INSERT_ATTEMPT)
+        .run({ ...params, outcome: "unknown", attempts: 0, errorCode: null, errorMessage: null, durationMs: null, finishedAt: null });
+      return { opened: true, id: Number(result.lastInsertRowid) };
+    })
+    .immediate();
+}
+
+/** Writes the "unknown" row before the abort is sent; returns its id. Throws when another attempt of the upload is open. */
 export function recordIntent(intent: AbortIntent, now = new Date()): number {
+  const opened = openAttempt(intent, now);
+  if (!opened.opened) throw new Error(`attempt #${opened.openAttempt.id} of this upload is still open`);
+  return opened.id;
+}
+
+/** A row for an attempt that sent no abort (the upload was gone, or another attempt had it): final at once. */
+export function recordFinishedAttempt(
+  intent: AbortIntent,
+  outcome: { outcome: LedgerOutcome; errorCode?: string | null; errorMessage?: string | null },
+  now = new Date(),
+): number {
   const result = ledgerDb()
-    .prepare(
-      `INSERT INTO abort_attempt
-         (started_at, actor_id, actor_email, profile_id, endpoint_host, bucket, key, upload_id,
-          initiated, parts_before, bytes_before, job_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      now.toISOString(),
-      intent.actor.id,
-      intent.actor.email,
-      intent.profileId,
-      intent.endpointHost,
-      intent.bucket,
-      intent.key,
-      intent.uploadId,
-      intent.initiated,
-      intent.partsBefore,
-      intent.bytesBefore,
-      intent.jobId ?? null,
-    );
+    .prepare(INSERT_ATTEMPT)
+    .run({
+      ...insertParams(intent, now),
+      outcome: outcome.outcome,
+      attempts: 0,
+      errorCode: outcome.errorCode ?? null,
+      errorMessage: outcome.errorMessage ?? null,
+      durationMs: 0,
+      finishedAt: now.toISOString(),
+    });
   return Number(result.lastInsertRowid);
 }
 
-/** Completes an intent with what happened. */
+/** Another attempt of the same upload that already counts it as reclaimed. */
+export function reclaimedByOtherAttempt(entry: Pick<LedgerEntry, "id" | "profileId" | "bucket" | "key" | "uploadId">, db = ledgerDb()): number | null {
+  const id = db
+    .prepare(`SELECT id FROM abort_attempt WHERE ${SAME_UPLOAD} AND outcome = 'reclaimed' AND id <> @id ORDER BY id LIMIT 1`)
+    .pluck()
+    .get({ profileId: entry.profileId, bucket: entry.bucket, key: entry.key, uploadId: entry.uploadId, id: entry.id }) as number | undefined;
+  return id ?? null;
+}
+
+/**
+ * Completes an intent with what happened; returns the outcome written. In one transaction,
+ * "reclaimed" becomes "already-gone" when another attempt of the upload already counts it,
+ * so the same bytes are never reclaimed twice.
+ */
 export function recordOutcome(
   id: number,
   outcome: { outcome: LedgerOutcome; attempts: number; error?: ReclaimError | null; durationMs: number | null },
   now = new Date(),
-): void {
-  ledgerDb()
-    .prepare(
+): LedgerOutcome {
+  const db = ledgerDb();
+  return db.transaction((): LedgerOutcome => {
+    let written = outcome.outcome;
+    let errorCode = outcome.error?.s3Code ?? outcome.error?.code ?? null;
+    let errorMessage = outcome.error?.message ?? null;
+    if (written === "reclaimed") {
+      const entry = getEntry(id);
+      const other = entry ? reclaimedByOtherAttempt(entry, db) : null;
+      if (other !== null) {
+        written = "already-gone";
+        errorCode = null;
+        errorMessage = `Proven gone, but attempt #${other} already counts this upload as reclaimed, so it is not counted again.`;
+      }
+    }
+    db.prepare(
       `UPDATE abort_attempt
-          SET outcome = ?, attempts = ?, error_code = ?, error_message = ?, duration_ms = ?, finished_at = ?
+          SET outcome = ?, attempts = ?, error_code = ?, error_message = ?, duration_ms = ?, finished_at = ?,
+              first_outcome = COALESCE(first_outcome, NULLIF(?, 'unknown'))
         WHERE id = ?`,
-    )
-    .run(
-      outcome.outcome,
-      outcome.attempts,
-      outcome.error?.s3Code ?? outcome.error?.code ?? null,
-      outcome.error?.message ?? null,
-      outcome.durationMs,
-      now.toISOString(),
-      id,
-    );
+    ).run(written, outcome.attempts, errorCode, errorMessage, outcome.durationMs, now.toISOString(), written, id);
+    return written;
+  })();
 }
 
-export function recordAbortResult(id: number, result: AbortResult): void {
-  recordOutcome(id, {
+/** Records an abort's result; returns the outcome written (see recordOutcome). */
+export function recordAbortResult(id: number, result: AbortResult): LedgerOutcome {
+  return recordOutcome(id, {
     outcome: result.outcome,
     attempts: result.attempts,
     error: result.error ?? null,
@@ -143,39 +216,29 @@ export function resolveEntry(entry: LedgerEntry, update: Resolution): boolean {
     .prepare(
       `UPDATE abort_attempt
           SET outcome = @outcome, error_code = @errorCode, error_message = @errorMessage,
-              finished_at = COALESCE(@finishedAt, finished_at)
+              finished_at = COALESCE(@finishedAt, finished_at),
+              first_outcome = COALESCE(first_outcome, NULLIF(@outcome, 'unknown'))
         WHERE id = @id AND outcome = @expected`,
     )
     .run({ ...update, id: entry.id, expected: entry.outcome });
   return result.changes === 1;
 }
 
-/** Another attempt of the same upload that already counts its bytes. */
-function reclaimedElsewhere(entry: LedgerEntry): number | null {
-  const id = ledgerDb()
-    .prepare(
-      `SELECT id FROM abort_attempt
-        WHERE profile_id = ? AND bucket = ? AND key = ? AND upload_id = ? AND outcome = 'reclaimed' AND id <> ?
-        ORDER BY id LIMIT 1`,
-    )
-    .pluck()
-    .get(entry.profileId, entry.bucket, entry.key, entry.uploadId, entry.id) as number | undefined;
-  return id ?? null;
-}
-
 /**
- * The upload is gone: the row counts as reclaimed, unless another attempt of the same upload
- * already does (then already-gone, so the same bytes are never counted twice). `message`
- * gets that other attempt's id, or null. Null when the row changed meanwhile.
+ * The upload was found gone on a later re-verification: the row becomes gone-unknown (nothing
+ * proves our abort ended it: its uploader may have completed it, a lifecycle rule aborted it),
+ * or already-gone when another attempt of the same upload already counts it as reclaimed.
+ * Neither is counted. `message` gets that other attempt's id, or null. Null when the row
+ * changed meanwhile.
  */
 export function recordGone(
   entry: LedgerEntry,
   at: Date,
   message: (countedBy: number | null) => string,
-): { outcome: "reclaimed" | "already-gone"; message: string; entry: LedgerEntry | null } | null {
+): { outcome: "gone-unknown" | "already-gone"; message: string; entry: LedgerEntry | null } | null {
   return ledgerDb().transaction(() => {
-    const other = reclaimedElsewhere(entry);
-    const outcome = other === null ? ("reclaimed" as const) : ("already-gone" as const);
+    const other = reclaimedByOtherAttempt(entry);
+    const outcome = other === null ? ("gone-unknown" as const) : ("already-gone" as const);
     const text = message(other);
     const changed = resolveEntry(entry, { outcome, errorCode: null, errorMessage: text, finishedAt: at.toISOString() });
     return changed ? { outcome, message: text, entry: getEntry(entry.id) } : null;

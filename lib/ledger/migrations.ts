@@ -87,7 +87,42 @@ export const migrations: readonly string[] = [
   // active in the dry run, or its size was unknown), or the dry run's ListParts stands as
   // the ledger's "before". Rows from before this column re-read, as they always did.
   `ALTER TABLE bulk_job_item ADD COLUMN reread_parts INTEGER NOT NULL DEFAULT 1`,
-  // 4: cleanup policies (lib/policies). A policy is a bulk selection with a schedule; each run
+  // 4: the per-account sign-in lock (lib/auth/login-throttle.ts). One row per account with a
+  // recent sign-in attempt, keyed by a hash of the email: counted and checked in one
+  // statement, pruned once its window has passed. Replaces login_failure, which kept one
+  // row per failure with the email as typed, forever.
+  `DROP TABLE IF EXISTS login_failure;
+   CREATE TABLE login_attempt (
+     key_hash     TEXT    PRIMARY KEY,
+     window_start INTEGER NOT NULL,
+     attempts     INTEGER NOT NULL
+   );
+   CREATE INDEX login_attempt_window ON login_attempt (window_start);`,
+  // 5: at most one open ("unknown") attempt per upload, so two aborts of one upload at the
+  // same time (two tabs, two admins, a bulk job and a row click) cannot both send and both
+  // count: the second finds the first open and waits for its outcome (lib/uploads/service.ts).
+  // Open duplicates left by older versions keep the newest; the others become "failed" for
+  // re-verification. The upload index serves the "already counted elsewhere" checks.
+  `UPDATE abort_attempt
+      SET outcome = 'failed', error_code = 'interrupted', finished_at = COALESCE(finished_at, started_at),
+          error_message = 'Interrupted together with a newer attempt of the same upload, which keeps the result; re-verify this one to resolve it.'
+    WHERE outcome = 'unknown'
+      AND id < (SELECT MAX(o.id) FROM abort_attempt o
+                 WHERE o.outcome = 'unknown' AND o.profile_id = abort_attempt.profile_id AND o.bucket = abort_attempt.bucket
+                   AND o.key = abort_attempt.key AND o.upload_id = abort_attempt.upload_id);
+   CREATE UNIQUE INDEX abort_attempt_one_open ON abort_attempt (profile_id, bucket, key, upload_id) WHERE outcome = 'unknown';
+   CREATE INDEX abort_attempt_upload ON abort_attempt (upload_id);`,
+  // 6: when the dry run read each job item's parts (an item read more than a minute before its
+  // abort is read again, and skipped if it came back to life), and the count of items skipped
+  // that way. Older rows have no time: they are read again.
+  `ALTER TABLE bulk_job_item ADD COLUMN parts_read_at TEXT;
+   ALTER TABLE bulk_job ADD COLUMN n_skipped_active INTEGER NOT NULL DEFAULT 0;`,
+  // 7: the first outcome recorded for an attempt (never 'unknown'). A later re-verification
+  // may change `outcome` (failed → reclaimed); this stays, so counts by it only ever grow
+  // (the Prometheus counter reclaim_abort_attempts_total).
+  `ALTER TABLE abort_attempt ADD COLUMN first_outcome TEXT;
+   UPDATE abort_attempt SET first_outcome = outcome WHERE outcome <> 'unknown';`,
+  // 8: cleanup policies (lib/policies). A policy is a bulk selection with a schedule; each run
   // is a policy_run row (an abort run also a bulk_job). `handled_until` is the newest schedule
   // slot already run (or skipped because it came before the policy existed or was resumed).
   // A lease row names the one owner allowed to run a policy now; it expires unless renewed.

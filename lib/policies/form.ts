@@ -3,15 +3,8 @@
 // same function again (then checks what only the server knows: profiles, buckets, webhooks).
 //
 // The selection is the bulk job's filter (lib/jobs/filter-params.ts), field for field.
-import {
-  emptyFilterForm,
-  formatDurationParam,
-  formatSizeParam,
-  parseSize,
-  selectionFromForm,
-  type BulkFilterForm,
-  type FilterFieldErrors,
-} from "@/lib/jobs/filter-params";
+import { emptyFilterForm, selectionFromForm, type BulkFilterForm, type FilterFieldErrors } from "@/lib/jobs/filter-params";
+import { formatDurationParam, formatSizeParam, parseSize } from "@/lib/units";
 import { PROFILE_ID_PATTERN, PROFILE_ID_RULE } from "@/lib/names";
 import { scheduleProblem, timeZoneProblem } from "@/lib/policies/schedule";
 import type { PolicyInput, PolicyMode } from "@/lib/policies/types";
@@ -110,7 +103,7 @@ export function policyFromForm(form: PolicyForm): { ok: true; input: PolicyInput
   else if (maxUploads < 1) errors.maxUploads = "The cap must be at least 1 upload: a cap of 0 would stop every run before it starts.";
   else if (maxUploads > MAX_UPLOADS_CAP) errors.maxUploads = `At most ${MAX_UPLOADS_CAP.toLocaleString("en-US")} uploads per run.`;
 
-  const maxBytes = form.maxSize.trim() === "" ? null : parseSize(form.maxSize);
+  const maxBytes = form.maxSize.trim() === "" ? null : (parseSize(form.maxSize)?.bytes ?? null);
   if (maxBytes === null) errors.maxSize = "Write a size like 500GiB, 1TiB or 2TB.";
   else if (maxBytes < 1) errors.maxSize = "The cap must be more than 0 bytes: a cap of 0 would stop every run before it starts.";
 

@@ -35,8 +35,8 @@ const run: PolicyRun = {
   startedBy: null,
   startedAt: "2026-12-03T02:00:00.100Z",
   finishedAt: "2026-12-03T02:00:09.000Z",
-  status: "finished-with-failures",
-  message: "Finished: 1 upload was skipped and left untouched; see each row's reason.",
+  status: "done",
+  message: "Done. 1 upload was skipped: they became active after the preview (a part arrived within the activity window), so they were left untouched.",
   matchedUploads: 4,
   matchedBytes: 4 * 1024 ** 2,
   activeExcluded: 2,
@@ -47,8 +47,8 @@ const run: PolicyRun = {
 
 const job = {
   id: "j1",
-  status: "finished-with-failures",
-  counts: { ...emptyCounts(), reclaimed: 3, skipped: 1 },
+  status: "done",
+  counts: { ...emptyCounts(), reclaimed: 3, "skipped-active": 1 },
   bytesReclaimed: 3 * 1024 ** 2,
 } as BulkJob;
 
@@ -58,7 +58,7 @@ describe("run summary", () => {
     expect(summary).toMatchObject({
       event: "policy-run",
       policy: { id: "p1", name: "nightly-logs", mode: "abort", profileId: "local", setBy: "ops@example.com" },
-      run: { id: "r1", trigger: "schedule", status: "finished-with-failures" },
+      run: { id: "r1", trigger: "schedule", status: "done" },
       matched: { uploads: 4, bytes: 4 * 1024 ** 2 },
       activeExcluded: 2,
       job: { id: "j1", reclaimed: 3, skipped: 1, failed: 0, bytesReclaimed: 3 * 1024 ** 2 },

@@ -52,7 +52,8 @@ export function runSummary(policy: Policy, run: PolicyRun, job: BulkJob | null, 
           reclaimed: job.counts.reclaimed,
           alreadyGone: job.counts["already-gone"],
           failed: job.counts["verify-failed"] + job.counts.denied + job.counts.failed + job.counts.interrupted,
-          skipped: job.counts.skipped,
+          // Left untouched: active again right before the abort, or not started after a stop.
+          skipped: job.counts["skipped-active"] + job.counts.skipped,
           notAttempted: job.counts["not-attempted"],
           bytesReclaimed: job.bytesReclaimed,
         }

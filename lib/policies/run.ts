@@ -3,11 +3,11 @@ import { randomUUID } from "node:crypto";
 import { fail, ok, type ActionResult } from "@/lib/action-result";
 import { getEnv } from "@/lib/env";
 import { formatBytes, formatDateTime, plural } from "@/lib/format";
-import { formatSizeParam } from "@/lib/jobs/filter-params";
+import { formatSizeParam } from "@/lib/units";
 import { buildPreview, resolveSelection } from "@/lib/jobs/preview";
-import { cancelJob, jobSettled, readJob, startJob, type BeforeAbort, type RunnerOptions } from "@/lib/jobs/runner";
-import { looksActive, matchesParts } from "@/lib/jobs/selection";
-import type { BulkJob, BulkSelection, SelectedUpload } from "@/lib/jobs/types";
+import { KnownError } from "@/lib/errors";
+import { cancelJob, jobSettled, readJob, startJob, type RunnerOptions } from "@/lib/jobs/runner";
+import type { BulkJob, BulkSelection } from "@/lib/jobs/types";
 import { acquireLease, isLive, readLease, releaseLease, renewLease, type Lease } from "@/lib/lease";
 import { payloadFor, runSummary } from "@/lib/policies/notification";
 import {
@@ -25,9 +25,10 @@ import {
 } from "@/lib/policies/store";
 import type { Policy, PolicyRun, RunStatus, RunTrigger } from "@/lib/policies/types";
 import { DEFAULT_DELIVERY, deliver, loadWebhooks, type DeliveryOptions } from "@/lib/policies/webhooks";
+import { errorMessage, logger } from "@/lib/log";
 import { getProfile, UnknownProfileError } from "@/lib/profiles";
 import { toReclaimError } from "@/lib/s3/errors";
-import { refreshParts } from "@/lib/uploads/service";
+import { withS3Cause } from "@/lib/s3/request-events";
 
 // One run of a policy: a fresh dry run of its selection, then — for an abort policy under its
 // caps — a bulk job over the uploads that do not look active (lib/jobs/runner: the same
@@ -35,9 +36,9 @@ import { refreshParts } from "@/lib/uploads/service";
 //
 // A run holds the policy's lease (lib/lease.ts) from start to the last webhook delivery, and
 // renews it while it works: only one run of a policy at a time, even across instances.
-// Guards, besides the cap: right before each abort the upload's parts are read again, and an
-// upload that got a part since the dry run, looks active, or no longer matches is left
-// untouched; a policy paused or deleted meanwhile stops its job at the next item.
+// Guards, besides the cap: the runner reads each upload's parts again right before its abort
+// and leaves one that got a part within the activity window untouched ("skipped-active"); a
+// policy paused or deleted meanwhile stops its job at the next item.
 
 export interface PolicyRunOptions {
   runner?: RunnerOptions;
@@ -119,7 +120,12 @@ export async function startRun(
     const run = await insertRun({ id: runId, policy, trigger, scheduledFor: params.slot ?? null, startedBy: params.startedBy ?? null });
     const active: ActiveRun = { runId, policyId, owner, jobId: null, stopReason: null, done: Promise.resolve() };
     rt.runs.set(policyId, active);
-    active.done = execute(policy, run, active, ttl, params.options ?? {});
+    // Its listing and its bulk job's requests are billed to "policy" (the outermost cause wins).
+    active.done = withS3Cause("policy", () => execute(policy, run, active, ttl, params.options ?? {}));
+    logger().info(
+      { event: "policy-run", policyId, policy: policy.name, runId, trigger, mode: policy.mode, startedBy: params.startedBy ?? null },
+      `policy run started`,
+    );
     return ok(run);
   } catch (error) {
     await releaseLease(lease, owner).catch(() => undefined);
@@ -175,49 +181,6 @@ function jobRunStatus(job: BulkJob, stopped: boolean): RunStatus {
   return "failed";
 }
 
-/** Re-reads an item's parts right before its abort; see the guards above. */
-function recheck(policy: Policy, selection: BulkSelection, active: ActiveRun): BeforeAbort {
-  const profile = getProfile(policy.profileId);
-  return async (item) => {
-    const current = await getPolicy(policy.id);
-    if (!current) requestStop(policy.id, "the policy was deleted");
-    else if (!current.enabled) requestStop(policy.id, `the policy was paused by ${current.updatedBy}`);
-    if (active.stopReason) return { skip: { code: "policy-stopped", message: `Skipped — ${active.stopReason}; the upload was not touched.` } };
-
-    const ref = { bucket: item.bucket, key: item.key, uploadId: item.uploadId };
-    const [fresh] = await refreshParts(profile, [ref]);
-    if (!fresh || fresh.gone) return {}; // the abort finds it gone and records "already gone"
-    if (fresh.partsError || !fresh.partsInfo) {
-      const why = fresh.partsError?.message ?? "no answer";
-      return {
-        skip: {
-          code: fresh.partsError?.code ?? "unknown",
-          message: `Skipped — its parts could not be read right before the abort (${why}); a policy never aborts an upload it cannot check.`,
-        },
-      };
-    }
-    const { parts, bytes, lastPartAt } = fresh.partsInfo;
-    const upload: SelectedUpload = { ...ref, initiated: item.initiated, parts, bytes, lastPartAt };
-    const now = Date.now();
-    const grew = item.partsBefore !== null && item.bytesBefore !== null && (parts !== item.partsBefore || bytes !== item.bytesBefore);
-    if (grew || looksActive(upload, selection, now)) {
-      const when = lastPartAt ? ` (newest part ${formatDateTime(lastPartAt, { seconds: true })})` : "";
-      return {
-        skip: {
-          code: "active",
-          message: grew
-            ? `Skipped — it received a part during the run${when}: it looks active, so it was not touched.`
-            : `Skipped — it looks active: activity in the last ${selection.activeWithinMinutes} min${when}; it was not touched.`,
-        },
-      };
-    }
-    if (matchesParts(upload, selection, now) !== "match") {
-      return { skip: { code: "no-longer-matches", message: "Skipped — it no longer matches the policy's size or idle criterion; it was not touched." } };
-    }
-    return { snapshot: { parts, bytes } };
-  };
-}
-
 async function execute(policy: Policy, run: PolicyRun, active: ActiveRun, ttl: number, options: PolicyRunOptions): Promise<void> {
   const lease = leaseName(policy.id);
   const renew = setInterval(() => {
@@ -226,7 +189,9 @@ async function execute(policy: Policy, run: PolicyRun, active: ActiveRun, ttl: n
       const current = await getPolicy(policy.id);
       if (!current) requestStop(policy.id, "the policy was deleted");
       else if (!current.enabled) requestStop(policy.id, `the policy was paused by ${current.updatedBy}`);
-    })().catch((error: unknown) => console.error("Reclaim: policy lease renewal failed:", error instanceof Error ? error.message : error));
+    })().catch((error: unknown) =>
+      logger().error({ event: "policy-run", policyId: policy.id, runId: run.id, error: errorMessage(error) }, "policy lease renewal failed"),
+    );
   }, Math.max(50, Math.floor(ttl / 3)));
   renew.unref();
 
@@ -240,14 +205,30 @@ async function execute(policy: Policy, run: PolicyRun, active: ActiveRun, ttl: n
         : toReclaimError(error, { operation: "list-uploads" }).message;
     await finishRun(run.id, "failed", `The run failed: ${message}`).catch(() => undefined);
   }
+  await logRunEnd(run.id);
   try {
     await notify(policy, run.id, job, options.delivery ?? DEFAULT_DELIVERY);
   } catch (error) {
-    console.error(`Reclaim: policy "${policy.name}" notifications failed:`, error instanceof Error ? error.message : error);
+    logger().error({ event: "policy-run", policyId: policy.id, runId: run.id, error: errorMessage(error) }, `policy "${policy.name}" notifications failed`);
   } finally {
     clearInterval(renew);
     runtime().runs.delete(policy.id);
     await releaseLease(lease, active.owner).catch(() => undefined);
+  }
+}
+
+/** One line when a run ends, with what it found and did (its bulk job logs each abort). */
+async function logRunEnd(runId: string): Promise<void> {
+  try {
+    const run = await getRun(runId);
+    if (!run) return;
+    const { policyId, policyName, trigger, mode, status, matchedUploads, matchedBytes, activeExcluded, jobId, reclaimedUploads, reclaimedBytes, message } = run;
+    logger()[status === "failed" || status === "interrupted" ? "warn" : "info"](
+      { event: "policy-run", policyId, policy: policyName, runId, trigger, mode, status, matchedUploads, matchedBytes, activeExcluded, jobId, reclaimedUploads, reclaimedBytes, message },
+      `policy run ${status}`,
+    );
+  } catch (error) {
+    logger().error({ event: "policy-run", runId, error: errorMessage(error) }, "policy run end could not be logged");
   }
 }
 
@@ -276,26 +257,29 @@ async function work(policy: Policy, run: PolicyRun, active: ActiveRun, options: 
     return null;
   }
 
-  const started = startJob({
-    profile,
-    actor: { id: policy.updatedById, email: policyActor(policy) },
-    selection,
-    includeActive: false,
-    items: resolved.eligible.map((upload) => ({ ...upload, lookedActive: false })),
-    options: options.runner,
-    beforeAbort: recheck(policy, selection, active),
-  });
-  if (!started.ok) {
-    await finishRun(run.id, "failed", `The job could not start: ${started.error.message}`);
+  let started: BulkJob;
+  try {
+    started = startJob({
+      profile,
+      actor: { id: policy.updatedById, email: policyActor(policy) },
+      selection,
+      includeActive: false,
+      items: resolved.eligible.map((upload) => ({ ...upload, lookedActive: false })),
+      // Every upload's parts are read again right before its abort, however fresh the dry run.
+      options: { ...options.runner, rereadPartsOlderThanMs: 0 },
+    });
+  } catch (error) {
+    if (!(error instanceof KnownError)) throw error;
+    await finishRun(run.id, "failed", `The job could not start: ${error.message}`);
     return null;
   }
-  active.jobId = started.data.id;
-  await setRunJob(run.id, started.data.id);
+  active.jobId = started.id;
+  await setRunJob(run.id, started.id);
   // Stopped while the job was being created: stop it before its first item.
-  if (active.stopReason) cancelJob(started.data.id);
-  await jobSettled(started.data.id);
-  const job = readJob(started.data.id);
-  if (!job) throw new Error(`bulk job ${started.data.id} vanished`);
+  if (active.stopReason) cancelJob(started.id);
+  await jobSettled(started.id);
+  const job = readJob(started.id);
+  if (!job) throw new Error(`bulk job ${started.id} vanished`);
   const stopped = active.stopReason !== null;
   const status = jobRunStatus(job, stopped);
   const message =

@@ -1,4 +1,5 @@
 import "server-only";
+import { errorMessage, logger } from "@/lib/log";
 import { listPolicies } from "@/lib/policies/store";
 import { reconcileRuns, runningHere, startRun, type PolicyRunOptions } from "@/lib/policies/run";
 import { dueSlot, nextSlot } from "@/lib/policies/schedule";
@@ -35,7 +36,7 @@ interface Scheduler {
 const globalForScheduler = globalThis as unknown as { reclaimPolicyScheduler?: Scheduler };
 
 function log(message: string, error: unknown): void {
-  console.error(`Reclaim: policy scheduler: ${message}:`, error instanceof Error ? error.message : error);
+  logger().error({ event: "policy-scheduler", error: typeof error === "string" ? error : errorMessage(error) }, `policy scheduler: ${message}`);
 }
 
 async function tick(s: Scheduler): Promise<void> {

@@ -28,6 +28,7 @@ import { listWebhookViews, loadWebhooks, WebhookConfigError } from "@/lib/polici
 import { getProfile, UnknownProfileError } from "@/lib/profiles";
 import { listBuckets } from "@/lib/s3/inventory";
 import { ReclaimS3Error } from "@/lib/s3/errors";
+import { withS3Cause } from "@/lib/s3/request-events";
 
 // What app/actions/policies.ts calls. Every change is validated in full before anything is
 // written: the form's rules (lib/policies/form.ts), then what only the server knows — the
@@ -138,7 +139,9 @@ export async function runPolicyNow(id: string, user: { email: string }): Promise
 export async function previewPolicy(id: string, userId: string): Promise<ActionResult<PreviewState>> {
   const policy = await getPolicy(id);
   if (!policy) return fail("not-found", "No policy with this id — it may have been deleted.");
-  return ok(await previewSelection(getProfile(policy.profileId), { ...policy.selection, profileId: policy.profileId }, userId));
+  const profile = getProfile(policy.profileId);
+  // Its listing is billed to "policy", not to the bulk page's dry runs.
+  return ok(await withS3Cause("policy", () => previewSelection(profile, { ...policy.selection, profileId: policy.profileId }, userId)));
 }
 
 export async function policyViews(now = new Date()): Promise<PolicyView[]> {

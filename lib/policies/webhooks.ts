@@ -11,7 +11,7 @@ import type { DeliveryStatus, WebhookFormat, WebhookView } from "@/lib/policies/
 // stored without the URL.
 //
 //   { "webhooks": [
-//       { "id": "ops-slack", "format": "slack", "url": { "env": "RECLAIM_SLACK_WEBHOOK_URL" } },
+//       { "id": "ops-slack", "format": "slack", "url": { "env": "SLACK_WEBHOOK_URL" } },
 //       { "id": "audit", "format": "json", "url": "https://audit.example.com/hooks/reclaim" } ] }
 
 export interface Webhook {
@@ -26,7 +26,7 @@ export class WebhookConfigError extends ConfigError {
     file: string,
     readonly detail: string,
   ) {
-    super(`Webhooks file ${file} (RECLAIM_WEBHOOKS_FILE): ${detail}`);
+    super(`Webhooks file ${file} (RECLAIM_WEBHOOKS_FILE): ${detail}`, "webhooks");
   }
 }
 

@@ -11,9 +11,13 @@ export type S3ErrorCode =
   | "unreachable"
   | "invalid-credentials"
   | "not-implemented"
+  /** The endpoint refused the lifecycle configuration we sent. */
+  | "rejected"
   | "pager-stuck"
   | "page-cap"
   | "server-error"
+  /** Not sent: another abort of the same upload was in flight (lib/uploads/service.ts). */
+  | "abort-in-progress"
   | "unknown";
 
 export interface ReclaimError {

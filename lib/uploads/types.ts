@@ -82,8 +82,8 @@ export function rowId(ref: UploadRef): string {
 // ------------------------------------------------------------------ re-verifying ledger rows
 
 export type ReverifyStatus =
-  /** Gone: this row now counts as reclaimed. */
-  | "reclaimed"
+  /** Gone, by a cause nothing proves (our abort, a completion, a lifecycle rule): not counted. */
+  | "gone-unknown"
   /** Gone, but another attempt of the same upload already counts it. */
   | "already-gone"
   /** Still listed on the endpoint. */
@@ -106,7 +106,8 @@ export interface ReverifyResult {
 
 export interface RecoveryReport {
   checked: number;
-  reclaimed: number;
+  /** Gone, cause unknown: not counted as reclaimed. */
+  goneUnknown: number;
   alreadyGone: number;
   /** Rows resolved to failed: the upload is still there. */
   failed: number;
@@ -115,4 +116,20 @@ export interface RecoveryReport {
   /** Unknown rows skipped as too recent. */
   inProgress: number;
   results: ReverifyResult[];
+}
+
+/** What the dashboard itself sent to the profile's endpoint in the last hour, and what it costs. */
+export interface RequestBillView {
+  /** Start of the counted window (ISO): an hour ago, or the server's start if later. */
+  since: string;
+  requests: number;
+  /** Requests S3 bills (aborts are free). */
+  billableRequests: number;
+  /** The profile's price per 1,000 requests (its LIST price). */
+  pricePer1000: number;
+  /** billableRequests at that price. */
+  estimatedCost: number;
+  /** Most requests first. */
+  byCause: { cause: string; requests: number }[];
+  byOperation: { operation: string; requests: number }[];
 }

@@ -114,9 +114,17 @@ async function previewOf(p: Profile, selection: Selection): Promise<Preview> {
 }
 
 async function startFrom(preview: Preview, confirmCount: number, options: import("@/lib/jobs/runner").RunnerOptions = {}, includeActive = false): Promise<BulkJob> {
-  const started = (await lib.service()).startJobFromPreview({ previewId: preview.previewId, actor, includeActive, confirmCount, options });
-  if (!started.ok) throw new Error(started.error.message);
-  return started.data;
+  return (await lib.service()).startJobFromPreview({ previewId: preview.previewId, actor, includeActive, confirmCount, options });
+}
+
+/** What `work` throws (undefined when it returns). */
+function thrownBy(work: () => unknown): unknown {
+  try {
+    work();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
 }
 
 async function finished(jobId: string): Promise<BulkJob> {
@@ -263,17 +271,15 @@ describe("bulk job", () => {
     expect(preview.eligible.totals.count).toBe(raw.length);
 
     const { startJobFromPreview } = await lib.service();
-    const wrong = startJobFromPreview({ previewId: preview.previewId, actor, includeActive: false, confirmCount: raw.length + 1 });
-    expect(wrong).toMatchObject({ ok: false, error: { code: "selection-changed" } });
-    expect(wrong.ok ? "" : wrong.error.message).toMatch(/the selection changed — preview again/i);
+    const wrong = thrownBy(() => startJobFromPreview({ previewId: preview.previewId, actor, includeActive: false, confirmCount: raw.length + 1 }));
+    expect(wrong).toMatchObject({ code: "selection-changed", message: expect.stringMatching(/the selection changed — preview again/i) });
 
     const job = await startFrom(preview, raw.length);
     expect(job.total).toBe(raw.length);
     expect(job.bytesSelected).toBe(raw.reduce((a, u) => a + u.bytes, 0));
     // A preview starts one job only.
-    expect(startJobFromPreview({ previewId: preview.previewId, actor, includeActive: false, confirmCount: raw.length })).toMatchObject({
-      ok: false,
-      error: { code: "preview-expired" },
+    expect(thrownBy(() => startJobFromPreview({ previewId: preview.previewId, actor, includeActive: false, confirmCount: raw.length }))).toMatchObject({
+      code: "preview-expired",
     });
 
     const done = await finished(job.id);
@@ -304,9 +310,11 @@ describe("bulk job", () => {
     const [valid1, valid2, goneLater] = await createUploads(bucket, "mixed/", [[100], [200, 200], [300]]);
     const [inLogs] = await createUploads("reclaim-logs", logsPrefix, [[400]]);
     if (!valid1 || !valid2 || !goneLater || !inLogs) throw new Error("uploads not created");
-    const restricted = await profile("local-restricted");
+    // The restricted key, in a profile that does not limit its buckets (the key's permissions decide).
+    const { buckets: _listed, ...restrictedKey } = await profile("local-restricted");
+    const restricted: Profile = { ...restrictedKey, id: "it-bulk-restricted-key" };
     const refs = [valid1, valid2, goneLater, inLogs].map(({ bucket: b, key, uploadId }) => ({ bucket: b, key, uploadId }));
-    const preview = await previewOf(restricted, { profileId: "local-restricted", refs, activeWithinMinutes: 0 });
+    const preview = await previewOf(restricted, { profileId: restricted.id, refs, activeWithinMinutes: 0 });
     expect(preview.eligible.totals).toMatchObject({ count: 4, parts: 5, bytes: 1200 });
     expect(preview.eligible.buckets.map((b) => b.bucket).sort()).toEqual([bucket, "reclaim-logs"].sort());
 
@@ -350,7 +358,7 @@ describe("bulk job", () => {
       const { cancelJob, readJob } = await lib.runner();
       await until(() => readJob(job.id), (j) => (j?.counts.reclaimed ?? 0) >= 3);
       const cancelling = cancelJob(job.id);
-      expect(cancelling.ok && cancelling.data.status).toBe("cancelling");
+      expect(cancelling.status).toBe("cancelling");
       const done = await finished(job.id);
 
       expect(done.status).toBe("cancelled");
@@ -461,10 +469,158 @@ describe("bulk job", () => {
       const a = await previewOf(p, selection);
       const b = await previewOf(p, selection);
       const job = await startFrom(a, 4, { concurrency: 1 });
-      const second = (await lib.service()).startJobFromPreview({ previewId: b.previewId, actor, includeActive: false, confirmCount: 4 });
-      expect(second).toMatchObject({ ok: false, error: { code: "job-running" } });
+      const { startJobFromPreview } = await lib.service();
+      const second = thrownBy(() => startJobFromPreview({ previewId: b.previewId, actor, includeActive: false, confirmCount: 4 }));
+      expect(second).toMatchObject({ code: "job-running" });
       expect((await finished(job.id)).status).toBe("done");
     } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe("a preview that has aged", () => {
+  it("re-reads parts only for items whose preview read is old, and skips an upload that came back to life", async () => {
+    const proxy = await startFaultProxy(readGateway().endpoint);
+    try {
+      const p = await viaProxy(proxy, "it-bulk-stale");
+      // A 3-second activity window (lib takes minutes as any number; the page offers whole
+      // minutes): uploads written more than 3 s ago look idle, one written to now looks active.
+      const window = 0.05;
+      await createUploads(bucket, "aged-fresh/", sameSize(2, [10]));
+      const stale = await createUploads(bucket, "aged-stale/", sameSize(3, [10]));
+      await new Promise((resolve) => setTimeout(resolve, 3_500));
+      const select = (prefix: string): Selection => ({ profileId: p.id, buckets: [bucket], key: prefix, keyMatch: "prefix", activeWithinMinutes: window });
+
+      // Started right after its preview: the dry run's ListParts stands, no re-read.
+      const freshPreview = await previewOf(p, select("aged-fresh/"));
+      expect(freshPreview.eligible.totals.count).toBe(2);
+      const listPartsBefore = proxy.count("ListParts");
+      const freshJob = await finished((await startFrom(freshPreview, 2)).id);
+      expect(freshJob.counts.reclaimed).toBe(2);
+      expect(proxy.count("ListParts") - listPartsBefore).toBe(2); // the verifications only
+
+      // From an old preview: every item is read again before its abort. One upload got a part
+      // after the preview: it is skipped and left alone, the others are aborted with fresh sizes.
+      const stalePreview = await previewOf(p, select("aged-stale/"));
+      expect(stalePreview.eligible.totals.count).toBe(3);
+      const [rewritten, revived, idle] = stale;
+      if (!rewritten || !revived || !idle) throw new Error("uploads not created");
+      // Two uploads come back to life: one gets a new part, the other has its part 1 written again.
+      await admin.send(new UploadPartCommand({ Bucket: bucket, Key: revived.key, UploadId: revived.uploadId, PartNumber: 2, Body: randomBytes(500) }));
+      await admin.send(new UploadPartCommand({ Bucket: bucket, Key: rewritten.key, UploadId: rewritten.uploadId, PartNumber: 1, Body: randomBytes(20) }));
+      const before = proxy.count("ListParts");
+      // "Old": the preview's reads count as older than the threshold (0 ms), as a preview
+      // opened a quarter of an hour ago would with the default of a minute.
+      const job = await finished((await startFrom(stalePreview, 3, { rereadPartsOlderThanMs: 0 })).id);
+      expect(proxy.count("ListParts") - before).toBe(3 + 1); // 3 re-reads + 1 verification
+      expect(job.counts).toMatchObject({ reclaimed: 1, "skipped-active": 2, failed: 0 });
+      expect(job.status).toBe("done");
+      expect(job.message).toMatch(/2 uploads were skipped: they became active after the preview/);
+      const items = await allItems(job.id);
+      const state = (u: { uploadId: string }) => items.find((i) => i.uploadId === u.uploadId);
+      expect(state(revived)).toMatchObject({ state: "skipped-active", ledgerId: null });
+      expect(state(revived)?.errorMessage).toMatch(/Skipped \(active\) — a part arrived .* after the preview/);
+      expect(state(rewritten)?.state).toBe("skipped-active");
+      expect(state(idle)?.state).toBe("reclaimed");
+      // S3: the revived uploads untouched, with their new parts.
+      expect(ids(await listUploads(admin, bucket, "aged-stale/"))).toEqual(ids([rewritten, revived]));
+      expect(await countParts(admin, revived)).toEqual({ parts: 2, bytes: 510 });
+      // Ledger: one row, for the upload that was aborted.
+      expect((await ledgerRows(job.id)).map((r) => [r.upload_id, r.bytes_before])).toEqual([[idle.uploadId, 10]]);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe("the database failing under a running job", () => {
+  async function db() {
+    return (await lib.ledgerDb()).ledgerDb();
+  }
+
+  it("writing an item's result fails: every worker stops, no second job starts meanwhile, cancel reaches them, every item's fate is recorded", async () => {
+    const proxy = await startFaultProxy(readGateway().endpoint);
+    const ledger = await db();
+    try {
+      proxy.addFault({ match: "AbortMultipartUpload", action: { type: "delay", ms: 800 } });
+      await createUploads(bucket, "dbfail/", sameSize(16, [32]));
+      await createUploads(bucket, "dbfail-next/", sameSize(2, [32]));
+      const p = await viaProxy(proxy, "it-bulk-dbfail");
+      const preview = await previewOf(p, { profileId: p.id, buckets: [bucket], key: "dbfail/", keyMatch: "prefix", activeWithinMinutes: 0 });
+      const nextPreview = await previewOf(p, { profileId: p.id, buckets: [bucket], key: "dbfail-next/", keyMatch: "prefix", activeWithinMinutes: 0 });
+      // A real SQLite failure: after three results, every further "reclaimed" item write fails
+      // as a full disk would make it (the ledger's own rows still write).
+      ledger.exec(`CREATE TRIGGER it_item_write_fails BEFORE UPDATE OF state ON bulk_job_item
+                   WHEN NEW.state = 'reclaimed' AND (SELECT n_reclaimed FROM bulk_job WHERE id = NEW.job_id) >= 3
+                   BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+      const job = await startFrom(preview, 16, { concurrency: 4 });
+      // The first four aborts answer after 0.8 s; three workers record and take the next item,
+      // the fourth fails writing its result.
+      await until(() => proxy.count("AbortMultipartUpload"), (n) => n >= 7);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+
+      // Meanwhile (three aborts still in flight): no second job on this profile…
+      const { startJobFromPreview } = await lib.service();
+      const second = thrownBy(() => startJobFromPreview({ previewId: nextPreview.previewId, actor, includeActive: false, confirmCount: 2 }));
+      expect(second).toMatchObject({ code: "job-running" });
+      // …and cancel still reaches the workers: nothing is sent after the ones in flight.
+      const { cancelJob, jobSettled, readJob } = await lib.runner();
+      const sentAtCancel = proxy.count("AbortMultipartUpload");
+      cancelJob(job.id);
+      await jobSettled(job.id);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(proxy.count("AbortMultipartUpload")).toBe(sentAtCancel);
+
+      const done = readJob(job.id);
+      expect(done?.status).toBe("failed");
+      expect(done?.message).toMatch(/database/i);
+      const items = await allItems(job.id);
+      expect(items.filter((i) => i.state === "pending" || i.state === "running")).toEqual([]);
+      const rows = await ledgerRows(job.id);
+      // Every abort sent had its intent written first; every aborted upload is in the ledger.
+      expect(rows).toHaveLength(sentAtCancel);
+      const left = new Set(ids(await listUploads(admin, bucket, "dbfail/")));
+      const aborted = new Set(rows.map((r) => r.upload_id));
+      for (const item of items) expect(left.has(item.uploadId), `${item.key}: ${item.state}`).toBe(!aborted.has(item.uploadId));
+      // Items never started say so, and were not touched.
+      const untouched = items.filter((i) => i.state === "not-attempted" || i.state === "skipped");
+      expect(untouched.length).toBe(16 - sentAtCancel);
+      for (const item of untouched) expect(left.has(item.uploadId)).toBe(true);
+      // Those whose result could not be written say so; their ledger rows keep the outcome.
+      const unwritten = items.filter((i) => i.state === "interrupted");
+      expect(unwritten.length).toBeGreaterThan(0);
+      for (const item of unwritten) expect(rows.find((r) => r.upload_id === item.uploadId)?.outcome).toBe("reclaimed");
+      expect(items.filter((i) => i.state === "reclaimed")).toHaveLength(3);
+    } finally {
+      ledger.exec("DROP TRIGGER IF EXISTS it_item_write_fails");
+      await proxy.close();
+    }
+  });
+
+  it("writing an abort's intent fails: that abort is never sent, the job stops and says what was left untouched", async () => {
+    const proxy = await startFaultProxy(readGateway().endpoint);
+    const ledger = await db();
+    try {
+      await createUploads(bucket, "intentfail/", sameSize(10, [16]));
+      const p = await viaProxy(proxy, "it-bulk-intentfail");
+      const preview = await previewOf(p, { profileId: p.id, buckets: [bucket], key: "intentfail/", keyMatch: "prefix", activeWithinMinutes: 0 });
+      ledger.exec(`CREATE TRIGGER it_intent_fails BEFORE INSERT ON abort_attempt
+                   WHEN NEW.job_id IS NOT NULL AND (SELECT COUNT(*) FROM abort_attempt WHERE job_id = NEW.job_id) >= 2
+                   BEGIN SELECT RAISE(ABORT, 'database is locked'); END`);
+      const job = await finished((await startFrom(preview, 10, { concurrency: 1 })).id);
+      const rows = await ledgerRows(job.id);
+      expect(rows).toHaveLength(2);
+      expect(proxy.count("AbortMultipartUpload")).toBe(2); // no abort without its intent
+      expect(job.status).toBe("failed");
+      expect(job.message).toMatch(/database/i);
+      expect(job.counts).toMatchObject({ reclaimed: 2, "not-attempted": 8, failed: 0 });
+      const items = await allItems(job.id);
+      const notAttempted = items.filter((i) => i.state === "not-attempted");
+      expect(notAttempted.every((i) => i.ledgerId === null)).toBe(true);
+      expect(ids(await listUploads(admin, bucket, "intentfail/"))).toEqual(ids(notAttempted));
+    } finally {
+      ledger.exec("DROP TRIGGER IF EXISTS it_intent_fails");
       await proxy.close();
     }
   });
