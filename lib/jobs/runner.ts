@@ -389,7 +389,7 @@ function settleAfterDatabaseFailure(jobId: string, unrecorded: readonly Unrecord
 }
 
 async function run(ctx: JobContext): Promise<void> {
-  const { jobId, options, control } = ctx;
+  const { jobId, profile, actor, options, control } = ctx;
   const streak = new UnreachableStreak(options.unreachableLimit);
   let stop: StopReason = null;
   let databaseError: unknown = null;
@@ -405,7 +405,7 @@ async function run(ctx: JobContext): Promise<void> {
         if (!ran.recorded) {
           // The database failed: stop every worker; the items in flight finish and report.
           unrecorded.push(ran.unrecorded);
-          console.error(`Reclaim: bulk job ${jobId}: the database failed recording an item, stopping:`, describe(ran.error));
+          logger().error({ event: "bulk-job", jobId, profile: profile.id, error: describe(ran.error) }, "the database failed recording an item; stopping the job");
           if (stop === null) {
             stop = "error";
             databaseError = ran.error;
