@@ -52,9 +52,9 @@ export function toEntry(row: Row): LedgerEntry {
 
 const INSERT_ATTEMPT = `INSERT INTO abort_attempt
    (started_at, actor_id, actor_email, profile_id, endpoint_host, bucket, key, upload_id,
-    initiated, parts_before, bytes_before, job_id, outcome, attempts, error_code, error_message, duration_ms, finished_at)
+    initiated, parts_before, bytes_before, job_id, outcome, first_outcome, attempts, error_code, error_message, duration_ms, finished_at)
  VALUES (@startedAt, @actorId, @actorEmail, @profileId, @endpointHost, @bucket, @key, @uploadId,
-         @initiated, @partsBefore, @bytesBefore, @jobId, @outcome, @attempts, @errorCode, @errorMessage, @durationMs, @finishedAt)`;
+         @initiated, @partsBefore, @bytesBefore, @jobId, @outcome, NULLIF(@outcome, 'unknown'), @attempts, @errorCode, @errorMessage, @durationMs, @finishedAt)`;
 
 function insertParams(intent: AbortIntent, now: Date) {
   return {

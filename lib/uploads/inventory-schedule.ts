@@ -4,19 +4,22 @@ import { errorMessage, logger } from "@/lib/log";
 import { loadProfiles, type Profile } from "@/lib/profiles";
 import { readAbortRulesForBuckets } from "@/lib/s3/lifecycle";
 import { noteLifecycles } from "@/lib/uploads/inventory-record";
-import { currentListing } from "@/lib/uploads/service";
+import { watchUploads } from "@/lib/uploads/service";
 
 // The server's own inventory, for the metrics and readiness when nobody has the dashboard
 // open: every RECLAIM_INVENTORY_INTERVAL_MINUTES, each profile is listed the way the dashboard
 // lists it (sharing a listing a tab may have just made) and the abort rules of the buckets
 // holding uploads are read. Off unless set, or unless metrics are on (then every 15 min).
+// A run counts as someone watching: it starts the parts re-reads that are due by the same
+// liveness schedule as an open tab (lib/uploads/reread-policy.ts), so the bytes the metrics
+// report follow the same bounded request budget.
 
 /** The first run waits this long after start, so start-up work (ledger recovery) goes first. */
 const FIRST_RUN_DELAY_MS = 10_000;
 
 /** One profile: its uploads, then the lifecycle rules of the buckets that hold some. */
 export async function inventoryProfile(profile: Profile): Promise<void> {
-  const listing = await currentListing(profile);
+  const listing = await watchUploads(profile);
   const buckets = [...new Set(listing.rows.map((row) => row.bucket))];
   if (buckets.length > 0) noteLifecycles(profile.id, await readAbortRulesForBuckets(profile, buckets));
 }
