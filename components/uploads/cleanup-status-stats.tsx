@@ -3,9 +3,9 @@
 import Link from "next/link";
 import { useMemo, type ReactNode } from "react";
 import { formatBytes, formatBytesExact, formatCount, plural } from "@/lib/format";
-import { notCaught, type NotCaught } from "@/lib/lifecycle-coverage";
+import type { NotCaught } from "@/lib/lifecycle-coverage";
 import { useCleanupStatus } from "@/components/uploads/use-cleanup-status";
-import type { PolicyCoverage } from "@/lib/policies/coverage";
+import { notCaughtByRuleOrPolicy } from "@/lib/policies/coverage";
 import type { UploadRow } from "@/lib/uploads/types";
 
 function Figure({
@@ -44,7 +44,7 @@ function Figure({
   );
 }
 
-function notCaughtDetail(figure: NotCaught | null, failure: string | undefined): string {
+function notCaughtDetail(figure: NotCaught | null, policies: number, failure: string | undefined): string {
   if (figure?.state === "known") {
     const { notCaught: totals, unknown } = figure;
     const unsized = totals.uncounted > 0 ? ` (${formatCount(totals.uncounted)} not sized yet)` : "";
@@ -52,23 +52,18 @@ function notCaughtDetail(figure: NotCaught | null, failure: string | undefined):
       unknown.uploads > 0
         ? ` · ${formatCount(unknown.uploads)} in buckets whose rules are unreadable`
         : "";
-    return `${plural(totals.uploads, "upload")}${unsized}${unreadable}`;
+    const byPolicy = policies > 0 ? ` · ${plural(policies, "abort policy", "abort policies")} counted` : "";
+    return `${plural(totals.uploads, "upload")}${unsized}${unreadable}${byPolicy}`;
   }
   if (figure?.state === "unreadable" || failure) return "rules could not be read";
   return "reading bucket rules…";
 }
 
-function policyDetail(coverage: PolicyCoverage | null, policies: number | undefined, failure: string | undefined): string {
-  if (!coverage || policies === undefined) return failure ? "could not be read" : "reading policies…";
-  if (policies === 0) return `${plural(coverage.notCaught.uploads, "upload")} · no abort policy on this profile`;
-  const unsized = coverage.notCaught.uncounted > 0 ? ` (${formatCount(coverage.notCaught.uncounted)} not sized yet)` : "";
-  return `${plural(coverage.notCaught.uploads, "upload")}${unsized} · ${plural(policies, "abort policy", "abort policies")}`;
-}
-
 /**
  * Beside what is still held: what Reclaim has reclaimed on this profile (the ledger) and
- * what no lifecycle rule would ever abort, worked out here from `rows` (the live listing)
- * and the rules of their buckets. Both link to the view with the details.
+ * what neither a lifecycle rule nor an abort policy would ever abort, worked out here from
+ * `rows` (the live listing), the rules of their buckets and the profile's enabled abort
+ * policies. Both link to the view with the details.
  */
 export function CleanupStatusStats({
   profileId,
@@ -77,10 +72,10 @@ export function CleanupStatusStats({
   profileId: string;
   rows: readonly UploadRow[];
 }) {
-  const { query, policyCoverage } = useCleanupStatus(profileId, rows);
+  const { query } = useCleanupStatus(profileId, rows);
   const status = query.data;
   const figure = useMemo(
-    () => (status ? notCaught(rows, status.lifecycles) : null),
+    () => (status ? notCaughtByRuleOrPolicy(rows, status.lifecycles, status.policies) : null),
     [rows, status],
   );
   // The action itself failed (session ended, too many buckets…) and nothing was shown yet.
@@ -105,19 +100,11 @@ export function CleanupStatusStats({
       />
       <Figure
         testId="not-caught"
-        label="Not caught by a lifecycle rule"
+        label="Not caught by a rule or policy"
         href={`/buckets?profile=${profile}`}
         bytes={figure?.state === "known" ? figure.notCaught.bytes : null}
         title={figure?.state === "unreadable" ? figure.error.message : failure}
-        detail={notCaughtDetail(figure, failure)}
-      />
-      <Figure
-        testId="not-caught-by-policy"
-        label="Not caught by a policy"
-        href="/policies"
-        bytes={policyCoverage ? policyCoverage.notCaught.bytes : null}
-        title={failure}
-        detail={policyDetail(policyCoverage, status?.policies.length, failure)}
+        detail={notCaughtDetail(figure, status?.policies.length ?? 0, failure)}
       />
     </>
   );

@@ -19,8 +19,8 @@ export interface BucketGauges {
 }
 
 /**
- * Whether a Reclaim policy would abort this upload. Policies count as coverage beside
- * lifecycle rules; until they exist, none does. The policies module plugs its matcher in here.
+ * Whether a Reclaim policy would abort this upload: policies count as coverage beside
+ * lifecycle rules (the registry passes lib/policies/coverage's matcher).
  */
 export type PolicyCoverage = (row: UploadRow) => boolean;
 const noPolicyCoverage: PolicyCoverage = () => false;

@@ -2,6 +2,8 @@ import "server-only";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { ledgerCounters } from "@/lib/ledger/history";
 import { bucketGauges } from "@/lib/metrics/inventory-gauges";
+import { caughtByPolicy } from "@/lib/policies/coverage";
+import { catchingPolicies } from "@/lib/policies/store";
 import { loadProfiles, storagePriceOf } from "@/lib/profiles";
 import { onS3Request } from "@/lib/s3/request-events";
 import { knownInventory } from "@/lib/uploads/inventory-record";
@@ -150,7 +152,7 @@ export function startMetrics(): void {
 
 const seconds = (ms: number | null) => (ms === null ? 0 : ms / 1000);
 
-function readInventory(m: Metrics, now: number): void {
+async function readInventory(m: Metrics, now: number): Promise<void> {
   for (const gauge of [m.uploads, m.bytes, m.unsized, m.oldest, m.uncovered, m.cost, m.lastSuccess, m.lastAttempt, m.failedBuckets]) {
     gauge.reset();
   }
@@ -167,7 +169,9 @@ function readInventory(m: Metrics, now: number): void {
     m.lastSuccess.set({ profile: profile.id }, seconds(known.lastSuccessAt));
     m.lastAttempt.set({ profile: profile.id }, seconds(known.lastAttemptAt));
     m.failedBuckets.set({ profile: profile.id }, known.buckets.filter((b) => b.error).length);
-    const gauges = bucketGauges({ ...known, price: storagePriceOf(profile), now });
+    // An upload an enabled abort policy catches counts as covered, as one a rule catches does.
+    const coveredByPolicy = caughtByPolicy(await catchingPolicies(profile.id));
+    const gauges = bucketGauges({ ...known, price: storagePriceOf(profile), now, coveredByPolicy });
     for (const g of gauges) {
       const labels = { profile: profile.id, bucket: g.bucket };
       m.uploads.set(labels, g.uploads);
@@ -191,7 +195,7 @@ function readLedger(m: Metrics): void {
 /** One scrape: the text exposition format, and its content type. Sends no S3 request. */
 export async function scrapeMetrics(now = Date.now()): Promise<{ body: string; contentType: string }> {
   const m = metrics();
-  readInventory(m, now);
+  await readInventory(m, now);
   readLedger(m);
   return { body: await m.registry.metrics(), contentType: m.registry.contentType };
 }

@@ -5,7 +5,15 @@
 // A policy catches an upload when its bucket, key and size criteria match. Its age and idle
 // criteria only say *when* (as a lifecycle rule's day count does): an upload that matches the
 // rest is caught once it is old and idle enough — unless someone keeps writing to it.
-import { emptyCoverageTotals, own, type CoverageRow, type CoverageTotals } from "@/lib/lifecycle-coverage";
+import {
+  emptyCoverageTotals,
+  notCaught,
+  own,
+  type BucketLifecycle,
+  type CoverageRow,
+  type CoverageTotals,
+  type NotCaught,
+} from "@/lib/lifecycle-coverage";
 import type { PolicySelection } from "@/lib/policies/types";
 
 /** What the header needs of a policy: only enabled abort policies of the profile are sent. */
@@ -30,6 +38,25 @@ export function policyCatches(policy: CatchingPolicy, row: CoverageRow): PolicyC
     if (row.partsInfo.bytes < s.largerThanBytes) return "not-caught";
   }
   return "caught";
+}
+
+/** Whether some of these policies would catch the upload ("unknown" counts as not: never guess). */
+export function caughtByPolicy(policies: readonly CatchingPolicy[]): (row: CoverageRow) => boolean {
+  return (row) => policies.some((policy) => policyCatches(policy, row) === "caught");
+}
+
+/**
+ * The header's "not caught" figure: uploads that neither an enabled lifecycle rule nor an
+ * enabled abort policy would ever abort. An upload a policy catches is covered even in a
+ * bucket whose rules cannot be read.
+ */
+export function notCaughtByRuleOrPolicy(
+  rows: readonly CoverageRow[],
+  lifecycles: Readonly<Record<string, BucketLifecycle>>,
+  policies: readonly CatchingPolicy[],
+): NotCaught {
+  const caught = caughtByPolicy(policies);
+  return notCaught(policies.length > 0 ? rows.filter((row) => !caught(row)) : rows, lifecycles);
 }
 
 export interface BucketPolicyCoverage {

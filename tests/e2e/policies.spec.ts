@@ -200,8 +200,17 @@ test.describe("as a viewer", () => {
   });
 });
 
-test("the uploads header shows which buckets an abort policy would catch; deleting a policy asks first", async ({ page }) => {
-  test.setTimeout(90_000);
+/** The header's "not caught by a rule or policy" bytes, once every listed upload is counted. */
+async function notCaughtBytes(page: Page): Promise<number> {
+  await expect(page.getByTestId("freshness")).not.toContainText("still being counted", { timeout: 90_000 });
+  const title = await page.getByTestId("not-caught").locator("[title]").first().getAttribute("title");
+  const match = /^([\d,]+) bytes?$/.exec(title ?? "");
+  if (!match?.[1]) throw new Error(`not-caught shows no exact byte count yet (title "${title}")`);
+  return Number(match[1].replaceAll(",", ""));
+}
+
+test("the uploads header counts an abort policy as coverage and marks the buckets it catches; deleting a policy asks first", async ({ page }) => {
+  test.setTimeout(180_000);
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto(policyUrl);
   const detail = page.getByTestId("policy-detail");
@@ -216,6 +225,15 @@ test("the uploads header shows which buckets an abort policy would catch; deleti
   await form.getByLabel("Schedule (cron)").fill("0 0 1 1 *");
   await form.getByRole("button", { name: "Save policy" }).click();
   await expect(detail.getByRole("button", { name: "Resume" })).toBeVisible();
+  // Paused, it covers nothing: our uploads are among what nothing would abort.
+  const ours = await listUploads(raw, BUCKET, prefix);
+  let oursBytes = 0;
+  for (const u of ours) oursBytes += (await countParts(raw, u)).bytes;
+  expect(oursBytes).toBe(2_000 + 1_000 + 4_321 + 3 * 777);
+  await page.goto("/?profile=local");
+  let pausedBytes = -1;
+  await expect.poll(async () => (pausedBytes = await notCaughtBytes(page).catch(() => -1)), { timeout: 90_000 }).toBeGreaterThanOrEqual(oursBytes);
+  await page.goto(policyUrl);
   await detail.getByRole("button", { name: "Resume" }).click();
   await expect(detail.getByText("Active", { exact: true })).toBeVisible();
 
@@ -225,7 +243,9 @@ test("the uploads header shows which buckets an abort policy would catch; deleti
   const caught = (await listUploads(raw, BUCKET, prefix)).length;
   await expect(chip.getByTestId("bucket-policy")).toHaveText(`· policy ${formatCount(caught)}/${formatCount(inBucket)}`);
   await expect(chip.getByTestId("bucket-policy")).toHaveAttribute("title", new RegExp(`^Caught by policy ${name}`));
-  await expect(page.getByTestId("not-caught-by-policy")).toContainText("1 abort policy");
+  // Active, it covers exactly our uploads (the seeded buckets have no lifecycle rule).
+  await expect(page.getByTestId("not-caught")).toContainText("1 abort policy counted");
+  await expect.poll(() => notCaughtBytes(page).catch(() => -1), { timeout: 90_000 }).toBe(pausedBytes - oursBytes);
   await shoot(page, "policies-uploads-header-1440");
 
   await page.goto(policyUrl);
