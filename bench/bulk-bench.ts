@@ -54,7 +54,7 @@ async function runJob(ctx: BenchContext, bucket: string, n: number) {
   const count = preview.value.eligible.totals.count;
   if (count !== n) throw new Error(`preview selected ${count} uploads, seeded ${n}`);
   const job = await timed(async (): Promise<BulkJob> => {
-    const started = startJobFromPreview({
+    const started = await startJobFromPreview({
       previewId: preview.value.previewId,
       actor: ACTOR,
       includeActive: false,
@@ -62,7 +62,7 @@ async function runJob(ctx: BenchContext, bucket: string, n: number) {
     });
     if (!started.ok) throw new Error(`job did not start: ${started.error.message}`);
     await jobSettled(started.data.id);
-    const finished = readJob(started.data.id);
+    const finished = await readJob(started.data.id);
     if (!finished) throw new Error("the job vanished");
     return finished;
   });

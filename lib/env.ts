@@ -11,8 +11,13 @@ const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** JSON file with endpoint profiles; default: the local demo gateway's profiles. */
   RECLAIM_PROFILES_FILE: z.string().min(1).optional(),
-  /** SQLite file for the ledger and sessions. */
+  /** SQLite file for the ledger and sessions (when RECLAIM_DATABASE_URL is not set). */
   RECLAIM_DB_FILE: z.string().min(1).default(".data/reclaim.sqlite"),
+  /** PostgreSQL shared by several instances, instead of the SQLite file. */
+  RECLAIM_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgres://user:password@host:port/database URL")
+    .optional(),
   /** How many S3 requests one inventory runs at once. */
   RECLAIM_S3_CONCURRENCY: positiveInt(16),
   /** Per-request timeout for S3 calls, milliseconds. */
@@ -28,6 +33,13 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+// Instances that share a database must sign sessions with one secret (a secret generated
+// beside a SQLite file would differ per machine).
+const checkedEnvSchema = envSchema.refine((env) => !env.RECLAIM_DATABASE_URL || env.BETTER_AUTH_SECRET, {
+  path: ["BETTER_AUTH_SECRET"],
+  message: "required with RECLAIM_DATABASE_URL: every instance must sign sessions with the same secret",
+});
+
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
@@ -36,7 +48,7 @@ let cached: Env | undefined;
 
 export function getEnv(): Env {
   if (cached) return cached;
-  const parsed = envSchema.safeParse(process.env);
+  const parsed = checkedEnvSchema.safeParse(process.env);
   if (!parsed.success) {
     const problems = parsed.error.issues
       .map((issue) => `  ${issue.path.join(".")}: ${issue.message}`)

@@ -23,7 +23,7 @@ export async function checkStartup(): Promise<void> {
     throw error;
   }
   // Jobs first: their unstarted items must be marked before the ledger is re-verified.
-  const interrupted = recoverInterruptedBulkJobs();
+  const interrupted = await recoverInterruptedBulkJobs();
   if (interrupted > 0) console.log(`Reclaim: marked ${interrupted} bulk job(s) interrupted by the last shutdown.`);
   startLedgerRecovery();
 }

@@ -5,7 +5,7 @@
 #   scripts/postgres.sh <start|stop|status|url> <instance>
 #
 # Runs Debian's PostgreSQL (installed when missing) from a data folder under
-# $REPO/.data/<instance>/pg, listening on 127.0.0.1 only (and a Unix socket inside the
+# $REPO/.data/<instance>/pg (data/, postgres.log, pg.env), listening on 127.0.0.1 only (and a Unix socket inside the
 # data folder). No system service, no Docker: `start` runs the server in its own session,
 # `stop` signals the pid recorded in postmaster.pid (checked to be ours), never by name.
 # The server refuses to run as root, so when we are root it runs as the `postgres` system
@@ -41,11 +41,12 @@ INSTANCE="$2"
 
 DATA_ROOT="$REPO/.data"
 DATA="$DATA_ROOT/$INSTANCE"
-PGDATA="$DATA/pg"
+PGROOT="$DATA/pg"
+PGDATA="$PGROOT/data"
 SECRETS="$DATA/secrets"
 PASSWORD_FILE="$SECRETS/pg-password"
-STATE="$DATA/pg.env"
-LOG="$DATA/log/postgres.log"
+STATE="$PGROOT/pg.env"
+LOG="$PGROOT/postgres.log"
 TIMEOUT="${RECLAIM_PG_TIMEOUT:-30}"
 
 case "$INSTANCE" in
@@ -119,7 +120,7 @@ init_cluster() {
   [[ $(id -u) == 0 ]] && chown postgres: "$PGDATA"
   chmod 700 "$PGDATA"
   # initdb reads the password from a file the cluster's owner can read; removed right after.
-  pwfile="$DATA/.pg-pwfile"
+  pwfile="$PGROOT/pwfile"
   (umask 077; password >"$pwfile")
   [[ $(id -u) == 0 ]] && chown postgres: "$pwfile"
   # C locale: text sorts by code point, as in SQLite, so lists come out in the same order.
@@ -134,7 +135,7 @@ cmd_start() {
   t0=$(date +%s%N)
   ensure_packages
   bin=$(pg_bin)
-  mkdir -p "$DATA/log"
+  mkdir -p "$PGROOT"
   ensure_password
   if server_pid >/dev/null && ready; then
     url >/dev/null

@@ -20,7 +20,7 @@ const historyFilter = z.object({
 });
 
 export const historyOverviewAction = defineAction({ input: z.object({}), role: "viewer" }, async () =>
-  ok(historyOverview()),
+  ok(await historyOverview()),
 );
 
 export const listAttemptsAction = defineAction(
@@ -32,7 +32,7 @@ export const listAttemptsAction = defineAction(
     }),
     role: "viewer",
   },
-  async ({ filter, page, pageSize }) => ok(listAttempts(filter, { page, pageSize })),
+  async ({ filter, page, pageSize }) => ok(await listAttempts(filter, { page, pageSize })),
 );
 
 /** Re-verify one failed / verify-failed / unknown attempt against its endpoint. */

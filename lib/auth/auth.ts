@@ -8,7 +8,8 @@ import { nextCookies } from "better-auth/next-js";
 import { admin } from "better-auth/plugins";
 import { adminAc, userAc } from "better-auth/plugins/admin/access";
 import { dbFilePath, getEnv } from "@/lib/env";
-import { getDb } from "@/lib/db";
+import { databaseConnection, getDb } from "@/lib/db";
+import { withSchemaLock } from "@/lib/db/dialect";
 import { loginThrottleHooks } from "@/lib/auth/login-throttle";
 
 // Sign-in, sessions, roles and rate limiting come from Better Auth; we only configure it.
@@ -29,9 +30,12 @@ function authSecret(): string {
 function createAuth() {
   const env = getEnv();
   const baseURL = env.BETTER_AUTH_URL;
+  // Better Auth runs on our Kysely instance: its users, sessions and rate limits live in the
+  // same database as the ledger (SQLite, or PostgreSQL shared by every instance).
+  const { db, dialect } = databaseConnection();
   return betterAuth({
     appName: "Reclaim",
-    database: getDb(),
+    database: { db, type: dialect, transaction: true },
     secret: authSecret(),
     baseURL,
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8 },
@@ -69,13 +73,18 @@ export function getAuth(): Auth {
 export function ensureAuthReady(): Promise<void> {
   globalForAuth.reclaimAuthReady ??= (async () => {
     const auth = getAuth();
-    const { runMigrations } = await getMigrations(auth.options);
-    await runMigrations();
-    const { RECLAIM_ADMIN_EMAIL: email, RECLAIM_ADMIN_PASSWORD: password } = getEnv();
-    const users = getDb().prepare("SELECT count(*) AS n FROM user").get() as { n: number };
-    if (email && password && users.n === 0) {
-      await auth.api.createUser({ body: { email, password, name: "Administrator", role: "admin" } });
-    }
+    const db = await getDb();
+    // Several instances may start at once on one PostgreSQL: one creates the tables (and the
+    // first admin), the others wait and find them there.
+    await withSchemaLock(db, async () => {
+      const { runMigrations } = await getMigrations(auth.options);
+      await runMigrations();
+      const { RECLAIM_ADMIN_EMAIL: email, RECLAIM_ADMIN_PASSWORD: password } = getEnv();
+      const users = await db.selectFrom("user").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+      if (email && password && Number(users.n) === 0) {
+        await auth.api.createUser({ body: { email, password, name: "Administrator", role: "admin" } });
+      }
+    });
   })();
   return globalForAuth.reclaimAuthReady;
 }

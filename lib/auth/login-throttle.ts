@@ -9,32 +9,28 @@ import { getDb } from "@/lib/db";
 export const MAX_FAILURES = 5;
 export const WINDOW_MS = 60_000;
 
-function ensureTable(): void {
-  getDb().exec(
-    "CREATE TABLE IF NOT EXISTS login_failure (email TEXT NOT NULL, at INTEGER NOT NULL); " +
-      "CREATE INDEX IF NOT EXISTS login_failure_email_at ON login_failure (email, at);",
-  );
-}
-
 function emailOf(body: unknown): string | null {
   if (typeof body !== "object" || body === null || !("email" in body)) return null;
   const email = (body as { email: unknown }).email;
   return typeof email === "string" ? email.trim().toLowerCase() : null;
 }
 
-export function recentFailures(email: string, now = Date.now()): number {
-  ensureTable();
-  const row = getDb()
-    .prepare("SELECT count(*) AS n FROM login_failure WHERE email = ? AND at > ?")
-    .get(email, now - WINDOW_MS) as { n: number };
-  return row.n;
+export async function recentFailures(email: string, now = Date.now()): Promise<number> {
+  const db = await getDb();
+  const row = await db
+    .selectFrom("login_failure")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("email", "=", email)
+    .where("at", ">", now - WINDOW_MS)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export const loginThrottleHooks = {
   before: createAuthMiddleware(async (ctx) => {
     if (ctx.path !== "/sign-in/email") return;
     const email = emailOf(ctx.body);
-    if (email && recentFailures(email) >= MAX_FAILURES) {
+    if (email && (await recentFailures(email)) >= MAX_FAILURES) {
       throw new APIError("TOO_MANY_REQUESTS", {
         message: "Too many failed sign-ins for this account. Wait a minute and try again.",
       });
@@ -44,12 +40,11 @@ export const loginThrottleHooks = {
     if (ctx.path !== "/sign-in/email") return;
     const email = emailOf(ctx.body);
     if (!email) return;
-    ensureTable();
-    const db = getDb();
+    const db = await getDb();
     if (isAPIError(ctx.context.returned)) {
-      db.prepare("INSERT INTO login_failure (email, at) VALUES (?, ?)").run(email, Date.now());
+      await db.insertInto("login_failure").values({ email, at: Date.now() }).execute();
     } else {
-      db.prepare("DELETE FROM login_failure WHERE email = ?").run(email);
+      await db.deleteFrom("login_failure").where("email", "=", email).execute();
     }
   }),
 };

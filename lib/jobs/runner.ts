@@ -91,11 +91,9 @@ function startHeartbeat(): void {
   const rt = runtime();
   if (rt.heartbeat) return;
   rt.heartbeat = setInterval(() => {
-    try {
-      touchJobs([...rt.running.keys()]);
-    } catch (error) {
+    touchJobs([...rt.running.keys()]).catch((error: unknown) => {
       console.error("Reclaim: bulk job heartbeat failed:", error instanceof Error ? error.message : error);
-    }
+    });
   }, HEARTBEAT_MS);
   rt.heartbeat.unref();
 }
@@ -115,20 +113,20 @@ function sleep(ms: number): Promise<void> {
 // ---------------------------------------------------------------- interrupted jobs
 
 /** Marks an unfinished job that no process runs any more as failed (interrupted). */
-function interrupt(jobId: string): void {
-  const interrupted = settleItems(
+async function interrupt(jobId: string): Promise<void> {
+  const interrupted = await settleItems(
     jobId,
     ["running"],
     "interrupted",
     "Interrupted — the server stopped while this abort was in flight; the ledger keeps it as \"unknown\" until it is verified again.",
   );
-  const notAttempted = settleItems(
+  const notAttempted = await settleItems(
     jobId,
     ["pending"],
     "not-attempted",
     "Not attempted — the server stopped before this upload was started; it was not touched.",
   );
-  finishJob(jobId, "failed", interruptedMessage(notAttempted, interrupted));
+  await finishJob(jobId, "failed", interruptedMessage(notAttempted, interrupted));
 }
 
 function isOrphan(job: UnfinishedJob, now = Date.now()): boolean {
@@ -139,9 +137,9 @@ function isOrphan(job: UnfinishedJob, now = Date.now()): boolean {
 }
 
 /** Settles jobs left unfinished by a process that is gone (no heartbeat for a minute). */
-function reconcileOrphans(profileId?: string): void {
-  for (const job of unfinishedJobs(profileId)) {
-    if (isOrphan(job)) interrupt(job.id);
+async function reconcileOrphans(profileId?: string): Promise<void> {
+  for (const job of await unfinishedJobs(profileId)) {
+    if (isOrphan(job)) await interrupt(job.id);
   }
 }
 
@@ -152,12 +150,12 @@ function reconcileOrphans(profileId?: string): void {
  * flight become "interrupted" (their ledger rows stay "unknown" for re-verification).
  * Assumes one server process per database file. Returns how many jobs were marked.
  */
-export function recoverInterruptedBulkJobs(): number {
+export async function recoverInterruptedBulkJobs(): Promise<number> {
   const rt = runtime();
   let count = 0;
-  for (const job of unfinishedJobs()) {
+  for (const job of await unfinishedJobs()) {
     if (rt.running.has(job.id)) continue;
-    interrupt(job.id);
+    await interrupt(job.id);
     count++;
   }
   if (count > 0) console.log(`Reclaim: marked ${count} bulk job(s) interrupted by the last restart.`);
@@ -199,7 +197,7 @@ async function processItem(
   options: Required<RunnerOptions>,
   control: Control,
 ): Promise<AbortResult> {
-  markItemRunning(jobId, item.seq);
+  await markItemRunning(jobId, item.seq);
   const ref = { bucket: item.bucket, key: item.key, uploadId: item.uploadId };
   let calls = 0;
   let result: AbortResult;
@@ -221,13 +219,13 @@ async function processItem(
     }
     break;
   }
-  finishItem(jobId, item.seq, {
+  await finishItem(jobId, item.seq, {
     outcome: result.outcome,
     attempts: calls,
     bytesReclaimed: result.outcome === "reclaimed" ? result.bytesBefore : 0,
     errorCode: result.error?.code ?? null,
     errorMessage: result.error?.message ?? null,
-    ledgerId: latestLedgerId(jobId, ref),
+    ledgerId: await latestLedgerId(jobId, ref),
   });
   return result;
 }
@@ -236,8 +234,8 @@ async function run(jobId: string, profile: Profile, actor: JobActor, options: Re
   const streak = new UnreachableStreak(options.unreachableLimit);
   let stop: StopReason = null;
   try {
-    setJobStatus(jobId, "running", { started: true });
-    const queue = pendingItems(jobId).values();
+    await setJobStatus(jobId, "running", { started: true });
+    const queue = (await pendingItems(jobId)).values();
     const worker = async () => {
       while (!control.cancelled && stop === null) {
         const next = queue.next();
@@ -250,27 +248,27 @@ async function run(jobId: string, profile: Profile, actor: JobActor, options: Re
 
     // A stop that came after the last item was taken leaves nothing behind: finish normally.
     if (control.cancelled) {
-      const skipped = settleItems(jobId, ["pending"], "skipped", "Skipped (cancelled) — the job was cancelled before this upload was started; it was not touched.");
-      if (skipped > 0) return finishJob(jobId, "cancelled", cancelledMessage(skipped));
+      const skipped = await settleItems(jobId, ["pending"], "skipped", "Skipped (cancelled) — the job was cancelled before this upload was started; it was not touched.");
+      if (skipped > 0) return await finishJob(jobId, "cancelled", cancelledMessage(skipped));
     }
     if (stop === "unreachable") {
-      const notAttempted = settleItems(
+      const notAttempted = await settleItems(
         jobId,
         ["pending"],
         "not-attempted",
         "Not attempted — the endpoint was unreachable, so the job stopped before this upload; it was not touched.",
       );
-      if (notAttempted > 0) return finishJob(jobId, "failed", unreachableMessage(options.unreachableLimit, notAttempted, streak.lastError));
+      if (notAttempted > 0) return await finishJob(jobId, "failed", unreachableMessage(options.unreachableLimit, notAttempted, streak.lastError));
     }
-    const job = getJob(jobId);
+    const job = await getJob(jobId);
     if (!job) throw new Error(`bulk job ${jobId} vanished while running`);
     const status = finalStatus(job.counts, null);
-    finishJob(jobId, status, summaryMessage(status, job.counts));
+    await finishJob(jobId, status, summaryMessage(status, job.counts));
   } catch (error) {
     console.error(`Reclaim: bulk job ${jobId} stopped on an unexpected error:`, error instanceof Error ? error.message : error);
     try {
-      const notAttempted = settleItems(jobId, ["pending"], "not-attempted", "Not attempted — the job stopped on a server error before this upload; it was not touched.");
-      finishJob(
+      const notAttempted = await settleItems(jobId, ["pending"], "not-attempted", "Not attempted — the job stopped on a server error before this upload; it was not touched.");
+      await finishJob(
         jobId,
         "failed",
         `The job stopped on an unexpected server error (see the server log). ${notAttempted.toLocaleString("en-US")} uploads were not attempted — run the same filter again to finish.`,
@@ -307,11 +305,11 @@ export interface StartJobParams {
  * Records the job and its items, then runs it in the background. One job per profile at a
  * time: two jobs over the same uploads would only race each other.
  */
-export function startJob(params: StartJobParams): ActionResult<BulkJob> {
+export async function startJob(params: StartJobParams): Promise<ActionResult<BulkJob>> {
   const { profile, actor } = params;
   if (params.items.length === 0) return fail("empty-selection", "Nothing to abort: the selection has no uploads.");
-  reconcileOrphans(profile.id);
-  const busy = unfinishedJobs(profile.id)[0];
+  await reconcileOrphans(profile.id);
+  const busy = (await unfinishedJobs(profile.id))[0];
   if (busy) {
     return fail(
       "job-running",
@@ -320,7 +318,7 @@ export function startJob(params: StartJobParams): ActionResult<BulkJob> {
   }
   const rt = runtime();
   const id = randomUUID();
-  const job = insertJob({
+  const job = await insertJob({
     id,
     actor,
     profileId: profile.id,
@@ -338,20 +336,20 @@ export function startJob(params: StartJobParams): ActionResult<BulkJob> {
 }
 
 /** The job as stored now (an orphan of a dead process is settled first). */
-export function readJob(id: string): BulkJob | null {
-  const job = getJob(id);
+export async function readJob(id: string): Promise<BulkJob | null> {
+  const job = await getJob(id);
   if (job && !isFinished(job.status)) {
-    const unfinished = unfinishedJobs(job.profileId).find((j) => j.id === id);
+    const unfinished = (await unfinishedJobs(job.profileId)).find((j) => j.id === id);
     if (unfinished && isOrphan(unfinished)) {
-      interrupt(id);
+      await interrupt(id);
       return getJob(id);
     }
   }
   return job;
 }
 
-export function recentJobs(options: { profileId?: string; limit?: number } = {}): BulkJob[] {
-  reconcileOrphans(options.profileId);
+export async function recentJobs(options: { profileId?: string; limit?: number } = {}): Promise<BulkJob[]> {
+  await reconcileOrphans(options.profileId);
   return listJobs(options);
 }
 
@@ -359,14 +357,14 @@ export function recentJobs(options: { profileId?: string; limit?: number } = {})
  * Stops taking new items: those not started are marked "skipped (cancelled)" and stay
  * untouched; aborts in flight finish and are verified and recorded.
  */
-export function cancelJob(id: string): ActionResult<BulkJob> {
-  const job = readJob(id);
+export async function cancelJob(id: string): Promise<ActionResult<BulkJob>> {
+  const job = await readJob(id);
   if (!job) return fail("not-found", "No bulk job with this id.");
   if (isFinished(job.status) || job.status === "cancelling") return ok(job);
   const control = runtime().running.get(id);
   if (control) control.cancelled = true;
-  requestCancel(id);
-  return ok(getJob(id) ?? job);
+  await requestCancel(id);
+  return ok((await getJob(id)) ?? job);
 }
 
 /** Resolves when the job's run in this process has ended (tests; immediately when not running here). */

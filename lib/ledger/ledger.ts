@@ -1,5 +1,7 @@
 import "server-only";
-import { ledgerDb } from "@/lib/ledger/db";
+import type { Selectable } from "kysely";
+import { getDb } from "@/lib/db";
+import type { AbortAttemptTable } from "@/lib/db/schema";
 import type { AbortOutcome, AbortResult, ReclaimError } from "@/lib/s3/types";
 
 // The record of what was reclaimed. After an abort the upload is gone from S3; this is the
@@ -42,26 +44,7 @@ export interface LedgerEntry extends AttemptTarget {
   jobId: string | null;
 }
 
-interface Row {
-  id: number;
-  started_at: string;
-  finished_at: string | null;
-  actor_email: string;
-  profile_id: string;
-  endpoint_host: string;
-  bucket: string;
-  key: string;
-  upload_id: string;
-  initiated: string | null;
-  parts_before: number;
-  bytes_before: number;
-  outcome: LedgerOutcome;
-  attempts: number;
-  error_code: string | null;
-  error_message: string | null;
-  duration_ms: number | null;
-  job_id: string | null;
-}
+type Row = Selectable<AbortAttemptTable>;
 
 export function toEntry(row: Row): LedgerEntry {
   return {
@@ -77,7 +60,7 @@ export function toEntry(row: Row): LedgerEntry {
     initiated: row.initiated,
     partsBefore: row.parts_before,
     bytesBefore: row.bytes_before,
-    outcome: row.outcome,
+    outcome: row.outcome as LedgerOutcome,
     attempts: row.attempts,
     errorCode: row.error_code,
     errorMessage: row.error_message,
@@ -87,74 +70,57 @@ export function toEntry(row: Row): LedgerEntry {
 }
 
 /** Writes the "unknown" row before the abort is sent; returns its id. */
-export function recordIntent(intent: AbortIntent, now = new Date()): number {
-  const result = ledgerDb()
-    .prepare(
-      `INSERT INTO abort_attempt
-         (started_at, actor_id, actor_email, profile_id, endpoint_host, bucket, key, upload_id,
-          initiated, parts_before, bytes_before, job_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      now.toISOString(),
-      intent.actor.id,
-      intent.actor.email,
-      intent.profileId,
-      intent.endpointHost,
-      intent.bucket,
-      intent.key,
-      intent.uploadId,
-      intent.initiated,
-      intent.partsBefore,
-      intent.bytesBefore,
-      intent.jobId ?? null,
-    );
-  return Number(result.lastInsertRowid);
+export async function recordIntent(intent: AbortIntent, now = new Date()): Promise<number> {
+  const db = await getDb();
+  const row = await db
+    .insertInto("abort_attempt")
+    .values({
+      started_at: now.toISOString(),
+      actor_id: intent.actor.id,
+      actor_email: intent.actor.email,
+      profile_id: intent.profileId,
+      endpoint_host: intent.endpointHost,
+      bucket: intent.bucket,
+      key: intent.key,
+      upload_id: intent.uploadId,
+      initiated: intent.initiated,
+      parts_before: intent.partsBefore,
+      bytes_before: intent.bytesBefore,
+      job_id: intent.jobId ?? null,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
 }
 
 /** Completes an intent with what happened. */
-export function recordOutcome(
+export async function recordOutcome(
   id: number,
   outcome: { outcome: LedgerOutcome; attempts: number; error?: ReclaimError | null; durationMs: number | null },
   now = new Date(),
-): void {
-  ledgerDb()
-    .prepare(
-      `UPDATE abort_attempt
-          SET outcome = ?, attempts = ?, error_code = ?, error_message = ?, duration_ms = ?, finished_at = ?
-        WHERE id = ?`,
-    )
-    .run(
-      outcome.outcome,
-      outcome.attempts,
-      outcome.error?.s3Code ?? outcome.error?.code ?? null,
-      outcome.error?.message ?? null,
-      outcome.durationMs,
-      now.toISOString(),
-      id,
-    );
+): Promise<void> {
+  const db = await getDb();
+  await db
+    .updateTable("abort_attempt")
+    .set({
+      outcome: outcome.outcome,
+      attempts: outcome.attempts,
+      error_code: outcome.error?.s3Code ?? outcome.error?.code ?? null,
+      error_message: outcome.error?.message ?? null,
+      duration_ms: outcome.durationMs,
+      finished_at: now.toISOString(),
+    })
+    .where("id", "=", id)
+    .execute();
 }
 
-export function recordAbortResult(id: number, result: AbortResult): void {
-  recordOutcome(id, {
+export function recordAbortResult(id: number, result: AbortResult): Promise<void> {
+  return recordOutcome(id, {
     outcome: result.outcome,
     attempts: result.attempts,
     error: result.error ?? null,
     durationMs: result.durationMs,
   });
-}
-
-export function getEntry(id: number): LedgerEntry | null {
-  const row = ledgerDb().prepare("SELECT * FROM abort_attempt WHERE id = ?").get(id) as Row | undefined;
-  return row ? toEntry(row) : null;
-}
-
-/** Rows left "unknown" by a crash between intent and outcome (oldest first). */
-export function unresolvedEntries(limit = 500): LedgerEntry[] {
-  const rows = ledgerDb()
-    .prepare("SELECT * FROM abort_attempt WHERE outcome = 'unknown' ORDER BY id LIMIT ?")
-    .all(limit) as Row[];
-  return rows.map(toEntry);
 }
 
 export type { Row as LedgerRow };

@@ -1,90 +1,151 @@
-// Versioned schema of Reclaim's own tables (Better Auth manages its tables itself).
-// Each entry runs once, in order; PRAGMA user_version records how many have run.
-// Never edit a released entry: append a new one.
+import { type Kysely, sql } from "kysely";
+import type { DialectName } from "@/lib/db/dialect";
 
-export const migrations: readonly string[] = [
-  // 1: one row per abort attempt. Written as "unknown" before the abort is sent, then
-  // completed with the outcome; a crash in between leaves "unknown" for re-verification.
-  `CREATE TABLE abort_attempt (
-     id            INTEGER PRIMARY KEY,
-     started_at    TEXT    NOT NULL,
-     finished_at   TEXT,
-     actor_id      TEXT,
-     actor_email   TEXT    NOT NULL,
-     profile_id    TEXT    NOT NULL,
-     endpoint_host TEXT    NOT NULL,
-     bucket        TEXT    NOT NULL,
-     key           TEXT    NOT NULL,
-     upload_id     TEXT    NOT NULL,
-     initiated     TEXT,
-     parts_before  INTEGER NOT NULL,
-     bytes_before  INTEGER NOT NULL,
-     outcome       TEXT    NOT NULL DEFAULT 'unknown',
-     attempts      INTEGER NOT NULL DEFAULT 0,
-     error_code    TEXT,
-     error_message TEXT,
-     duration_ms   INTEGER,
-     job_id        TEXT
-   );
-   CREATE INDEX abort_attempt_started ON abort_attempt (started_at);
-   CREATE INDEX abort_attempt_outcome ON abort_attempt (outcome);
-   CREATE INDEX abort_attempt_bucket ON abort_attempt (profile_id, bucket);`,
-  // 2: bulk cleanup jobs (lib/jobs). One row per job with running counters, one row per
-  // upload it covers. Each abort an item sends is an abort_attempt row with this job_id.
-  `CREATE TABLE bulk_job (
-     id                 TEXT    PRIMARY KEY,
-     created_at         TEXT    NOT NULL,
-     started_at         TEXT,
-     finished_at        TEXT,
-     actor_id           TEXT,
-     actor_email        TEXT    NOT NULL,
-     profile_id         TEXT    NOT NULL,
-     endpoint_host      TEXT    NOT NULL,
-     filter_json        TEXT    NOT NULL,
-     include_active     INTEGER NOT NULL DEFAULT 0,
-     status             TEXT    NOT NULL,
-     total              INTEGER NOT NULL,
-     done               INTEGER NOT NULL DEFAULT 0,
-     parts_selected     INTEGER NOT NULL DEFAULT 0,
-     bytes_selected     INTEGER NOT NULL DEFAULT 0,
-     bytes_reclaimed    INTEGER NOT NULL DEFAULT 0,
-     n_reclaimed        INTEGER NOT NULL DEFAULT 0,
-     n_already_gone     INTEGER NOT NULL DEFAULT 0,
-     n_verify_failed    INTEGER NOT NULL DEFAULT 0,
-     n_denied           INTEGER NOT NULL DEFAULT 0,
-     n_failed           INTEGER NOT NULL DEFAULT 0,
-     n_skipped          INTEGER NOT NULL DEFAULT 0,
-     n_not_attempted    INTEGER NOT NULL DEFAULT 0,
-     n_interrupted      INTEGER NOT NULL DEFAULT 0,
-     message            TEXT,
-     runner_id          TEXT,
-     heartbeat_at       TEXT
-   );
-   CREATE INDEX bulk_job_created ON bulk_job (created_at);
-   CREATE INDEX bulk_job_status ON bulk_job (status);
-   CREATE TABLE bulk_job_item (
-     job_id          TEXT    NOT NULL REFERENCES bulk_job (id) ON DELETE CASCADE,
-     seq             INTEGER NOT NULL,
-     bucket          TEXT    NOT NULL,
-     key             TEXT    NOT NULL,
-     upload_id       TEXT    NOT NULL,
-     initiated       TEXT,
-     parts_before    INTEGER,
-     bytes_before    INTEGER,
-     state           TEXT    NOT NULL DEFAULT 'pending',
-     attempts        INTEGER NOT NULL DEFAULT 0,
-     bytes_reclaimed INTEGER NOT NULL DEFAULT 0,
-     error_code      TEXT,
-     error_message   TEXT,
-     ledger_id       INTEGER REFERENCES abort_attempt (id),
-     started_at      TEXT,
-     finished_at     TEXT,
-     PRIMARY KEY (job_id, seq)
-   );
-   CREATE INDEX bulk_job_item_state ON bulk_job_item (job_id, state);
-   CREATE INDEX abort_attempt_job ON abort_attempt (job_id, upload_id) WHERE job_id IS NOT NULL;`,
-  // 3: whether a job item's parts must be read again right before its abort (it looked
-  // active in the dry run, or its size was unknown), or the dry run's ListParts stands as
-  // the ledger's "before". Rows from before this column re-read, as they always did.
-  `ALTER TABLE bulk_job_item ADD COLUMN reread_parts INTEGER NOT NULL DEFAULT 1`,
+// Versioned schema of Reclaim's own tables (Better Auth manages its tables itself), for
+// SQLite and PostgreSQL alike: each entry runs once, in order, at start (lib/db/migrate.ts
+// records what ran). Never edit a released entry: append a new one with the next number.
+//
+// Where the two databases differ it is spelled out here, side by side:
+// - an auto-numbered id is SQLite's `integer primary key` (the rowid) and PostgreSQL's
+//   identity column;
+// - 64-bit integers are `bigint` (SQLite stores any integer in an INTEGER-affinity column).
+
+export interface Migration {
+  /** Sorts in order of the list: "0001-…", "0002-…". */
+  name: string;
+  // The schema is built before its types exist: migrations work on an untyped database.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  up(db: Kysely<any>, dialect: DialectName): Promise<void>;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    // One row per abort attempt. Written as "unknown" before the abort is sent, then
+    // completed with the outcome; a crash in between leaves "unknown" for re-verification.
+    name: "0001-abort-attempt",
+    async up(db, dialect) {
+      await db.schema
+        .createTable("abort_attempt")
+        .addColumn("id", dialect === "postgres" ? "bigint" : "integer", (c) =>
+          dialect === "postgres" ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey(),
+        )
+        .addColumn("started_at", "text", (c) => c.notNull())
+        .addColumn("finished_at", "text")
+        .addColumn("actor_id", "text")
+        .addColumn("actor_email", "text", (c) => c.notNull())
+        .addColumn("profile_id", "text", (c) => c.notNull())
+        .addColumn("endpoint_host", "text", (c) => c.notNull())
+        .addColumn("bucket", "text", (c) => c.notNull())
+        .addColumn("key", "text", (c) => c.notNull())
+        .addColumn("upload_id", "text", (c) => c.notNull())
+        .addColumn("initiated", "text")
+        .addColumn("parts_before", "bigint", (c) => c.notNull())
+        .addColumn("bytes_before", "bigint", (c) => c.notNull())
+        .addColumn("outcome", "text", (c) => c.notNull().defaultTo("unknown"))
+        .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("error_code", "text")
+        .addColumn("error_message", "text")
+        .addColumn("duration_ms", "bigint")
+        .addColumn("job_id", "text")
+        .execute();
+      await db.schema.createIndex("abort_attempt_started").on("abort_attempt").column("started_at").execute();
+      await db.schema.createIndex("abort_attempt_outcome").on("abort_attempt").column("outcome").execute();
+      await db.schema.createIndex("abort_attempt_bucket").on("abort_attempt").columns(["profile_id", "bucket"]).execute();
+    },
+  },
+  {
+    // Bulk cleanup jobs (lib/jobs). One row per job with running counters, one row per
+    // upload it covers. Each abort an item sends is an abort_attempt row with this job_id.
+    name: "0002-bulk-job",
+    async up(db) {
+      const counter = (name: string) => (t: ReturnType<typeof db.schema.createTable>) =>
+        t.addColumn(name, "bigint", (c) => c.notNull().defaultTo(0));
+      let job = db.schema
+        .createTable("bulk_job")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("started_at", "text")
+        .addColumn("finished_at", "text")
+        .addColumn("actor_id", "text")
+        .addColumn("actor_email", "text", (c) => c.notNull())
+        .addColumn("profile_id", "text", (c) => c.notNull())
+        .addColumn("endpoint_host", "text", (c) => c.notNull())
+        .addColumn("filter_json", "text", (c) => c.notNull())
+        .addColumn("include_active", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("total", "bigint", (c) => c.notNull());
+      for (const name of [
+        "done",
+        "parts_selected",
+        "bytes_selected",
+        "bytes_reclaimed",
+        "n_reclaimed",
+        "n_already_gone",
+        "n_verify_failed",
+        "n_denied",
+        "n_failed",
+        "n_skipped",
+        "n_not_attempted",
+        "n_interrupted",
+      ]) {
+        job = counter(name)(job);
+      }
+      await job.addColumn("message", "text").addColumn("runner_id", "text").addColumn("heartbeat_at", "text").execute();
+      await db.schema.createIndex("bulk_job_created").on("bulk_job").column("created_at").execute();
+      await db.schema.createIndex("bulk_job_status").on("bulk_job").column("status").execute();
+      await db.schema
+        .createTable("bulk_job_item")
+        .addColumn("job_id", "text", (c) => c.notNull().references("bulk_job.id").onDelete("cascade"))
+        .addColumn("seq", "integer", (c) => c.notNull())
+        .addColumn("bucket", "text", (c) => c.notNull())
+        .addColumn("key", "text", (c) => c.notNull())
+        .addColumn("upload_id", "text", (c) => c.notNull())
+        .addColumn("initiated", "text")
+        .addColumn("parts_before", "bigint")
+        .addColumn("bytes_before", "bigint")
+        .addColumn("state", "text", (c) => c.notNull().defaultTo("pending"))
+        .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("bytes_reclaimed", "bigint", (c) => c.notNull().defaultTo(0))
+        .addColumn("error_code", "text")
+        .addColumn("error_message", "text")
+        .addColumn("ledger_id", "bigint", (c) => c.references("abort_attempt.id"))
+        .addColumn("started_at", "text")
+        .addColumn("finished_at", "text")
+        .addPrimaryKeyConstraint("bulk_job_item_pk", ["job_id", "seq"])
+        .execute();
+      await db.schema.createIndex("bulk_job_item_state").on("bulk_job_item").columns(["job_id", "state"]).execute();
+      await db.schema
+        .createIndex("abort_attempt_job")
+        .on("abort_attempt")
+        .columns(["job_id", "upload_id"])
+        .where(sql.ref("job_id"), "is not", null)
+        .execute();
+    },
+  },
+  {
+    // Whether a job item's parts must be read again right before its abort (it looked
+    // active in the dry run, or its size was unknown), or the dry run's ListParts stands as
+    // the ledger's "before". Rows from before this column re-read, as they always did.
+    name: "0003-job-item-reread-parts",
+    async up(db) {
+      await db.schema
+        .alterTable("bulk_job_item")
+        .addColumn("reread_parts", "integer", (c) => c.notNull().defaultTo(1))
+        .execute();
+    },
+  },
+  {
+    // Wrong passwords per account (lib/auth/login-throttle.ts). SQLite files of earlier
+    // versions may have it already: it used to be created on first use.
+    name: "0004-login-failure",
+    async up(db) {
+      await db.schema
+        .createTable("login_failure")
+        .ifNotExists()
+        .addColumn("email", "text", (c) => c.notNull())
+        .addColumn("at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("login_failure_email_at").ifNotExists().on("login_failure").columns(["email", "at"]).execute();
+    },
+  },
 ];

@@ -1,7 +1,7 @@
 import "server-only";
-import { ledgerDb } from "@/lib/ledger/db";
-import type { Db } from "@/lib/ledger/history";
-import { type LedgerEntry, type LedgerOutcome, type LedgerRow, toEntry } from "@/lib/ledger/ledger";
+import { sql } from "kysely";
+import { dialectOf, type Db, getDb } from "@/lib/db";
+import { type LedgerEntry, type LedgerOutcome, toEntry } from "@/lib/ledger/ledger";
 import { ConfigError } from "@/lib/env";
 import { formatBytesExact, formatDateTime, plural } from "@/lib/format";
 import { getProfile, type Profile, toPublicProfile, UnknownProfileError } from "@/lib/profiles";
@@ -90,16 +90,16 @@ class NotVerifiable {
   ) {}
 }
 
-function dbOf(deps: RecoveryDeps): Db {
-  return deps.db ?? ledgerDb();
+function dbOf(deps: RecoveryDeps): Promise<Db> {
+  return deps.db ? Promise.resolve(deps.db) : getDb();
 }
 
 function nowOf(deps: RecoveryDeps): Date {
   return deps.now ? deps.now() : new Date();
 }
 
-function readEntry(db: Db, id: number): LedgerEntry | null {
-  const row = db.prepare("SELECT * FROM abort_attempt WHERE id = ?").get(id) as LedgerRow | undefined;
+async function readEntry(db: Db, id: number): Promise<LedgerEntry | null> {
+  const row = await db.selectFrom("abort_attempt").selectAll().where("id", "=", id).executeTakeFirst();
   return row ? toEntry(row) : null;
 }
 
@@ -145,40 +145,58 @@ async function checkGone(
 }
 
 /** Another attempt of the same upload that already counts its bytes. */
-function reclaimedElsewhere(db: Db, entry: LedgerEntry): number | null {
-  const id = db
-    .prepare(
-      `SELECT id FROM abort_attempt
-        WHERE profile_id = ? AND bucket = ? AND key = ? AND upload_id = ? AND outcome = 'reclaimed' AND id <> ?
-        ORDER BY id LIMIT 1`,
-    )
-    .pluck()
-    .get(entry.profileId, entry.bucket, entry.key, entry.uploadId, entry.id) as number | undefined;
-  return id ?? null;
+async function reclaimedElsewhere(db: Db, entry: LedgerEntry): Promise<number | null> {
+  const row = await db
+    .selectFrom("abort_attempt")
+    .select("id")
+    .where("profile_id", "=", entry.profileId)
+    .where("bucket", "=", entry.bucket)
+    .where("key", "=", entry.key)
+    .where("upload_id", "=", entry.uploadId)
+    .where("outcome", "=", "reclaimed")
+    .where("id", "<>", entry.id)
+    .orderBy("id")
+    .limit(1)
+    .executeTakeFirst();
+  return row ? Number(row.id) : null;
+}
+
+/**
+ * Serialises resolutions of one upload's attempts until the transaction ends, so two of
+ * them never both find "not counted yet". PostgreSQL (several instances): a transaction
+ * advisory lock keyed by the upload. SQLite: its one writer already serialises them.
+ */
+async function lockUpload(trx: Db, entry: LedgerEntry): Promise<void> {
+  if (dialectOf(trx) !== "postgres") return;
+  const key = JSON.stringify([entry.profileId, entry.bucket, entry.key, entry.uploadId]);
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
 }
 
 /**
  * Sets a new outcome if the row still has the outcome we read. Returns false when someone
  * else resolved it in between (the caller then reports the row as it is now).
  */
-function updateIfUnchanged(
+async function updateIfUnchanged(
   db: Db,
   entry: LedgerEntry,
-  update: { outcome: LedgerOutcome; errorCode: string | null; errorMessage: string | null; finishedAt: string | null },
-): boolean {
-  const result = db
-    .prepare(
-      `UPDATE abort_attempt
-          SET outcome = @outcome, error_code = @errorCode, error_message = @errorMessage,
-              finished_at = COALESCE(@finishedAt, finished_at)
-        WHERE id = @id AND outcome = @expected`,
-    )
-    .run({ ...update, id: entry.id, expected: entry.outcome });
-  return result.changes === 1;
+  update: { outcome: LedgerOutcome; errorCode: string | null; errorMessage: string | null; finishedAt: string },
+): Promise<boolean> {
+  const result = await db
+    .updateTable("abort_attempt")
+    .set({
+      outcome: update.outcome,
+      error_code: update.errorCode,
+      error_message: update.errorMessage,
+      finished_at: update.finishedAt,
+    })
+    .where("id", "=", entry.id)
+    .where("outcome", "=", entry.outcome)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
-function changedMeanwhile(db: Db, entry: LedgerEntry): ReverifyResult {
-  const now = readEntry(db, entry.id);
+async function changedMeanwhile(db: Db, entry: LedgerEntry): Promise<ReverifyResult> {
+  const now = await readEntry(db, entry.id);
   return {
     id: entry.id,
     status: "not-applicable",
@@ -188,19 +206,20 @@ function changedMeanwhile(db: Db, entry: LedgerEntry): ReverifyResult {
 }
 
 /** Gone: count it on this row, unless another attempt of the same upload already does. */
-function resolveGone(db: Db, entry: LedgerEntry, note: string, at: Date): ReverifyResult {
-  return db.transaction((): ReverifyResult => {
-    const other = reclaimedElsewhere(db, entry);
+function resolveGone(db: Db, entry: LedgerEntry, note: string, at: Date): Promise<ReverifyResult> {
+  return db.transaction().execute(async (trx): Promise<ReverifyResult> => {
+    await lockUpload(trx, entry);
+    const other = await reclaimedElsewhere(trx, entry);
     const status: ReverifyStatus = other === null ? "reclaimed" : "already-gone";
     const message =
       other === null
         ? note
         : `Re-verified ${formatDateTime(at.toISOString())}: the upload is gone, but attempt #${other} already counts it as reclaimed, so it is not counted again.`;
-    if (!updateIfUnchanged(db, entry, { outcome: status, errorCode: null, errorMessage: message, finishedAt: at.toISOString() })) {
-      return changedMeanwhile(db, entry);
+    if (!(await updateIfUnchanged(trx, entry, { outcome: status, errorCode: null, errorMessage: message, finishedAt: at.toISOString() }))) {
+      return changedMeanwhile(trx, entry);
     }
-    return { id: entry.id, status, message, entry: readEntry(db, entry.id) };
-  })();
+    return { id: entry.id, status, message, entry: await readEntry(trx, entry.id) };
+  });
 }
 
 function describeRemaining(parts: number, bytes: number): string {
@@ -209,7 +228,7 @@ function describeRemaining(parts: number, bytes: number): string {
 
 /** Resolves one row left "unknown" by an interrupted abort. */
 async function resolveUnknown(entry: LedgerEntry, deps: RecoveryDeps, minAgeMs: number): Promise<ReverifyResult> {
-  const db = dbOf(deps);
+  const db = await dbOf(deps);
   const started = Date.parse(entry.startedAt);
   if (minAgeMs > 0 && Number.isFinite(started) && nowOf(deps).getTime() - started < minAgeMs) {
     return {
@@ -222,10 +241,18 @@ async function resolveUnknown(entry: LedgerEntry, deps: RecoveryDeps, minAgeMs: 
   const check = await checkGone(entry, deps);
   if (check instanceof NotVerifiable) {
     // Stays unknown (never a guessed outcome); the message says why.
-    const updated = db
-      .prepare(`UPDATE abort_attempt SET error_code = ?, error_message = ? WHERE id = ? AND outcome = 'unknown'`)
-      .run(check.code, check.message, entry.id);
-    return { id: entry.id, status: "unverifiable", message: check.message, entry: updated.changes ? readEntry(db, entry.id) : entry };
+    const updated = await db
+      .updateTable("abort_attempt")
+      .set({ error_code: check.code, error_message: check.message })
+      .where("id", "=", entry.id)
+      .where("outcome", "=", "unknown")
+      .executeTakeFirst();
+    return {
+      id: entry.id,
+      status: "unverifiable",
+      message: check.message,
+      entry: Number(updated.numUpdatedRows) > 0 ? await readEntry(db, entry.id) : entry,
+    };
   }
   const at = nowOf(deps);
   if (check.gone) {
@@ -237,10 +264,10 @@ async function resolveUnknown(entry: LedgerEntry, deps: RecoveryDeps, minAgeMs: 
     );
   }
   const message = `${INTERRUPTED_MESSAGE} Re-verified ${formatDateTime(at.toISOString())}: ${describeRemaining(check.partsRemaining, check.bytesRemaining)}.`;
-  if (!updateIfUnchanged(db, entry, { outcome: "failed", errorCode: "interrupted", errorMessage: message, finishedAt: at.toISOString() })) {
+  if (!(await updateIfUnchanged(db, entry, { outcome: "failed", errorCode: "interrupted", errorMessage: message, finishedAt: at.toISOString() }))) {
     return changedMeanwhile(db, entry);
   }
-  return { id: entry.id, status: "still-there", message, entry: readEntry(db, entry.id) };
+  return { id: entry.id, status: "still-there", message, entry: await readEntry(db, entry.id) };
 }
 
 /**
@@ -248,8 +275,8 @@ async function resolveUnknown(entry: LedgerEntry, deps: RecoveryDeps, minAgeMs: 
  * there → the row is left as it is and the result says what is left.
  */
 export async function retryVerification(id: number, deps: RecoveryDeps = {}): Promise<ReverifyResult> {
-  const db = dbOf(deps);
-  const entry = readEntry(db, id);
+  const db = await dbOf(deps);
+  const entry = await readEntry(db, id);
   if (!entry) return { id, status: "not-applicable", message: `There is no attempt #${id} in the ledger.`, entry: null };
   if (entry.outcome !== "failed" && entry.outcome !== "verify-failed") {
     return {
@@ -282,8 +309,8 @@ export async function reverifyAttempt(
   id: number,
   deps: RecoveryDeps & { minAgeMs?: number } = {},
 ): Promise<ReverifyResult> {
-  const db = dbOf(deps);
-  const entry = readEntry(db, id);
+  const db = await dbOf(deps);
+  const entry = await readEntry(db, id);
   if (entry?.outcome === "unknown") return resolveUnknown(entry, deps, deps.minAgeMs ?? IN_FLIGHT_GRACE_MS);
   return retryVerification(id, deps);
 }
@@ -303,10 +330,14 @@ export function recoverUnknownAttempts(deps: RecoveryDeps & { minAgeMs?: number;
 }
 
 async function runRecovery(deps: RecoveryDeps & { minAgeMs?: number; limit?: number }): Promise<RecoveryReport> {
-  const db = dbOf(deps);
-  const rows = db
-    .prepare("SELECT * FROM abort_attempt WHERE outcome = 'unknown' ORDER BY id LIMIT ?")
-    .all(deps.limit ?? RECOVERY_BATCH) as LedgerRow[];
+  const db = await dbOf(deps);
+  const rows = await db
+    .selectFrom("abort_attempt")
+    .selectAll()
+    .where("outcome", "=", "unknown")
+    .orderBy("id")
+    .limit(deps.limit ?? RECOVERY_BATCH)
+    .execute();
   const results = await mapWithConcurrency(rows.map(toEntry), RECOVERY_CONCURRENCY, (entry) =>
     resolveUnknown(entry, deps, deps.minAgeMs ?? 0),
   );
@@ -330,7 +361,13 @@ async function runRecovery(deps: RecoveryDeps & { minAgeMs?: number; limit?: num
 export function startLedgerRecovery(): void {
   void (async () => {
     try {
-      const pending = ledgerDb().prepare("SELECT COUNT(*) FROM abort_attempt WHERE outcome = 'unknown'").pluck().get() as number;
+      const db = await getDb();
+      const counted = await db
+        .selectFrom("abort_attempt")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("outcome", "=", "unknown")
+        .executeTakeFirstOrThrow();
+      const pending = Number(counted.n);
       if (pending === 0) return;
       console.log(`Reclaim: re-verifying ${plural(pending, "interrupted abort")} left unknown in the ledger…`);
       const report = await recoverUnknownAttempts({ minAgeMs: 0 });

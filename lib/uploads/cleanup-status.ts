@@ -20,7 +20,7 @@ export async function cleanupStatus(
   profile: Profile,
   buckets: readonly string[],
 ): Promise<CleanupStatus> {
-  const totals = historyTotals({ profileId: profile.id });
+  const totals = await historyTotals({ profileId: profile.id });
   return {
     reclaimed: { allTime: totals.allTime, last7d: totals.last7d },
     lifecycles: await readAbortRulesForBuckets(profile, [...new Set(buckets)]),

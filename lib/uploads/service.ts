@@ -262,17 +262,17 @@ export async function abortUpload(
   const snapshot = options.snapshot ?? (await readSnapshot(profile, ref));
   if (snapshot === "gone") {
     // Nothing to abort and nothing reclaimed by us; still recorded, so the history is whole.
-    const id = recordIntent({ ...intentBase(profile, ref, actor, options), partsBefore: 0, bytesBefore: 0 });
+    const id = await recordIntent({ ...intentBase(profile, ref, actor, options), partsBefore: 0, bytesBefore: 0 });
     const now = new Date().toISOString();
     const result: AbortResult = { ...ref, outcome: "already-gone", attempts: 0, partsBefore: 0, bytesBefore: 0, partsRemaining: 0, startedAt: now, finishedAt: now, durationMs: 0 };
-    recordAbortResult(id, result);
+    await recordAbortResult(id, result);
     forgetUpload(profile.id, rowId(ref));
     return result;
   }
   const { parts: partsBefore, bytes: bytesBefore } = snapshot;
-  const id = recordIntent({ ...intentBase(profile, ref, actor, options), partsBefore, bytesBefore });
+  const id = await recordIntent({ ...intentBase(profile, ref, actor, options), partsBefore, bytesBefore });
   const result = await abortAndVerify(profile, ref, { snapshot });
-  recordAbortResult(id, result);
+  await recordAbortResult(id, result);
   if (result.outcome === "reclaimed" || result.outcome === "already-gone") forgetUpload(profile.id, rowId(ref));
   return result;
 }

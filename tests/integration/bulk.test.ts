@@ -2,9 +2,6 @@
 // job must abort exactly the selection (and prove it), and every way a job can stop early
 // (failures, cancel, the endpoint going away, a restart) must leave S3 and the ledger agreeing.
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import {
   AbortMultipartUploadCommand,
   CreateBucketCommand,
@@ -16,13 +13,13 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scratchAppDatabase } from "../support/database";
 import { profilesFile, rawClient, readGateway } from "../support/gateway";
 import { startFaultProxy, type FaultProxy } from "../support/fault-proxy";
 import { countParts, listUploads } from "../support/sdk";
 
 // Our own database, set before any lib module reads the environment.
-const dbFile = path.join(os.tmpdir(), `reclaim-it-bulk-${process.pid}-${randomBytes(4).toString("hex")}.sqlite`);
-process.env.RECLAIM_DB_FILE = dbFile;
+const database = await scratchAppDatabase("bulk");
 process.env.RECLAIM_PROFILES_FILE ??= profilesFile;
 
 const lib = {
@@ -31,7 +28,7 @@ const lib = {
   service: () => import("@/lib/jobs/service"),
   store: () => import("@/lib/jobs/store"),
   profiles: () => import("@/lib/profiles"),
-  ledgerDb: () => import("@/lib/ledger/db"),
+  db: () => import("@/lib/db"),
 };
 
 type Preview = import("@/lib/jobs/types").BulkPreview;
@@ -114,7 +111,7 @@ async function previewOf(p: Profile, selection: Selection): Promise<Preview> {
 }
 
 async function startFrom(preview: Preview, confirmCount: number, options: import("@/lib/jobs/runner").RunnerOptions = {}, includeActive = false): Promise<BulkJob> {
-  const started = (await lib.service()).startJobFromPreview({ previewId: preview.previewId, actor, includeActive, confirmCount, options });
+  const started = await (await lib.service()).startJobFromPreview({ previewId: preview.previewId, actor, includeActive, confirmCount, options });
   if (!started.ok) throw new Error(started.error.message);
   return started.data;
 }
@@ -122,28 +119,18 @@ async function startFrom(preview: Preview, confirmCount: number, options: import
 async function finished(jobId: string): Promise<BulkJob> {
   const { jobSettled, readJob } = await lib.runner();
   await jobSettled(jobId);
-  const job = readJob(jobId);
+  const job = await readJob(jobId);
   if (!job) throw new Error("job vanished");
   return job;
 }
 
-interface LedgerRow {
-  id: number;
-  bucket: string;
-  key: string;
-  upload_id: string;
-  outcome: string;
-  bytes_before: number;
-  parts_before: number;
-  error_code: string | null;
-}
-
-async function ledgerRows(jobId: string): Promise<LedgerRow[]> {
-  return (await lib.ledgerDb()).ledgerDb().prepare("SELECT * FROM abort_attempt WHERE job_id = ? ORDER BY id").all(jobId) as LedgerRow[];
+async function ledgerRows(jobId: string) {
+  const db = await (await lib.db()).getDb();
+  return db.selectFrom("abort_attempt").selectAll().where("job_id", "=", jobId).orderBy("id").execute();
 }
 
 async function allItems(jobId: string) {
-  return (await lib.store()).listItems(jobId, { limit: 500 }).items;
+  return (await (await lib.store()).listItems(jobId, { limit: 500 })).items;
 }
 
 function ids(list: { uploadId: string }[]): string[] {
@@ -181,7 +168,7 @@ afterAll(async () => {
   await admin.send(new DeleteBucketPolicyCommand({ Bucket: bucket })).catch(() => undefined);
   await admin.send(new DeleteBucketCommand({ Bucket: bucket })).catch(() => undefined);
   admin.destroy();
-  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(dbFile + suffix, { force: true });
+  await database.drop();
 });
 
 describe("dry run", () => {
@@ -263,7 +250,7 @@ describe("bulk job", () => {
     expect(preview.eligible.totals.count).toBe(raw.length);
 
     const { startJobFromPreview } = await lib.service();
-    const wrong = startJobFromPreview({ previewId: preview.previewId, actor, includeActive: false, confirmCount: raw.length + 1 });
+    const wrong = await startJobFromPreview({ previewId: preview.previewId, actor, includeActive: false, confirmCount: raw.length + 1 });
     expect(wrong).toMatchObject({ ok: false, error: { code: "selection-changed" } });
     expect(wrong.ok ? "" : wrong.error.message).toMatch(/the selection changed — preview again/i);
 
@@ -271,7 +258,7 @@ describe("bulk job", () => {
     expect(job.total).toBe(raw.length);
     expect(job.bytesSelected).toBe(raw.reduce((a, u) => a + u.bytes, 0));
     // A preview starts one job only.
-    expect(startJobFromPreview({ previewId: preview.previewId, actor, includeActive: false, confirmCount: raw.length })).toMatchObject({
+    expect(await startJobFromPreview({ previewId: preview.previewId, actor, includeActive: false, confirmCount: raw.length })).toMatchObject({
       ok: false,
       error: { code: "preview-expired" },
     });
@@ -349,7 +336,7 @@ describe("bulk job", () => {
 
       const { cancelJob, readJob } = await lib.runner();
       await until(() => readJob(job.id), (j) => (j?.counts.reclaimed ?? 0) >= 3);
-      const cancelling = cancelJob(job.id);
+      const cancelling = await cancelJob(job.id);
       expect(cancelling.ok && cancelling.data.status).toBe("cancelling");
       const done = await finished(job.id);
 
@@ -461,7 +448,7 @@ describe("bulk job", () => {
       const a = await previewOf(p, selection);
       const b = await previewOf(p, selection);
       const job = await startFrom(a, 4, { concurrency: 1 });
-      const second = (await lib.service()).startJobFromPreview({ previewId: b.previewId, actor, includeActive: false, confirmCount: 4 });
+      const second = await (await lib.service()).startJobFromPreview({ previewId: b.previewId, actor, includeActive: false, confirmCount: 4 });
       expect(second).toMatchObject({ ok: false, error: { code: "job-running" } });
       expect((await finished(job.id)).status).toBe("done");
     } finally {
@@ -475,7 +462,7 @@ describe("server restart", () => {
     const store = await lib.store();
     const items = await createUploads(bucket, "restart/", sameSize(3, [16]));
     const id = "00000000-0000-4000-8000-" + randomBytes(6).toString("hex");
-    store.insertJob({
+    await store.insertJob({
       id,
       actor: { id: actor.id, email: actor.email },
       profileId: "local",
@@ -485,17 +472,17 @@ describe("server restart", () => {
       runnerId: "a-process-that-died",
       items: items.map((u) => ({ ...u, initiated: null, lastPartAt: null })),
     });
-    store.setJobStatus(id, "running", { started: true });
-    store.markItemRunning(id, 0);
+    await store.setJobStatus(id, "running", { started: true });
+    await store.markItemRunning(id, 0);
 
     const { recoverInterruptedBulkJobs, readJob } = await lib.runner();
-    expect(recoverInterruptedBulkJobs()).toBe(1);
-    const job = readJob(id);
+    expect(await recoverInterruptedBulkJobs()).toBe(1);
+    const job = await readJob(id);
     expect(job?.status).toBe("failed");
     expect(job?.message).toMatch(/^Interrupted: the server stopped while this job ran\. 2 uploads were not attempted/);
     expect(job?.counts).toMatchObject({ interrupted: 1, "not-attempted": 2 });
     expect((await allItems(id)).map((i) => i.state)).toEqual(["interrupted", "not-attempted", "not-attempted"]);
     expect(ids(await listUploads(admin, bucket, "restart/"))).toEqual(ids(items));
-    expect(recoverInterruptedBulkJobs()).toBe(0);
+    expect(await recoverInterruptedBulkJobs()).toBe(0);
   });
 });

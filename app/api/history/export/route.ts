@@ -32,9 +32,9 @@ export async function GET(request: Request): Promise<Response> {
     start(controller) {
       controller.enqueue(encoder.encode(csvHeader(LEDGER_CSV_COLUMNS)));
     },
-    pull(controller) {
+    async pull(controller) {
       try {
-        const next = chunks.next();
+        const next = await chunks.next();
         if (next.done) controller.close();
         else controller.enqueue(encoder.encode(csvRows(LEDGER_CSV_COLUMNS, next.value)));
       } catch (error) {

@@ -1,0 +1,106 @@
+import type { ColumnType, Generated } from "kysely";
+
+// The tables Reclaim reads and writes, as Kysely sees them (one shape for SQLite and
+// PostgreSQL). Timestamps are ISO-8601 UTC text in both, so they compare and slice the
+// same way; counters and byte counts are 64-bit integers (read back as numbers).
+// The schema itself is created by lib/ledger/migrations.ts.
+
+/** One row per abort attempt: written "unknown" before the abort, completed after. */
+export interface AbortAttemptTable {
+  id: Generated<number>;
+  started_at: string;
+  finished_at: string | null;
+  actor_id: string | null;
+  actor_email: string;
+  profile_id: string;
+  endpoint_host: string;
+  bucket: string;
+  key: string;
+  upload_id: string;
+  initiated: string | null;
+  parts_before: number;
+  bytes_before: number;
+  outcome: Generated<string>;
+  attempts: Generated<number>;
+  error_code: string | null;
+  error_message: string | null;
+  duration_ms: number | null;
+  job_id: string | null;
+}
+
+export interface BulkJobTable {
+  id: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  actor_id: string | null;
+  actor_email: string;
+  profile_id: string;
+  endpoint_host: string;
+  filter_json: string;
+  include_active: Generated<number>;
+  status: string;
+  total: number;
+  done: Generated<number>;
+  parts_selected: Generated<number>;
+  bytes_selected: Generated<number>;
+  bytes_reclaimed: Generated<number>;
+  n_reclaimed: Generated<number>;
+  n_already_gone: Generated<number>;
+  n_verify_failed: Generated<number>;
+  n_denied: Generated<number>;
+  n_failed: Generated<number>;
+  n_skipped: Generated<number>;
+  n_not_attempted: Generated<number>;
+  n_interrupted: Generated<number>;
+  message: string | null;
+  /** The instance that holds the job's lease (runs it). */
+  runner_id: string | null;
+  /** Last renewal of the lease by its holder. */
+  heartbeat_at: string | null;
+}
+
+export interface BulkJobItemTable {
+  job_id: string;
+  seq: number;
+  bucket: string;
+  key: string;
+  upload_id: string;
+  initiated: string | null;
+  parts_before: number | null;
+  bytes_before: number | null;
+  state: Generated<string>;
+  attempts: Generated<number>;
+  bytes_reclaimed: Generated<number>;
+  error_code: string | null;
+  error_message: string | null;
+  ledger_id: number | null;
+  started_at: string | null;
+  finished_at: string | null;
+  reread_parts: Generated<number>;
+}
+
+/** Wrong passwords per account, for the per-account sign-in throttle. */
+export interface LoginFailureTable {
+  email: string;
+  /** Epoch milliseconds. */
+  at: number;
+}
+
+/** Better Auth's user table (it creates and owns it); only the columns Reclaim reads. */
+export interface UserTable {
+  id: string;
+  email: string;
+  name: string;
+  role: string | null;
+  banned: boolean | number | null;
+  createdAt: ColumnType<Date | string, never, never>;
+}
+
+export interface Database {
+  abort_attempt: AbortAttemptTable;
+  bulk_job: BulkJobTable;
+  bulk_job_item: BulkJobItemTable;
+  login_failure: LoginFailureTable;
+  user: UserTable;
+}
