@@ -82,7 +82,7 @@ export function stopGateway(instance = INSTANCE): void {
   execFileSync("bash", [GATEWAY_SCRIPT, "stop", instance], { stdio: "inherit" });
 }
 
-/** Exactly RGW.md's settings: what a hand-written script would use. */
+/** The client settings RGW needs (docs/s3-compatibility.md): what a hand-written script would use. */
 export function rawClient(gateway: GatewayFile): S3Client {
   return new S3Client({
     endpoint: gateway.endpoint,

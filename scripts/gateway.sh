@@ -8,7 +8,7 @@
 # 16.2 "Pacific") under $REPO/.data/<instance>/, bound to 127.0.0.1 only. Why Ceph
 # RGW: no MinIO/moto/LocalStack can be installed here, and the npm fake S3 servers
 # do not implement ListMultipartUploads/ListParts; RGW is a production S3 server
-# (facts: /work/shared/RGW.md). Nothing here uses systemd; every daemon runs in the
+# (docs/s3-compatibility.md). Nothing here uses systemd; every daemon runs in the
 # foreground of its own session and its pid is recorded in .data/<instance>/pids/.
 # `stop` signals exactly those pids (never by process name).
 #
@@ -19,7 +19,7 @@
 #   other -> derived from a hash of the name into 17400-17999
 # Store: RECLAIM_GW_STORE=memstore|bluestore (default memstore, bluestore for demo).
 #
-# Why the ceph.conf settings below (each measured, see RGW.md):
+# Why the ceph.conf settings below (each measured on this gateway):
 #   - pool size 1 + mon_allow_pool_size_one: required, else radosgw hangs forever
 #     creating its first pool on a one-OSD cluster.
 #   - paxos_propose_interval 0.1 / paxos_min_wait 0.01: start-up 13 s -> 3 s.

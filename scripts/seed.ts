@@ -25,9 +25,10 @@
  * restarted under faketime (`scripts/gateway.sh restart-rgw <instance> -90d`, -30d,
  * -7d, -2h) for one batch each, then on the real clock for the recent rest. Uploads
  * made by a client on the real clock through a backdated radosgw carry the old
- * `Initiated` and list/abort normally afterwards (RGW.md).
+ * `Initiated` and list/abort normally afterwards (tested on Ceph 16; faketime needs
+ * FAKETIME_DONT_FAKE_MONOTONIC=1, see scripts/gateway.sh).
  *
- * S3Client settings exactly as RGW.md: path style, us-east-1, checksums only "WHEN_
+ * S3Client settings as docs/s3-compatibility.md says RGW needs: path style, us-east-1, checksums only "WHEN_
  * REQUIRED" (otherwise streamed bodies fail with 411 MissingContentLength on
  * Pacific). RGW error messages are empty: errors are reported by name/HTTP status.
  *

@@ -12,7 +12,7 @@ import {
 } from "@/lib/s3/inventory";
 import type { AbortOutcome, AbortResult, ReclaimError, UploadRef } from "@/lib/s3/types";
 
-// Abort + verify, one state machine per upload (DESIGN.md "Abort + verify"):
+// Abort + verify, one state machine per upload (docs/architecture.md, "The abort/verify state machine"):
 //   aborting → verifying → reclaimed | already-gone | verify-failed | denied | failed
 // "Gone" is proven, never assumed: ListParts answers NoSuchUpload (AWS) or NoSuchKey (RGW),
 // or lists no parts and ListMultipartUploads no longer shows the upload. Parts still listed

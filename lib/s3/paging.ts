@@ -4,7 +4,7 @@ import type { ListedUpload } from "@/lib/s3/types";
 
 // Guarded pagers for ListMultipartUploads and ListParts. Pure: each takes a function that
 // fetches one page (already reshaped from the SDK), so the guards are unit-tested without a
-// server. Rules (DESIGN.md, RGW.md):
+// server. Rules (docs/s3-compatibility.md):
 // - page on IsTruncated only: RGW sends pages shorter than MaxUploads while truncated;
 // - a marker we already sent must never be sent again, else a buggy server loops us forever;
 // - a page cap stops a listing that never ends.

@@ -81,7 +81,7 @@ export interface InventoryTotals {
   complete: boolean;
 }
 
-/** Outcome of one abort + verify, see DESIGN.md "Abort + verify". */
+/** Outcome of one abort + verify, see docs/architecture.md "The abort/verify state machine". */
 export type AbortOutcome =
   | "reclaimed"
   | "already-gone"
