@@ -24,6 +24,8 @@ const envSchema = z.object({
   RECLAIM_S3_TIMEOUT_MS: positiveInt(15_000),
   /** How often the dashboard re-lists uploads while visible, milliseconds. */
   RECLAIM_REFRESH_MS: positiveInt(5_000),
+  /** How long a bulk job's lease lasts without renewal before another instance takes the job over, milliseconds. */
+  RECLAIM_JOB_LEASE_MS: z.coerce.number().int().min(1_000).default(30_000),
   BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   BETTER_AUTH_URL: z.url().optional(),
   /** First admin, created on first start when no user exists. */

@@ -1,7 +1,7 @@
 import "server-only";
 import { ensureAuthReady } from "@/lib/auth/auth";
 import { ConfigError, getEnv } from "@/lib/env";
-import { recoverInterruptedBulkJobs } from "@/lib/jobs/runner";
+import { startJobTakeover } from "@/lib/jobs/runner";
 import { startLedgerRecovery } from "@/lib/ledger/recovery";
 import { loadProfiles } from "@/lib/profiles";
 
@@ -22,8 +22,9 @@ export async function checkStartup(): Promise<void> {
     }
     throw error;
   }
-  // Jobs first: their unstarted items must be marked before the ledger is re-verified.
-  const interrupted = await recoverInterruptedBulkJobs();
-  if (interrupted > 0) console.log(`Reclaim: marked ${interrupted} bulk job(s) interrupted by the last shutdown.`);
+  // Bulk jobs left by a process that is gone are taken over and finished here; the ledger's
+  // other interrupted aborts are re-verified.
+  const resumed = await startJobTakeover();
+  if (resumed > 0) console.log(`Reclaim: resuming ${resumed} bulk job(s) left unfinished by a stopped instance.`);
   startLedgerRecovery();
 }

@@ -126,27 +126,30 @@ describe("migrate on SQLite", () => {
     expect(await db.selectFrom("abort_attempt").select("id").execute()).toHaveLength(2);
   });
 
-  it("creates on an empty file the same tables and columns the raw-SQL releases had", async () => {
+  it("gives an upgraded file and a new one the same tables and columns", async () => {
+    writeOldFile(3);
     db = openSqlite(file);
+    await migrate(db);
+    await db.destroy();
+    const freshFile = path.join(dir, "fresh.sqlite");
+    db = openSqlite(freshFile);
     await migrate(db);
     await db.destroy();
     db = undefined;
 
-    const oldFile = path.join(dir, "old.sqlite");
-    const old = new SqliteDatabase(oldFile);
-    for (const statement of userVersionMigrations) old.exec(statement);
-    const fresh = new SqliteDatabase(file);
+    const upgraded = new SqliteDatabase(file);
+    const fresh = new SqliteDatabase(freshFile);
     try {
-      for (const table of ["abort_attempt", "bulk_job", "bulk_job_item"]) {
-        const normalise = (cols: ReturnType<typeof columnsOf>) =>
-          // Defaults are quoted differently by the two writers; compare their values.
-          cols.map((c) => ({ ...c, dflt_value: c.dflt_value === null ? null : String(c.dflt_value).replace(/^'(.*)'$/, "$1") }));
-        expect(normalise(columnsOf(fresh, table))).toEqual(normalise(columnsOf(old, table)));
+      // Defaults are quoted differently by the two writers; compare their values.
+      const normalise = (cols: ReturnType<typeof columnsOf>) =>
+        cols.map((c) => ({ ...c, dflt_value: c.dflt_value === null ? null : String(c.dflt_value).replace(/^'(.*)'$/, "$1") }));
+      for (const table of ["abort_attempt", "bulk_job", "bulk_job_item", "login_failure"]) {
+        expect(normalise(columnsOf(fresh, table))).toEqual(normalise(columnsOf(upgraded, table)));
       }
       // The id stays SQLite's rowid (an `integer primary key` alias), so ids keep their meaning.
       expect(fresh.prepare("SELECT sql FROM sqlite_master WHERE name = 'abort_attempt'").pluck().get()).toMatch(/"id" integer primary key/i);
     } finally {
-      old.close();
+      upgraded.close();
       fresh.close();
     }
   });

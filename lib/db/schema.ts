@@ -58,6 +58,8 @@ export interface BulkJobTable {
   runner_id: string | null;
   /** Last renewal of the lease by its holder. */
   heartbeat_at: string | null;
+  /** Until when runner_id holds the job; after that another instance may take it over. */
+  lease_expires_at: string | null;
 }
 
 export interface BulkJobItemTable {

@@ -1,6 +1,6 @@
 import "server-only";
-import { type Selectable, sql } from "kysely";
-import { type Db, getDb } from "@/lib/db";
+import type { Selectable } from "kysely";
+import { type Db, dialectOf, getDb } from "@/lib/db";
 import type { BulkJobItemTable, BulkJobTable } from "@/lib/db/schema";
 import { emptyCounts } from "@/lib/jobs/status";
 import type {
@@ -97,7 +97,9 @@ export interface NewJob {
   endpointHost: string;
   selection: BulkSelection;
   includeActive: boolean;
+  /** The instance that runs it: it holds the job's lease until `leaseUntil`. */
   runnerId: string;
+  leaseUntil: Date;
   items: readonly JobItemInput[];
 }
 
@@ -146,6 +148,8 @@ export async function insertJob(job: NewJob, now = new Date()): Promise<BulkJob>
         parts_selected: parts,
         bytes_selected: bytes,
         runner_id: job.runnerId,
+        heartbeat_at: now.toISOString(),
+        lease_expires_at: job.leaseUntil.toISOString(),
       })
       .execute();
     const rows = job.items.map((item, seq) => {
@@ -193,9 +197,10 @@ export interface UnfinishedJob {
   id: string;
   status: JobStatus;
   profileId: string;
+  /** The instance holding its lease. */
   runnerId: string | null;
-  /** Last sign of life of the process running it (ISO), or when it was created. */
-  heartbeatAt: string;
+  /** Until when (ISO); null for jobs from before leases (expired). */
+  leaseExpiresAt: string | null;
 }
 
 const UNFINISHED: readonly JobStatus[] = ["queued", "running", "cancelling"];
@@ -203,37 +208,131 @@ const UNFINISHED: readonly JobStatus[] = ["queued", "running", "cancelling"];
 /** Jobs not finished, optionally of one profile. */
 export async function unfinishedJobs(profileId?: string): Promise<UnfinishedJob[]> {
   const db = await getDb();
-  let query = db
-    .selectFrom("bulk_job")
-    .select(["id", "status", "runner_id", "profile_id", sql<string>`COALESCE(heartbeat_at, started_at, created_at)`.as("heartbeat_at")])
-    .where("status", "in", UNFINISHED);
+  let query = db.selectFrom("bulk_job").select(["id", "status", "runner_id", "profile_id", "lease_expires_at"]).where("status", "in", UNFINISHED);
   if (profileId) query = query.where("profile_id", "=", profileId);
   const rows = await query.execute();
-  return rows.map((r) => ({ id: r.id, status: r.status as JobStatus, runnerId: r.runner_id, profileId: r.profile_id, heartbeatAt: r.heartbeat_at }));
+  return rows.map((r) => ({
+    id: r.id,
+    status: r.status as JobStatus,
+    runnerId: r.runner_id,
+    profileId: r.profile_id,
+    leaseExpiresAt: r.lease_expires_at,
+  }));
 }
 
-/** The running process is alive: stamps the jobs it runs. */
-export async function touchJobs(ids: readonly string[], now = new Date()): Promise<void> {
-  if (ids.length === 0) return;
+/** Ids of unfinished jobs, as a subquery (their ledger rows belong to whoever runs them). */
+export function unfinishedJobIds(db: Db) {
+  return db.selectFrom("bulk_job").select("id").where("status", "in", UNFINISHED);
+}
+
+/** Who may run a job and with what: what an instance taking it over needs. */
+export interface JobRunInfo {
+  id: string;
+  status: JobStatus;
+  profileId: string;
+  endpointHost: string;
+  actor: { id: string | null; email: string };
+}
+
+export async function jobRunInfo(id: string): Promise<JobRunInfo | null> {
   const db = await getDb();
-  await db.updateTable("bulk_job").set({ heartbeat_at: now.toISOString() }).where("id", "in", ids).execute();
+  const row = await db
+    .selectFrom("bulk_job")
+    .select(["id", "status", "profile_id", "endpoint_host", "actor_id", "actor_email"])
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    id: row.id,
+    status: row.status as JobStatus,
+    profileId: row.profile_id,
+    endpointHost: row.endpoint_host,
+    actor: { id: row.actor_id, email: row.actor_email },
+  };
 }
 
-export async function setJobStatus(
-  id: string,
-  status: JobStatus,
-  extra: { message?: string | null; started?: boolean } = {},
-  now = new Date(),
-): Promise<void> {
+export type LeaseState =
+  /** Still ours; the job's status as it is now (a cancel from another instance shows here). */
+  | { held: true; status: JobStatus }
+  /** Taken over by another instance, or the job finished. */
+  | { held: false };
+
+/** The holder is alive: extends the lease of a job it runs. */
+export async function renewLease(id: string, owner: string, leaseMs: number, now = new Date()): Promise<LeaseState> {
+  const db = await getDb();
+  const row = await db
+    .updateTable("bulk_job")
+    .set({ heartbeat_at: now.toISOString(), lease_expires_at: new Date(now.getTime() + leaseMs).toISOString() })
+    .where("id", "=", id)
+    .where("runner_id", "=", owner)
+    .where("status", "in", UNFINISHED)
+    .returning("status")
+    .executeTakeFirst();
+  return row ? { held: true, status: row.status as JobStatus } : { held: false };
+}
+
+/**
+ * Takes over one unfinished job whose lease has expired (its holder stopped renewing it:
+ * the process died) and returns its id, or null when there is none. PostgreSQL: the row is
+ * picked with FOR UPDATE SKIP LOCKED, so instances looking at once take different jobs
+ * without waiting on each other. SQLite: its single writer serialises the claims. Either
+ * way the UPDATE re-checks the expiry, so a job is taken by one instance only.
+ * `anyLease` takes jobs whose lease has not expired yet (SQLite at start: one server per
+ * file, so the holder was this server's previous process).
+ */
+export async function claimExpiredJob(
+  owner: string,
+  leaseMs: number,
+  options: { now?: Date; anyLease?: boolean } = {},
+): Promise<string | null> {
+  const now = options.now ?? new Date();
+  const db = await getDb();
+  return db.transaction().execute(async (trx) => {
+    const claimable = (qb: typeof trx) =>
+      qb
+        .selectFrom("bulk_job")
+        .select("id")
+        .where("status", "in", UNFINISHED)
+        .where((eb) =>
+          options.anyLease
+            ? eb.or([eb("runner_id", "is", null), eb("runner_id", "<>", owner)])
+            : eb.or([eb("lease_expires_at", "is", null), eb("lease_expires_at", "<", now.toISOString())]),
+        )
+        .orderBy("created_at")
+        .limit(1);
+    const picked =
+      dialectOf(trx) === "postgres"
+        ? await claimable(trx).forUpdate().skipLocked().executeTakeFirst()
+        : await claimable(trx).executeTakeFirst();
+    if (!picked) return null;
+    const taken = await trx
+      .updateTable("bulk_job")
+      .set({
+        runner_id: owner,
+        heartbeat_at: now.toISOString(),
+        lease_expires_at: new Date(now.getTime() + leaseMs).toISOString(),
+      })
+      .where("id", "=", picked.id)
+      .where("status", "in", UNFINISHED)
+      .where((eb) =>
+        options.anyLease
+          ? eb.or([eb("runner_id", "is", null), eb("runner_id", "<>", owner)])
+          : eb.or([eb("lease_expires_at", "is", null), eb("lease_expires_at", "<", now.toISOString())]),
+      )
+      .executeTakeFirst();
+    return Number(taken.numUpdatedRows) === 1 ? picked.id : null;
+  });
+}
+
+/** queued → running (a cancel that came first wins: the job stays "cancelling"). */
+export async function markJobRunning(id: string, owner: string, now = new Date()): Promise<void> {
   const db = await getDb();
   await db
     .updateTable("bulk_job")
-    .set((eb) => ({
-      status,
-      ...(extra.message !== undefined ? { message: extra.message } : {}),
-      ...(extra.started ? { started_at: eb.fn.coalesce("started_at", eb.val(now.toISOString())) } : {}),
-    }))
+    .set((eb) => ({ status: "running", started_at: eb.fn.coalesce("started_at", eb.val(now.toISOString())) }))
     .where("id", "=", id)
+    .where("runner_id", "=", owner)
+    .where("status", "=", "queued")
     .execute();
 }
 
@@ -249,27 +348,47 @@ export async function requestCancel(id: string): Promise<boolean> {
   return Number(result.numUpdatedRows) > 0;
 }
 
-/** Items still to do, in order. */
-export async function pendingItems(jobId: string): Promise<RunnableItem[]> {
+/** Items in one state (pending: still to do; running: in flight), in order. */
+export async function itemsIn(jobId: string, state: "pending" | "running"): Promise<RunnableItem[]> {
   const db = await getDb();
   const rows = await db
     .selectFrom("bulk_job_item")
     .selectAll()
     .where("job_id", "=", jobId)
-    .where("state", "=", "pending")
+    .where("state", "=", state)
     .orderBy("seq")
     .execute();
   return rows.map((row) => ({ ...toItem(row), rereadParts: Number(row.reread_parts) !== 0 }));
 }
 
-export async function markItemRunning(jobId: string, seq: number, now = new Date()): Promise<void> {
+/**
+ * pending → running, only while the job is running and `owner` holds it: a cancel (from
+ * any instance) or a takeover stops new items here. False when the item was not started.
+ */
+export async function markItemRunning(jobId: string, seq: number, owner: string, now = new Date()): Promise<boolean> {
   const db = await getDb();
-  await db
+  const result = await db
     .updateTable("bulk_job_item")
     .set({ state: "running", started_at: now.toISOString() })
     .where("job_id", "=", jobId)
     .where("seq", "=", seq)
     .where("state", "=", "pending")
+    .where(({ exists, selectFrom }) =>
+      exists(selectFrom("bulk_job").select("id").where("id", "=", jobId).where("status", "=", "running").where("runner_id", "=", owner)),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** running → pending: an item whose abort was never sent (no ledger row) goes back in line. */
+export async function requeueItem(jobId: string, seq: number): Promise<void> {
+  const db = await getDb();
+  await db
+    .updateTable("bulk_job_item")
+    .set({ state: "pending", started_at: null })
+    .where("job_id", "=", jobId)
+    .where("seq", "=", seq)
+    .where("state", "=", "running")
     .execute();
 }
 
@@ -345,25 +464,15 @@ export async function settleItems(
   });
 }
 
-export async function finishJob(id: string, status: JobStatus, message: string | null, now = new Date()): Promise<void> {
+/** Final status; only by the lease holder (an instance that lost the job leaves it alone). */
+export async function finishJob(id: string, owner: string, status: JobStatus, message: string | null, now = new Date()): Promise<void> {
   const db = await getDb();
-  await db.updateTable("bulk_job").set({ status, message, finished_at: now.toISOString() }).where("id", "=", id).execute();
-}
-
-/** The newest ledger row this job wrote for this upload (abort_attempt.job_id). */
-export async function latestLedgerId(jobId: string, item: { bucket: string; key: string; uploadId: string }): Promise<number | null> {
-  const db = await getDb();
-  const row = await db
-    .selectFrom("abort_attempt")
-    .select("id")
-    .where("job_id", "=", jobId)
-    .where("upload_id", "=", item.uploadId)
-    .where("bucket", "=", item.bucket)
-    .where("key", "=", item.key)
-    .orderBy("id", "desc")
-    .limit(1)
-    .executeTakeFirst();
-  return row ? Number(row.id) : null;
+  await db
+    .updateTable("bulk_job")
+    .set({ status, message, finished_at: now.toISOString(), lease_expires_at: null })
+    .where("id", "=", id)
+    .where("runner_id", "=", owner)
+    .execute();
 }
 
 const PROBLEM_STATES: readonly ItemState[] = ["verify-failed", "denied", "failed", "interrupted", "not-attempted", "skipped"];

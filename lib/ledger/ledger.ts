@@ -93,7 +93,10 @@ export async function recordIntent(intent: AbortIntent, now = new Date()): Promi
   return Number(row.id);
 }
 
-/** Completes an intent with what happened. */
+/**
+ * Completes an intent with what happened. Only an "unknown" row is completed: an outcome is
+ * written once, so a slow first writer cannot overwrite what a re-verification settled.
+ */
 export async function recordOutcome(
   id: number,
   outcome: { outcome: LedgerOutcome; attempts: number; error?: ReclaimError | null; durationMs: number | null },
@@ -111,6 +114,7 @@ export async function recordOutcome(
       finished_at: now.toISOString(),
     })
     .where("id", "=", id)
+    .where("outcome", "=", "unknown")
     .execute();
 }
 
@@ -121,6 +125,25 @@ export function recordAbortResult(id: number, result: AbortResult): Promise<void
     error: result.error ?? null,
     durationMs: result.durationMs,
   });
+}
+
+/** The newest attempt a bulk job made on an upload (abort_attempt.job_id), or null. */
+export async function latestJobAttempt(
+  jobId: string,
+  ref: { bucket: string; key: string; uploadId: string },
+): Promise<LedgerEntry | null> {
+  const db = await getDb();
+  const row = await db
+    .selectFrom("abort_attempt")
+    .selectAll()
+    .where("job_id", "=", jobId)
+    .where("upload_id", "=", ref.uploadId)
+    .where("bucket", "=", ref.bucket)
+    .where("key", "=", ref.key)
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row ? toEntry(row) : null;
 }
 
 export type { Row as LedgerRow };

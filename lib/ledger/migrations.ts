@@ -148,4 +148,13 @@ export const migrations: readonly Migration[] = [
       await db.schema.createIndex("login_failure_email_at").ifNotExists().on("login_failure").columns(["email", "at"]).execute();
     },
   },
+  {
+    // A bulk job is run by the instance that holds its lease (runner_id) until
+    // lease_expires_at; the holder renews it while running. When it expires (the holder
+    // died), another instance takes the job over. Jobs from before have no lease: expired.
+    name: "0005-bulk-job-lease",
+    async up(db) {
+      await db.schema.alterTable("bulk_job").addColumn("lease_expires_at", "text").execute();
+    },
+  },
 ];

@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "kysely";
 import { dialectOf, type Db, getDb } from "@/lib/db";
+import { unfinishedJobIds } from "@/lib/jobs/store";
 import { type LedgerEntry, type LedgerOutcome, toEntry } from "@/lib/ledger/ledger";
 import { ConfigError } from "@/lib/env";
 import { formatBytesExact, formatDateTime, plural } from "@/lib/format";
@@ -226,9 +227,38 @@ function describeRemaining(parts: number, bytes: number): string {
   return `${plural(parts, "part")} (${formatBytesExact(bytes)}) still listed`;
 }
 
+/** Whether the row is an item of a bulk job that is still running (its runner settles it). */
+async function ofUnfinishedJob(db: Db, entry: LedgerEntry): Promise<boolean> {
+  if (entry.jobId === null) return false;
+  const row = await unfinishedJobIds(db).where("id", "=", entry.jobId).executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Verifies an interrupted abort's upload is gone and counts it on this row (or as already
+ * gone when another attempt counts it); for a bulk job taking over an item in flight.
+ */
+export async function resolveInterruptedAsGone(entry: LedgerEntry, deps: RecoveryDeps = {}): Promise<ReverifyResult> {
+  const at = nowOf(deps);
+  return resolveGone(
+    await dbOf(deps),
+    entry,
+    `Resolved ${formatDateTime(at.toISOString())}: the abort was interrupted before its result was recorded; ListParts shows the upload is gone, so its parts were reclaimed.`,
+    at,
+  );
+}
+
 /** Resolves one row left "unknown" by an interrupted abort. */
 async function resolveUnknown(entry: LedgerEntry, deps: RecoveryDeps, minAgeMs: number): Promise<ReverifyResult> {
   const db = await dbOf(deps);
+  if (await ofUnfinishedJob(db, entry)) {
+    return {
+      id: entry.id,
+      status: "in-progress",
+      message: `Attempt #${entry.id} belongs to bulk job ${entry.jobId?.slice(0, 8)}, which is still running; the job verifies it.`,
+      entry,
+    };
+  }
   const started = Date.parse(entry.startedAt);
   if (minAgeMs > 0 && Number.isFinite(started) && nowOf(deps).getTime() - started < minAgeMs) {
     return {
@@ -255,14 +285,7 @@ async function resolveUnknown(entry: LedgerEntry, deps: RecoveryDeps, minAgeMs: 
     };
   }
   const at = nowOf(deps);
-  if (check.gone) {
-    return resolveGone(
-      db,
-      entry,
-      `Resolved ${formatDateTime(at.toISOString())}: the abort was interrupted before its result was recorded; ListParts shows the upload is gone, so its parts were reclaimed.`,
-      at,
-    );
-  }
+  if (check.gone) return resolveInterruptedAsGone(entry, { ...deps, db, now: () => at });
   const message = `${INTERRUPTED_MESSAGE} Re-verified ${formatDateTime(at.toISOString())}: ${describeRemaining(check.partsRemaining, check.bytesRemaining)}.`;
   if (!(await updateIfUnchanged(db, entry, { outcome: "failed", errorCode: "interrupted", errorMessage: message, finishedAt: at.toISOString() }))) {
     return changedMeanwhile(db, entry);
@@ -318,9 +341,9 @@ export async function reverifyAttempt(
 let running: Promise<RecoveryReport> | null = null;
 
 /**
- * Resolves every row left "unknown" (oldest first, up to a batch). `minAgeMs` skips rows
- * whose abort may still be running; 0 at server start, when nothing of ours can be.
- * Concurrent calls share one run.
+ * Resolves every row left "unknown" (oldest first, up to a batch), except those of bulk
+ * jobs still running (their runner, or the instance that takes them over, settles them).
+ * `minAgeMs` skips rows whose abort may still be running. Concurrent calls share one run.
  */
 export function recoverUnknownAttempts(deps: RecoveryDeps & { minAgeMs?: number; limit?: number } = {}): Promise<RecoveryReport> {
   running ??= runRecovery(deps).finally(() => {
@@ -335,6 +358,7 @@ async function runRecovery(deps: RecoveryDeps & { minAgeMs?: number; limit?: num
     .selectFrom("abort_attempt")
     .selectAll()
     .where("outcome", "=", "unknown")
+    .where((eb) => eb.or([eb("job_id", "is", null), eb("job_id", "not in", unfinishedJobIds(db))]))
     .orderBy("id")
     .limit(deps.limit ?? RECOVERY_BATCH)
     .execute();
@@ -356,7 +380,9 @@ async function runRecovery(deps: RecoveryDeps & { minAgeMs?: number; limit?: num
 /**
  * For lib/startup.ts: resolves "unknown" rows left by a previous process, in the
  * background. Returns at once and never throws (a slow or unreachable endpoint must not
- * hold up or stop the server); the outcome goes to the server log.
+ * hold up or stop the server); the outcome goes to the server log. On SQLite (one server
+ * per file) nothing else can have an abort in flight, so every row is resolved; on a
+ * shared PostgreSQL another instance may, so rows younger than IN_FLIGHT_GRACE_MS wait.
  */
 export function startLedgerRecovery(): void {
   void (async () => {
@@ -366,11 +392,12 @@ export function startLedgerRecovery(): void {
         .selectFrom("abort_attempt")
         .select((eb) => eb.fn.countAll<number>().as("n"))
         .where("outcome", "=", "unknown")
+        .where((eb) => eb.or([eb("job_id", "is", null), eb("job_id", "not in", unfinishedJobIds(db))]))
         .executeTakeFirstOrThrow();
       const pending = Number(counted.n);
       if (pending === 0) return;
       console.log(`Reclaim: re-verifying ${plural(pending, "interrupted abort")} left unknown in the ledger…`);
-      const report = await recoverUnknownAttempts({ minAgeMs: 0 });
+      const report = await recoverUnknownAttempts({ minAgeMs: dialectOf(db) === "sqlite" ? 0 : IN_FLIGHT_GRACE_MS });
       console.log(
         `Reclaim: ledger recovery checked ${report.checked}: ${report.reclaimed} reclaimed, ${report.alreadyGone} already gone, ${report.failed} still there (now failed), ${report.unresolved} could not be verified (still unknown).`,
       );

@@ -1,6 +1,7 @@
 import "server-only";
 import type { SessionUser } from "@/lib/auth/session";
-import { recordAbortResult, recordIntent } from "@/lib/ledger/ledger";
+import { type LedgerEntry, recordAbortResult, recordIntent } from "@/lib/ledger/ledger";
+import { resolveInterruptedAsGone } from "@/lib/ledger/recovery";
 import type { Profile } from "@/lib/profiles";
 import { toPublicProfile } from "@/lib/profiles";
 import { abortAndVerify, verifyGone, type PartsSnapshot } from "@/lib/s3/abort";
@@ -8,7 +9,7 @@ import { getEnv } from "@/lib/env";
 import { mapWithConcurrency } from "@/lib/s3/concurrency";
 import { toReclaimError } from "@/lib/s3/errors";
 import { listBucketUploads, listBuckets, refreshParts as readParts, type UploadPartsResult } from "@/lib/s3/inventory";
-import type { AbortResult, BucketInventory, UploadRef } from "@/lib/s3/types";
+import type { AbortResult, BucketInventory, ReclaimError, UploadRef } from "@/lib/s3/types";
 import { recordListing } from "@/lib/uploads/listing-journal";
 import { forgetParts, getParts, isStale, pruneParts, setParts, staleAfterMs } from "@/lib/uploads/parts-cache";
 import {
@@ -275,6 +276,50 @@ export async function abortUpload(
   await recordAbortResult(id, result);
   if (result.outcome === "reclaimed" || result.outcome === "already-gone") forgetUpload(profile.id, rowId(ref));
   return result;
+}
+
+/**
+ * Finishes an abort that another process started and never recorded (a bulk job taken over
+ * from an instance that died): `entry` is its "unknown" ledger row, the intent with the
+ * parts snapshot. Gone now → counted on that row, once (already-gone when another attempt
+ * counts it). Still listed → the abort is sent now and recorded on the same row, so the
+ * upload keeps one row. The endpoint cannot answer → the row stays unknown; the error says why.
+ */
+export async function finishInterruptedAbort(
+  profile: Profile,
+  entry: LedgerEntry,
+): Promise<{ result: AbortResult } | { unverifiable: ReclaimError }> {
+  const ref: UploadRef = { bucket: entry.bucket, key: entry.key, uploadId: entry.uploadId };
+  const snapshot = { parts: entry.partsBefore, bytes: entry.bytesBefore };
+  let gone: boolean;
+  try {
+    gone = (await verifyGone(profile, ref)).gone;
+  } catch (error) {
+    return { unverifiable: toReclaimError(error, { operation: "verify", ...ref }) };
+  }
+  if (!gone) {
+    const result = await abortAndVerify(profile, ref, { snapshot });
+    await recordAbortResult(entry.id, result);
+    if (result.outcome === "reclaimed" || result.outcome === "already-gone") forgetUpload(profile.id, rowId(ref));
+    return { result };
+  }
+  const resolved = await resolveInterruptedAsGone(entry);
+  forgetUpload(profile.id, rowId(ref));
+  const now = new Date().toISOString();
+  const counted = resolved.entry?.outcome === "reclaimed" && resolved.entry.id === entry.id;
+  return {
+    result: {
+      ...ref,
+      outcome: counted ? "reclaimed" : "already-gone",
+      attempts: entry.attempts,
+      partsBefore: snapshot.parts,
+      bytesBefore: snapshot.bytes,
+      partsRemaining: 0,
+      startedAt: entry.startedAt,
+      finishedAt: now,
+      durationMs: Date.now() - Date.parse(entry.startedAt),
+    },
+  };
 }
 
 function intentBase(profile: Profile, ref: UploadRef, actor: Pick<SessionUser, "id" | "email">, options: { jobId?: string; initiated?: string | null }) {

@@ -1,7 +1,7 @@
 // Bulk cleanup against the real gateway: the dry run must equal what the raw SDK lists, the
 // job must abort exactly the selection (and prove it), and every way a job can stop early
 // (failures, cancel, the endpoint going away, a restart) must leave S3 and the ledger agreeing.
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import {
   AbortMultipartUploadCommand,
   CreateBucketCommand,
@@ -124,9 +124,12 @@ async function finished(jobId: string): Promise<BulkJob> {
   return job;
 }
 
+async function db() {
+  return (await lib.db()).getDb();
+}
+
 async function ledgerRows(jobId: string) {
-  const db = await (await lib.db()).getDb();
-  return db.selectFrom("abort_attempt").selectAll().where("job_id", "=", jobId).orderBy("id").execute();
+  return (await db()).selectFrom("abort_attempt").selectAll().where("job_id", "=", jobId).orderBy("id").execute();
 }
 
 async function allItems(jobId: string) {
@@ -457,32 +460,134 @@ describe("bulk job", () => {
   });
 });
 
-describe("server restart", () => {
-  it("marks a job that was running failed (interrupted), with its unstarted items untouched", async () => {
+describe("jobs across instances", () => {
+  /** A job as an instance that died left it: its lease held by that instance until `leaseUntil`. */
+  async function orphanedJob(prefix: string, sizes: number[][], leaseUntil: Date, profile?: Profile) {
     const store = await lib.store();
-    const items = await createUploads(bucket, "restart/", sameSize(3, [16]));
-    const id = "00000000-0000-4000-8000-" + randomBytes(6).toString("hex");
+    const uploads = await createUploads(bucket, prefix, sizes);
+    const id = randomUUID();
+    const profileId = profile?.id ?? "local";
     await store.insertJob({
       id,
       actor: { id: actor.id, email: actor.email },
-      profileId: "local",
-      endpointHost: "127.0.0.1",
-      selection: { profileId: "local", buckets: [bucket], key: "restart/", keyMatch: "prefix", activeWithinMinutes: 0 },
+      profileId,
+      endpointHost: new URL(profile?.endpoint ?? readGateway().endpoint).host,
+      selection: { profileId, buckets: [bucket], key: prefix, keyMatch: "prefix", activeWithinMinutes: 0 },
       includeActive: false,
-      runnerId: "a-process-that-died",
-      items: items.map((u) => ({ ...u, initiated: null, lastPartAt: null })),
+      runnerId: "an-instance-that-died",
+      leaseUntil,
+      items: uploads.map((u) => ({ ...u, initiated: null, lastPartAt: null })),
     });
-    await store.setJobStatus(id, "running", { started: true });
-    await store.markItemRunning(id, 0);
+    return { id, uploads };
+  }
 
-    const { recoverInterruptedBulkJobs, readJob } = await lib.runner();
-    expect(await recoverInterruptedBulkJobs()).toBe(1);
-    const job = await readJob(id);
-    expect(job?.status).toBe("failed");
-    expect(job?.message).toMatch(/^Interrupted: the server stopped while this job ran\. 2 uploads were not attempted/);
-    expect(job?.counts).toMatchObject({ interrupted: 1, "not-attempted": 2 });
-    expect((await allItems(id)).map((i) => i.state)).toEqual(["interrupted", "not-attempted", "not-attempted"]);
-    expect(ids(await listUploads(admin, bucket, "restart/"))).toEqual(ids(items));
-    expect(await recoverInterruptedBulkJobs()).toBe(0);
+  it("another instance takes over after the lease expired, verifies what was in flight and finishes: one row and one abort per upload", async () => {
+    const store = await lib.store();
+    const { recordIntent, recordOutcome } = await import("@/lib/ledger/ledger");
+    const { takeOverExpiredJobs } = await lib.runner();
+    // The instance taking over reaches the gateway through a proxy that counts the aborts.
+    const proxy = await startFaultProxy(readGateway().endpoint);
+    const viaCounter = await viaProxy(proxy, "it-bulk-takeover");
+    const sizes = [[1000, 24], [2048], [512, 512, 1], [77], [4096], [9, 9]];
+    const { id, uploads } = await orphanedJob("takeover/", sizes, new Date(Date.now() - 1_000), viaCounter);
+    const [sentNotRecorded, intentOnly, recordedNotFinished, startedNoIntent] = uploads;
+    if (!sentNotRecorded || !intentOnly || !recordedNotFinished || !startedNoIntent) throw new Error("uploads not created");
+
+    // What the dead instance had done: started the job and four items…
+    await db().then((d) => d.updateTable("bulk_job").set({ status: "running", started_at: new Date().toISOString() }).where("id", "=", id).execute());
+    const intent = (u: RawUpload) =>
+      recordIntent({
+        actor,
+        profileId: viaCounter.id,
+        endpointHost: new URL(viaCounter.endpoint).host,
+        bucket: u.bucket,
+        key: u.key,
+        uploadId: u.uploadId,
+        initiated: null,
+        partsBefore: u.parts,
+        bytesBefore: u.bytes,
+        jobId: id,
+      });
+    await db().then((d) => d.updateTable("bulk_job_item").set({ state: "running" }).where("job_id", "=", id).where("seq", "<", 4).execute());
+    // …0: intent written, abort sent, then it died before recording the outcome;
+    await intent(sentNotRecorded);
+    await abortRaw(sentNotRecorded);
+    // 1: intent written, died before sending the abort;
+    await intent(intentOnly);
+    // 2: abort sent and recorded, died before finishing the item;
+    await abortRaw(recordedNotFinished);
+    await recordOutcome(await intent(recordedNotFinished), { outcome: "reclaimed", attempts: 1, durationMs: 5 });
+    // 3: marked running, died before writing the intent. 4 and 5: not started.
+
+    try {
+      expect(await takeOverExpiredJobs({ profiles: () => viaCounter })).toEqual([id]);
+      const done = await finished(id);
+      expect(done.status).toBe("done");
+      expect(done.counts.reclaimed).toBe(uploads.length);
+      const total = uploads.reduce((a, u) => a + u.bytes, 0);
+      expect(done.bytesReclaimed).toBe(total);
+      // One abort for each of items 1, 3, 4 and 5; none for 0 and 2, already aborted.
+      const abortsOf = (u: RawUpload) =>
+        proxy.requests.filter((r) => r.kind === "AbortMultipartUpload" && r.query.get("uploadId") === u.uploadId).length;
+      expect(uploads.map(abortsOf)).toEqual([0, 1, 0, 1, 1, 1]);
+    } finally {
+      await proxy.close();
+    }
+
+    // Exactly one final row per upload, all reclaimed, their bytes what ListParts showed.
+    const rows = await ledgerRows(id);
+    expect(rows.map((r) => r.upload_id).sort()).toEqual(ids(uploads));
+    expect(rows.every((r) => r.outcome === "reclaimed")).toBe(true);
+    for (const u of uploads) expect(rows.find((r) => r.upload_id === u.uploadId)).toMatchObject({ parts_before: u.parts, bytes_before: u.bytes });
+    expect(await listUploads(admin, bucket, "takeover/")).toEqual([]);
+    const items = await allItems(id);
+    expect(items.map((i) => i.state)).toEqual(uploads.map(() => "reclaimed"));
+    expect(new Set(items.map((i) => i.ledgerId))).toEqual(new Set(rows.map((r) => r.id)));
+    // Taken once: nothing left to take.
+    expect(await takeOverExpiredJobs()).toEqual([]);
+    expect((await store.unfinishedJobs("local")).map((j) => j.id)).not.toContain(id);
+  });
+
+  it("a job whose lease is still held is left to its instance; cancel from another instance stops it there", async () => {
+    const { takeOverExpiredJobs } = await lib.runner();
+    const held = await orphanedJob("held/", sameSize(2, [10]), new Date(Date.now() + 60_000));
+    expect(await takeOverExpiredJobs()).toEqual([]);
+    expect(ids(await listUploads(admin, bucket, "held/"))).toEqual(ids(held.uploads));
+    // Cancelling it from here only marks it; its holder settles it.
+    const { cancelJob } = await lib.runner();
+    const cancelled = await cancelJob(held.id);
+    expect(cancelled.ok && cancelled.data.status).toBe("cancelling");
+    expect(ids(await listUploads(admin, bucket, "held/"))).toEqual(ids(held.uploads));
+    // Let it go: expired, taken over, it ends cancelled with nothing touched.
+    await db().then((d) => d.updateTable("bulk_job").set({ lease_expires_at: new Date(Date.now() - 1).toISOString() }).where("id", "=", held.id).execute());
+    expect(await takeOverExpiredJobs()).toEqual([held.id]);
+    const done = await finished(held.id);
+    expect(done.status).toBe("cancelled");
+    expect(done.counts.skipped).toBe(2);
+    expect(ids(await listUploads(admin, bucket, "held/"))).toEqual(ids(held.uploads));
+    expect(await ledgerRows(held.id)).toEqual([]);
+  });
+
+  it("a cancel written by another instance stops the running job at its next item", async () => {
+    const proxy = await startFaultProxy(readGateway().endpoint);
+    try {
+      proxy.addFault({ match: "AbortMultipartUpload", action: { type: "delay", ms: 150 } });
+      await createUploads(bucket, "remote-cancel/", sameSize(12, [16]));
+      const p = await viaProxy(proxy, "it-bulk-remote-cancel");
+      const preview = await previewOf(p, { profileId: p.id, buckets: [bucket], key: "remote-cancel/", keyMatch: "prefix", activeWithinMinutes: 0 });
+      const job = await startFrom(preview, 12, { concurrency: 1 });
+      const { readJob } = await lib.runner();
+      await until(() => readJob(job.id), (j) => (j?.counts.reclaimed ?? 0) >= 2);
+      // What cancelJob on another instance writes: the status only (this process's runner is not told).
+      expect(await (await lib.store()).requestCancel(job.id)).toBe(true);
+      const done = await finished(job.id);
+      expect(done.status).toBe("cancelled");
+      expect(done.counts.reclaimed + done.counts.skipped).toBe(12);
+      expect(done.counts.skipped).toBeGreaterThan(0);
+      const items = await allItems(job.id);
+      expect(ids(await listUploads(admin, bucket, "remote-cancel/"))).toEqual(ids(items.filter((i) => i.state === "skipped")));
+    } finally {
+      await proxy.close();
+    }
   });
 });
