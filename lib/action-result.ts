@@ -27,3 +27,13 @@ export function unwrap<T>(result: ActionResult<T>): T {
   if (!result.ok) throw new ActionFailure(result.error);
   return result.data;
 }
+
+/** Failures that retrying or polling will not fix: stop asking until the user acts. */
+export function isPermanentFailure(error: unknown): boolean {
+  return (
+    error instanceof ActionFailure &&
+    ["unauthenticated", "forbidden", "unknown-profile", "invalid-input", "config"].includes(
+      error.error.code,
+    )
+  );
+}

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
+  abortsUploads,
   coveredBy,
+  hasAbortingRule,
   notCaught,
   uncoveredUploads,
   uploadCoverage,
@@ -12,6 +14,23 @@ import {
 function rule(overrides: Partial<AbortRuleView>): AbortRuleView {
   return { id: "r", ours: false, enabled: true, days: 7, prefix: "", conditions: [], ...overrides };
 }
+
+describe("abortsUploads / hasAbortingRule", () => {
+  it("counts only enabled rules with a day count and no tag/size conditions", () => {
+    expect(abortsUploads(rule({}))).toBe(true);
+    expect(abortsUploads(rule({ prefix: "logs/" }))).toBe(true);
+    expect(abortsUploads(rule({ enabled: false }))).toBe(false);
+    expect(abortsUploads(rule({ days: null }))).toBe(false);
+    expect(abortsUploads(rule({ conditions: ["tag a=b"] }))).toBe(false);
+  });
+
+  it("a bucket is protected when any of its rules aborts uploads", () => {
+    const lifecycle = (rules: AbortRuleView[]): BucketLifecycle => ({ status: "rules", rules, otherRules: 0 });
+    expect(hasAbortingRule(lifecycle([rule({ enabled: false }), rule({ prefix: "tmp/" })]))).toBe(true);
+    expect(hasAbortingRule(lifecycle([rule({ enabled: false }), rule({ days: null })]))).toBe(false);
+    expect(hasAbortingRule({ status: "none" })).toBe(false);
+  });
+});
 
 describe("coveredBy", () => {
   it("matches keys under the rule's prefix; an empty prefix covers everything", () => {

@@ -30,6 +30,19 @@ export type BucketLifecycle =
   | { status: "error"; error: ReclaimError };
 
 /**
+ * Whether a rule aborts incomplete uploads at all: enabled, with a day count, and no
+ * tag/size conditions (uploads have neither yet, so such a rule never matches one).
+ */
+export function abortsUploads(rule: AbortRuleView): boolean {
+  return rule.enabled && rule.days !== null && rule.conditions.length === 0;
+}
+
+/** True when at least one rule of the bucket aborts uploads: it cleans up after itself. */
+export function hasAbortingRule(lifecycle: BucketLifecycle): boolean {
+  return lifecycle.status === "rules" && lifecycle.rules.some(abortsUploads);
+}
+
+/**
  * The enabled rule that would abort an upload of this key soonest, or null when none
  * would: no rule, a disabled one, one without a day count, one with tag/size conditions,
  * or a prefix that does not cover the key.
@@ -37,7 +50,7 @@ export type BucketLifecycle =
 export function coveredBy(rules: readonly AbortRuleView[], key: string): AbortRuleView | null {
   let best: AbortRuleView | null = null;
   for (const rule of rules) {
-    if (!rule.enabled || rule.days === null || rule.conditions.length > 0) continue;
+    if (!abortsUploads(rule) || rule.days === null) continue;
     if (!key.startsWith(rule.prefix)) continue;
     if (!best || (best.days !== null && rule.days < best.days)) best = rule;
   }
@@ -173,4 +186,42 @@ export function notCaught(
   if (coverage.unknown.uploads === rows.length && first && "error" in first)
     return { state: "unreadable", error: first.error };
   return { state: "known", notCaught: coverage.uncovered, unknown: coverage.unknown };
+}
+
+// ------------------------------------------------------------------ the buckets view
+
+export interface BucketOverviewRow {
+  bucket: string;
+  uploads: number;
+  /** Bytes of the uploads whose parts are counted. */
+  bytes: number;
+  /** Uploads whose parts are not counted yet. */
+  uncounted: number;
+  /** Oldest `Initiated` among its uploads (ISO). */
+  oldestInitiated: string | null;
+  /** False when the uploads listing stopped early; `listError` says why. */
+  complete: boolean;
+  listError?: ReclaimError;
+  lifecycle: BucketLifecycle;
+  coverage: { uncovered: CoverageTotals; covered: CoverageTotals; unknown: CoverageTotals };
+}
+
+export interface BucketOverview {
+  profileId: string;
+  /** When the uploads were listed (ISO). */
+  listedAt: string;
+  buckets: BucketOverviewRow[];
+  totals: {
+    buckets: number;
+    uploads: number;
+    bytes: number;
+    uncounted: number;
+    /** Buckets with at least one enabled abort rule. */
+    protectedBuckets: number;
+    /** Buckets whose lifecycle could not be read. */
+    unreadableBuckets: number;
+    uncovered: CoverageTotals;
+    covered: CoverageTotals;
+    unknown: CoverageTotals;
+  };
 }

@@ -1,5 +1,6 @@
 import "server-only";
-import { listPublicProfiles, type PublicProfile } from "@/lib/profiles";
+import { listPublicProfiles } from "@/lib/profiles";
+import type { PublicProfile } from "@/lib/public-profile";
 
 /** The profile chosen by `?profile=`, else the first configured. Unknown ids are reported, not replaced. */
 export function resolveProfileParam(param: string | string[] | undefined): {

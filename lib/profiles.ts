@@ -3,13 +3,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { ConfigError, profilesFilePath } from "@/lib/env";
+import type { PublicProfile } from "@/lib/public-profile";
+import { profileIdSchema } from "@/lib/schemas";
 
 // Endpoint profiles are server-side configuration. The browser only ever sees a profile's
 // id, label and endpoint host; credentials never leave this module's callers on the server.
-
-export const profileIdSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "Profile ids are lowercase letters, digits, - and _.");
 
 const credentialsSchema = z.union([
   z.object({
@@ -48,14 +46,6 @@ export interface Profile {
   expectedBucketOwner?: string;
   buckets?: string[];
   credentials: { accessKeyId: string; secretAccessKey: string };
-}
-
-/** What the browser may know about a profile. */
-export interface PublicProfile {
-  id: string;
-  label: string;
-  endpointHost: string;
-  buckets: string[] | null;
 }
 
 export class UnknownProfileError extends Error {

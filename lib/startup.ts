@@ -2,7 +2,7 @@ import "server-only";
 import { ensureAuthReady } from "@/lib/auth/auth";
 import { ConfigError, getEnv } from "@/lib/env";
 import { startJobTakeover } from "@/lib/jobs/runner";
-import { startLedgerRecovery } from "@/lib/ledger/recovery";
+import { startLedgerRecovery } from "@/lib/uploads/recovery";
 import { loadProfiles } from "@/lib/profiles";
 
 /**

@@ -1,7 +1,7 @@
 import "server-only";
 import { headers } from "next/headers";
 import { getAuth } from "@/lib/auth/auth";
-import type { Role } from "@/lib/auth/session";
+import { toRole, type Role } from "@/lib/auth/roles";
 
 // User administration through Better Auth's admin API, called with the admin's own
 // request headers so Better Auth applies its own permission checks as well as ours.
@@ -17,10 +17,6 @@ export interface UserSummary {
 
 export class UserAdminError extends Error {
   override name = "UserAdminError";
-}
-
-function toRole(role: string | null | undefined): Role {
-  return role === "admin" ? "admin" : "viewer";
 }
 
 function reason(error: unknown): string {

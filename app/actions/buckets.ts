@@ -2,7 +2,8 @@
 
 import { z } from "zod";
 import { defineAction, ok } from "@/lib/safe-action";
-import { getProfile, profileIdSchema } from "@/lib/profiles";
+import { getProfile } from "@/lib/profiles";
+import { profileIdSchema } from "@/lib/schemas";
 import { listBuckets } from "@/lib/s3/inventory";
 
 export const listBucketsAction = defineAction(

@@ -7,30 +7,25 @@ import { cancelJob, readJob, recentJobs } from "@/lib/jobs/runner";
 import { startJobFromPreview } from "@/lib/jobs/service";
 import { listItems } from "@/lib/jobs/store";
 import { ITEM_OUTCOMES } from "@/lib/jobs/types";
-import { getProfile, profileIdSchema } from "@/lib/profiles";
+import { getProfile } from "@/lib/profiles";
+import { bucketNameSchema, profileIdSchema, uploadRefSchema } from "@/lib/schemas";
 import { defineAction } from "@/lib/safe-action";
 
 // Bulk cleanup. Thin: parse → authorize (defineAction) → lib/jobs → typed result. Every
 // action returns at once: previews resolve and jobs run on the server, the page polls.
 
-const bucketName = z.string().min(1).max(255);
-const uploadRef = z.object({
-  bucket: bucketName,
-  key: z.string().min(1).max(4096),
-  uploadId: z.string().min(1).max(1024),
-});
 const DAY_MS = 86_400_000;
 
 const selectionSchema = z.object({
   profileId: profileIdSchema,
-  buckets: z.array(bucketName).max(1000).optional(),
+  buckets: z.array(bucketNameSchema).max(1000).optional(),
   key: z.string().min(1).max(1024).optional(),
   keyMatch: z.enum(["prefix", "contains"]).optional(),
   olderThanMs: z.number().int().min(0).max(3650 * DAY_MS).optional(),
   largerThanBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   idleForMs: z.number().int().min(0).max(3650 * DAY_MS).optional(),
   activeWithinMinutes: z.number().int().min(0).max(7 * 24 * 60),
-  refs: z.array(uploadRef).min(1).max(10_000).optional(),
+  refs: z.array(uploadRefSchema).min(1).max(10_000).optional(),
   origin: z.object({ from: z.literal("table"), chosen: z.number().int().min(0).max(100_000_000) }).optional(),
 });
 

@@ -1,10 +1,11 @@
 "use server";
 
 import { z } from "zod";
-import { isUtcDay, OUTCOME_FILTERS, PROFILE_ID_PATTERN } from "@/components/history/filter-params";
+import { isUtcDay, OUTCOME_FILTERS } from "@/lib/ledger/filter-params";
 import { historyOverview, listAttempts, MAX_PAGE_SIZE } from "@/lib/ledger/history";
-import { IN_FLIGHT_GRACE_MS, recoverUnknownAttempts, reverifyAttempt } from "@/lib/ledger/recovery";
+import { IN_FLIGHT_GRACE_MS, recoverUnknownAttempts, reverifyAttempt } from "@/lib/uploads/recovery";
 import { defineAction, fail, ok } from "@/lib/safe-action";
+import { bucketNameSchema, profileIdSchema } from "@/lib/schemas";
 
 // Thin: parse → authorize (defineAction) → lib/ledger → typed result.
 
@@ -12,8 +13,8 @@ const day = z.string().refine(isUtcDay, "Dates are UTC days written YYYY-MM-DD."
 
 const historyFilter = z.object({
   outcome: z.enum(OUTCOME_FILTERS).optional(),
-  profileId: z.string().regex(PROFILE_ID_PATTERN, "Profile ids are lowercase letters, digits, - and _.").optional(),
-  bucket: z.string().min(1).max(255).optional(),
+  profileId: profileIdSchema.optional(),
+  bucket: bucketNameSchema.optional(),
   actorEmail: z.string().min(1).max(320).optional(),
   from: day.optional(),
   to: day.optional(),

@@ -2,7 +2,8 @@
 
 import { z } from "zod";
 import { defineAction, fail, ok } from "@/lib/safe-action";
-import { getProfile, profileIdSchema } from "@/lib/profiles";
+import { getProfile } from "@/lib/profiles";
+import { bucketNameSchema, profileIdSchema } from "@/lib/schemas";
 import { ReclaimS3Error } from "@/lib/s3/errors";
 import { listBuckets } from "@/lib/s3/inventory";
 import {
@@ -20,12 +21,6 @@ import { listUploads } from "@/lib/uploads/service";
 // Thin: parse → authorize (defineAction) → lib → typed result. S3 failures that stop the
 // whole answer (the bucket list, a rejected rule) become { ok: false } with their sentence.
 
-const bucketName = z
-  .string()
-  .min(1, "A bucket name is required.")
-  .max(255, "Bucket names are at most 255 characters.")
-  .regex(/^[A-Za-z0-9._-]+$/, "Bucket names are letters, digits, dots, hyphens and underscores.");
-
 function s3Failure(error: unknown) {
   if (!(error instanceof ReclaimS3Error)) throw error;
   return fail(isRejection(error.detail) ? "rejected" : error.detail.code, error.detail.message);
@@ -36,7 +31,7 @@ export const listLifecycleRulesAction = defineAction(
   {
     input: z.object({
       profileId: profileIdSchema,
-      buckets: z.array(bucketName).max(1000).optional(),
+      buckets: z.array(bucketNameSchema).max(1000).optional(),
     }),
     role: "viewer",
   },
@@ -76,7 +71,7 @@ export const setAbortRuleAction = defineAction(
   {
     input: z.object({
       profileId: profileIdSchema,
-      bucket: bucketName,
+      bucket: bucketNameSchema,
       days: z
         .number({ error: "Days must be a whole number." })
         .int("Days must be a whole number.")
@@ -106,7 +101,7 @@ export const setAbortRuleAction = defineAction(
 );
 
 export const removeAbortRuleAction = defineAction(
-  { input: z.object({ profileId: profileIdSchema, bucket: bucketName }), role: "admin" },
+  { input: z.object({ profileId: profileIdSchema, bucket: bucketNameSchema }), role: "admin" },
   async ({ profileId, bucket }, { user }) => {
     try {
       const lifecycle = await removeAbortRule(getProfile(profileId), bucket);

@@ -2,18 +2,12 @@
 
 import { z } from "zod";
 import { defineAction, ok } from "@/lib/safe-action";
-import { getProfile, profileIdSchema } from "@/lib/profiles";
+import { getProfile } from "@/lib/profiles";
+import { bucketNameSchema, profileIdSchema, uploadRefSchema } from "@/lib/schemas";
 import { cleanupStatus } from "@/lib/uploads/cleanup-status";
 import { abortUpload, listUploadChanges, refreshParts, verifyUploads } from "@/lib/uploads/service";
 
 // Thin: parse → authorize (defineAction) → lib → typed result.
-
-const bucketName = z.string().min(1).max(255);
-const uploadRef = z.object({
-  bucket: bucketName,
-  key: z.string().min(1).max(4096),
-  uploadId: z.string().min(1).max(1024),
-});
 
 /** Every upload of the profile, as the changes since the browser's cursor. */
 export const listUploadsAction = defineAction(
@@ -29,17 +23,17 @@ export const listUploadsAction = defineAction(
 
 /** Parts for the rows in view; at most a screenful or two per call so it stays fast. */
 export const refreshPartsAction = defineAction(
-  { input: z.object({ profileId: profileIdSchema, uploads: z.array(uploadRef).max(300) }), role: "viewer" },
+  { input: z.object({ profileId: profileIdSchema, uploads: z.array(uploadRefSchema).max(300) }), role: "viewer" },
   async ({ profileId, uploads }) => ok(await refreshParts(getProfile(profileId), uploads)),
 );
 
 export const verifyUploadsAction = defineAction(
-  { input: z.object({ profileId: profileIdSchema, uploads: z.array(uploadRef).max(300) }), role: "viewer" },
+  { input: z.object({ profileId: profileIdSchema, uploads: z.array(uploadRefSchema).max(300) }), role: "viewer" },
   async ({ profileId, uploads }) => ok(await verifyUploads(getProfile(profileId), uploads)),
 );
 
 export const abortUploadAction = defineAction(
-  { input: z.object({ profileId: profileIdSchema, upload: uploadRef }), role: "admin" },
+  { input: z.object({ profileId: profileIdSchema, upload: uploadRefSchema }), role: "admin" },
   async ({ profileId, upload }, { user }) => ok(await abortUpload(getProfile(profileId), upload, user)),
 );
 
@@ -51,7 +45,7 @@ export const cleanupStatusAction = defineAction(
   {
     input: z.object({
       profileId: profileIdSchema,
-      buckets: z.array(bucketName).max(1000, "At most 1,000 buckets at a time."),
+      buckets: z.array(bucketNameSchema).max(1000, "At most 1,000 buckets at a time."),
     }),
     role: "viewer",
   },

@@ -1,10 +1,11 @@
 "use server";
 
 import { z } from "zod";
+import { ROLES } from "@/lib/auth/roles";
 import { defineAction, fail, ok } from "@/lib/safe-action";
 import { createUser, disableUser, enableUser, listUsers, setRole, UserAdminError } from "@/lib/users";
 
-const role = z.enum(["viewer", "admin"]);
+const role = z.enum(ROLES);
 const userId = z.string().min(1).max(200);
 
 async function run<T>(work: () => Promise<T>) {

@@ -1,5 +1,5 @@
 import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
-import { parseHistoryParams } from "@/components/history/filter-params";
+import { parseHistoryParams } from "@/lib/ledger/filter-params";
 import { HistoryView } from "@/components/history/history-view";
 import { historyAttemptsQuery, historyOverviewQuery } from "@/components/history/queries";
 import { PageFrame } from "@/components/shell/page-frame";

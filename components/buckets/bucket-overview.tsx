@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { AbortRuleDialog } from "@/components/buckets/abort-rule-dialog";
 import { CoverageSummary } from "@/components/buckets/coverage-summary";
-import { LifecycleStatus, hasActiveAbortRule } from "@/components/buckets/lifecycle-status";
+import { LifecycleStatus } from "@/components/buckets/lifecycle-status";
 import { RemoveRuleDialog } from "@/components/buckets/remove-rule-dialog";
 import { RuleActions } from "@/components/buckets/rule-actions";
 import { useNow } from "@/components/buckets/use-now";
@@ -22,8 +22,8 @@ import {
   formatDateTime,
   plural,
 } from "@/lib/format";
-import { BUCKET_OVERVIEW_REFRESH_MS, bucketOverviewQuery } from "@/lib/queries";
-import type { BucketOverviewRow } from "@/lib/s3/lifecycle";
+import { BUCKET_OVERVIEW_REFRESH_MS, bucketOverviewQuery } from "@/components/buckets/queries";
+import { hasAbortingRule, type BucketOverviewRow } from "@/lib/lifecycle-coverage";
 import { cn } from "@/lib/utils";
 
 type Editing = { kind: "set" | "remove"; bucket: string } | null;
@@ -38,7 +38,7 @@ function otherRulesOf(row: BucketOverviewRow): number {
 function isUnprotected(row: BucketOverviewRow): boolean {
   return (
     (row.lifecycle.status === "none" || row.lifecycle.status === "rules") &&
-    !hasActiveAbortRule(row.lifecycle)
+    !hasAbortingRule(row.lifecycle)
   );
 }
 

@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 import { Card } from "@/components/ui/card";
 import { formatBytes, formatBytesExact, formatCount, plural } from "@/lib/format";
 import type { CoverageTotals } from "@/lib/lifecycle-coverage";
-import type { BucketOverview } from "@/lib/s3/lifecycle";
+import type { BucketOverview } from "@/lib/lifecycle-coverage";
 import { cn } from "@/lib/utils";
 
 function uncountedNote(totals: CoverageTotals): string {

@@ -1,16 +1,7 @@
 import { Badge } from "@/components/ui/badge";
 import { plural } from "@/lib/format";
-import type { AbortRuleView, BucketLifecycle } from "@/lib/lifecycle-coverage";
+import { abortsUploads, type AbortRuleView, type BucketLifecycle } from "@/lib/lifecycle-coverage";
 import { cn } from "@/lib/utils";
-
-/** True when an enabled abort rule (prefix only) exists: the bucket cleans up after itself. */
-export function hasActiveAbortRule(lifecycle: BucketLifecycle): boolean {
-  return lifecycle.status === "rules" && lifecycle.rules.some(isActive);
-}
-
-function isActive(rule: AbortRuleView): boolean {
-  return rule.enabled && rule.days !== null && rule.conditions.length === 0;
-}
 
 function RuleLine({ rule }: { rule: AbortRuleView }) {
   return (
@@ -19,7 +10,7 @@ function RuleLine({ rule }: { rule: AbortRuleView }) {
         <span
           className={cn(
             "font-medium",
-            !isActive(rule) && "text-muted-foreground line-through decoration-1",
+            !abortsUploads(rule) && "text-muted-foreground line-through decoration-1",
           )}
         >
           {rule.days === null ? "No day count" : `Abort after ${plural(rule.days, "day")}`}
@@ -77,7 +68,7 @@ export function LifecycleStatus({
       }
       return (
         <div className={cn("flex flex-col items-start gap-1", className)}>
-          {!rules.some(isActive) ? (
+          {!rules.some(abortsUploads) ? (
             <Badge tone="warning">No active rule — unprotected</Badge>
           ) : null}
           <ul className="flex flex-col gap-1.5">

@@ -3,9 +3,9 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { removeAbortRuleAction, setAbortRuleAction } from "@/app/actions/lifecycle";
 import { unwrap } from "@/lib/action-result";
-import { bucketKeys } from "@/lib/queries";
+import { bucketKeys } from "@/components/buckets/queries";
 import type { BucketLifecycle } from "@/lib/lifecycle-coverage";
-import type { BucketOverview } from "@/lib/s3/lifecycle";
+import type { BucketOverview } from "@/lib/lifecycle-coverage";
 
 /** Puts the lifecycle the server wrote into the cached view at once; the refetch recomputes coverage. */
 function patchLifecycle(

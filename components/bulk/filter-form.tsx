@@ -7,7 +7,7 @@ import { Card } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { emptyFilterForm, type BulkFilterForm, type FilterFieldErrors } from "@/lib/jobs/filter-params";
-import { bucketListQuery } from "@/lib/queries";
+import { bucketListQuery } from "@/components/buckets/queries";
 import { cn } from "@/lib/utils";
 
 const selectClass = "h-9 w-full rounded-md border border-border bg-card px-2 text-sm focus-visible:outline-2 focus-visible:outline-ring";

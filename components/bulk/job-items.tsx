@@ -1,11 +1,11 @@
 "use client";
 
-import { ItemStateBadge } from "@/components/bulk/item-state-badge";
 import { UploadName } from "@/components/bulk/upload-name";
 import { Button } from "@/components/ui/button";
+import { OutcomeBadge } from "@/components/ui/outcome-badge";
 import { BodyRow, ColumnHeader, ScrollTable, TableHeader } from "@/components/ui/table";
 import { formatBytes, formatBytesExact, formatCount, plural, shortUploadId } from "@/lib/format";
-import { OUTCOME_LABEL } from "@/lib/jobs/status";
+import { OUTCOMES } from "@/lib/outcomes";
 import { ITEM_OUTCOMES, type ItemFilter, type JobItemsPage } from "@/lib/jobs/types";
 
 const FILTERS: { value: ItemFilter; label: string }[] = [
@@ -13,7 +13,7 @@ const FILTERS: { value: ItemFilter; label: string }[] = [
   { value: "problems", label: "Not reclaimed (problems, skipped)" },
   { value: "pending", label: "Pending" },
   { value: "running", label: "Running" },
-  ...ITEM_OUTCOMES.map((o) => ({ value: o, label: OUTCOME_LABEL[o] })),
+  ...ITEM_OUTCOMES.map((o) => ({ value: o, label: OUTCOMES[o].label })),
 ];
 
 /** The job's uploads, one page at a time, each with its outcome and the reason when not reclaimed. */
@@ -60,7 +60,7 @@ export function JobItems({
           page.items.map((item) => (
             <li key={item.seq} className="flex flex-col gap-1 px-3 py-2.5 text-sm">
               <div className="flex items-center justify-between gap-2">
-                <ItemStateBadge state={item.state} />
+                <OutcomeBadge outcome={item.state} />
                 <span className="text-xs text-muted-foreground tabular-nums">
                   #{item.seq + 1} · {item.bytesBefore === null ? "?" : formatBytes(item.bytesBefore)}
                 </span>
@@ -106,7 +106,7 @@ export function JobItems({
                   {item.bytesBefore === null ? "?" : formatBytes(item.bytesBefore)}
                 </td>
                 <td className="px-3 py-2">
-                  <ItemStateBadge state={item.state} />
+                  <OutcomeBadge outcome={item.state} />
                 </td>
                 <td className="min-w-[14rem] px-3 py-2 text-xs text-muted-foreground">{item.errorMessage ?? ""}</td>
               </BodyRow>

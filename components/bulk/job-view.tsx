@@ -14,14 +14,15 @@ import { ErrorCard, LoadingCard } from "@/components/ui/status-card";
 import { unwrap } from "@/lib/action-result";
 import { formatBytes, formatDateTime, formatDuration, plural } from "@/lib/format";
 import { describeSelection } from "@/lib/jobs/filter-params";
-import { isFinished, STATUS_LABEL } from "@/lib/jobs/status";
+import { isFinished } from "@/lib/jobs/status";
+import { JOB_STATUSES } from "@/lib/outcomes";
 import type { BulkJob, BulkSelection, ItemFilter } from "@/lib/jobs/types";
 
 function announcement(job: BulkJob): string {
   const c = job.counts;
   const failures = c["verify-failed"] + c.denied + c.failed + c.interrupted;
-  if (!isFinished(job.status)) return `Job ${STATUS_LABEL[job.status].toLowerCase()}.`;
-  return `Job ${STATUS_LABEL[job.status].toLowerCase()}: ${plural(c.reclaimed, "upload")} reclaimed (${formatBytes(job.bytesReclaimed)}), ${c["already-gone"]} already gone, ${failures} failed${c.skipped ? `, ${c.skipped} skipped` : ""}${c["not-attempted"] ? `, ${c["not-attempted"]} not attempted` : ""}.`;
+  if (!isFinished(job.status)) return `Job ${JOB_STATUSES[job.status].label.toLowerCase()}.`;
+  return `Job ${JOB_STATUSES[job.status].label.toLowerCase()}: ${plural(c.reclaimed, "upload")} reclaimed (${formatBytes(job.bytesReclaimed)}), ${c["already-gone"]} already gone, ${failures} failed${c.skipped ? `, ${c.skipped} skipped` : ""}${c["not-attempted"] ? `, ${c["not-attempted"]} not attempted` : ""}.`;
 }
 
 /** A bulk job, live while it runs (polled every second), then its report. */

@@ -1,6 +1,5 @@
-import { ITEM_HINT, ITEM_TONE } from "@/components/bulk/labels";
 import { formatCount } from "@/lib/format";
-import { OUTCOME_LABEL } from "@/lib/jobs/status";
+import { OUTCOMES } from "@/lib/outcomes";
 import type { ItemFilter, ItemOutcome, OutcomeCounts as Counts } from "@/lib/jobs/types";
 import { cn } from "@/lib/utils";
 
@@ -27,7 +26,7 @@ export function OutcomeCounts({ counts, active, onSelect }: { counts: Counts; ac
             <button
               type="button"
               aria-pressed={selected}
-              title={ITEM_HINT[outcome]}
+              title={OUTCOMES[outcome].hint}
               onClick={() => onSelect(selected ? "all" : outcome)}
               className={cn(
                 "flex h-full w-full flex-col items-start justify-between gap-0.5 rounded-md border border-border bg-card px-3 py-2 text-left hover:bg-muted",
@@ -35,8 +34,8 @@ export function OutcomeCounts({ counts, active, onSelect }: { counts: Counts; ac
                 n === 0 && "opacity-60",
               )}
             >
-              <span className="text-xs text-muted-foreground">{OUTCOME_LABEL[outcome]}</span>
-              <span className={cn("text-lg font-semibold tabular-nums", n > 0 && TONE_CLASS[ITEM_TONE[outcome]])} data-testid={`count-${outcome}`}>
+              <span className="text-xs text-muted-foreground">{OUTCOMES[outcome].label}</span>
+              <span className={cn("text-lg font-semibold tabular-nums", n > 0 && TONE_CLASS[OUTCOMES[outcome].tone])} data-testid={`count-${outcome}`}>
                 {formatCount(n)}
               </span>
             </button>

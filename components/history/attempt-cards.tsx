@@ -1,8 +1,8 @@
 import type { ReactNode } from "react";
 import { AttemptReason } from "@/components/history/attempt-reason";
 import { attemptsSummary } from "@/components/history/outcome-labels";
-import { OutcomeBadge } from "@/components/history/outcome-badge";
-import type { LedgerEntry } from "@/lib/ledger/history";
+import { OutcomeBadge } from "@/components/ui/outcome-badge";
+import type { LedgerEntry } from "@/lib/ledger/types";
 import { formatBytes, formatBytesExact, formatDateTime, plural, shortUploadId } from "@/lib/format";
 
 /** The attempt list for narrow screens: one card per attempt. */

@@ -3,10 +3,10 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTransition, type ReactNode } from "react";
-import { hasFilters, historyHref, OUTCOME_FILTERS } from "@/components/history/filter-params";
-import { OUTCOME_LABELS } from "@/components/history/outcome-labels";
+import { hasFilters, historyHref, OUTCOME_FILTERS } from "@/lib/ledger/filter-params";
 import { useHydrated } from "@/components/ui/use-hydrated";
-import type { HistoryFacets, HistoryFilter, OutcomeFilter } from "@/lib/ledger/history";
+import { outcomeFilterLabel } from "@/lib/outcomes";
+import type { HistoryFacets, HistoryFilter, OutcomeFilter } from "@/lib/ledger/types";
 import { cn } from "@/lib/utils";
 
 const control =
@@ -68,7 +68,7 @@ export function AttemptFilters({ filter, facets }: { filter: HistoryFilter; face
             <option value="">All outcomes</option>
             {OUTCOME_FILTERS.map((outcome) => (
               <option key={outcome} value={outcome}>
-                {OUTCOME_LABELS[outcome]}
+                {outcomeFilterLabel(outcome)}
               </option>
             ))}
           </select>

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
-import { OUTCOME_HINTS } from "@/components/history/outcome-labels";
-import type { LedgerEntry } from "@/lib/ledger/history";
+import { OUTCOMES } from "@/lib/outcomes";
+import type { LedgerEntry } from "@/lib/ledger/types";
 import { cn } from "@/lib/utils";
 
 /**
@@ -18,7 +18,7 @@ export function AttemptReason({
   placeholder?: string | null;
 }) {
   const isNote = entry.outcome === "reclaimed" || entry.outcome === "already-gone";
-  const text = entry.errorMessage ?? (entry.outcome === "unknown" ? OUTCOME_HINTS.unknown : null);
+  const text = entry.errorMessage ?? (entry.outcome === "unknown" ? OUTCOMES.unknown.hint : null);
   if (!text && !action) return placeholder === null ? null : <span className="text-muted-foreground">{placeholder}</span>;
   return (
     <div className="flex flex-wrap items-start justify-between gap-x-3 gap-y-1.5">

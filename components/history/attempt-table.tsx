@@ -1,9 +1,9 @@
 import type { ReactNode } from "react";
 import { AttemptReason } from "@/components/history/attempt-reason";
 import { attemptsSummary } from "@/components/history/outcome-labels";
-import { OutcomeBadge } from "@/components/history/outcome-badge";
+import { OutcomeBadge } from "@/components/ui/outcome-badge";
 import { BodyRow, ColumnHeader, ScrollTable, TableHeader } from "@/components/ui/table";
-import type { LedgerEntry } from "@/lib/ledger/history";
+import type { LedgerEntry } from "@/lib/ledger/types";
 import { formatBytes, formatBytesExact, formatDateTime, plural, shortUploadId } from "@/lib/format";
 
 const th = "px-3 py-2 whitespace-nowrap";

@@ -6,14 +6,14 @@ import { useId, useState } from "react";
 import { AttemptCards } from "@/components/history/attempt-cards";
 import { AttemptFilters } from "@/components/history/attempt-filters";
 import { AttemptTable } from "@/components/history/attempt-table";
-import { exportHref, hasFilters } from "@/components/history/filter-params";
+import { exportHref, hasFilters } from "@/lib/ledger/filter-params";
 import { canReverifyOutcome } from "@/components/history/outcome-labels";
 import { Pager } from "@/components/history/pager";
 import { historyAttemptsQuery } from "@/components/history/queries";
 import { ResolveUnknownButton } from "@/components/history/resolve-unknown-button";
 import { ReverifyButton, type ReverifyNotice } from "@/components/history/reverify-button";
 import { Card } from "@/components/ui/card";
-import type { HistoryFacets, HistoryFilter, LedgerEntry } from "@/lib/ledger/history";
+import type { HistoryFacets, HistoryFilter, LedgerEntry } from "@/lib/ledger/types";
 import { cn } from "@/lib/utils";
 
 const noticeTone: Record<ReverifyNotice["tone"], string> = {

@@ -1,6 +1,6 @@
 import { useId } from "react";
 import { Card } from "@/components/ui/card";
-import type { DayPoint } from "@/lib/ledger/history";
+import type { DayPoint } from "@/lib/ledger/types";
 import { formatBytes, formatBytesExact, plural } from "@/lib/format";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];

@@ -6,7 +6,7 @@ import { HistoryEmptyState } from "@/components/history/history-empty-state";
 import { OverviewSection } from "@/components/history/overview-section";
 import { historyOverviewQuery } from "@/components/history/queries";
 import { ErrorCard, LoadingCard } from "@/components/ui/status-card";
-import type { HistoryFilter } from "@/lib/ledger/history";
+import type { HistoryFilter } from "@/lib/ledger/types";
 
 /** The whole history view; data comes prefetched from the page and refreshes while visible. */
 export function HistoryView({

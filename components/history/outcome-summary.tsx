@@ -1,10 +1,10 @@
 import Link from "next/link";
 import { useId } from "react";
 import { Card } from "@/components/ui/card";
-import { historyHref } from "@/components/history/filter-params";
-import { OUTCOME_HINTS, OUTCOME_LABELS } from "@/components/history/outcome-labels";
-import { OutcomeBadge } from "@/components/history/outcome-badge";
-import type { LedgerOutcome, OutcomeCounts } from "@/lib/ledger/history";
+import { historyHref } from "@/lib/ledger/filter-params";
+import { OutcomeBadge } from "@/components/ui/outcome-badge";
+import { OUTCOMES } from "@/lib/outcomes";
+import type { LedgerOutcome, OutcomeCounts } from "@/lib/ledger/types";
 import { formatCount, plural } from "@/lib/format";
 
 const ORDER: LedgerOutcome[] = ["reclaimed", "already-gone", "verify-failed", "failed", "denied", "unknown"];
@@ -27,8 +27,8 @@ export function OutcomeSummary({ outcomes, attempts }: { outcomes: OutcomeCounts
             <Link
               href={historyHref({ outcome })}
               className="rounded-sm hover:underline"
-              aria-label={`${OUTCOME_LABELS[outcome]}: ${formatCount(outcomes[outcome])} — show these attempts`}
-              title={OUTCOME_HINTS[outcome]}
+              aria-label={`${OUTCOMES[outcome].label}: ${formatCount(outcomes[outcome])} — show these attempts`}
+              title={OUTCOMES[outcome].hint}
             >
               <OutcomeBadge outcome={outcome} />
             </Link>

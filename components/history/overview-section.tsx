@@ -1,9 +1,9 @@
 import { BreakdownTable } from "@/components/history/breakdown-table";
 import { DailyChart } from "@/components/history/daily-chart";
-import { historyHref } from "@/components/history/filter-params";
+import { historyHref } from "@/lib/ledger/filter-params";
 import { OutcomeSummary } from "@/components/history/outcome-summary";
 import { StatCard } from "@/components/history/stat-card";
-import type { HistoryOverview } from "@/lib/ledger/history";
+import type { HistoryOverview } from "@/lib/ledger/types";
 
 /** Totals, the per-day chart and the per-bucket / per-profile / per-admin tables. */
 export function OverviewSection({ overview }: { overview: HistoryOverview }) {

@@ -1,6 +1,6 @@
 import Link from "next/link";
-import { historyHref } from "@/components/history/filter-params";
-import type { AttemptPage, HistoryFilter } from "@/lib/ledger/history";
+import { historyHref } from "@/lib/ledger/filter-params";
+import type { AttemptPage, HistoryFilter } from "@/lib/ledger/types";
 import { formatCount } from "@/lib/format";
 
 const link = "inline-flex h-8 items-center rounded-md border border-border bg-card px-3 text-sm font-medium hover:bg-muted";

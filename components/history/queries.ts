@@ -1,7 +1,7 @@
 import { keepPreviousData, queryOptions } from "@tanstack/react-query";
 import { historyOverviewAction, listAttemptsAction } from "@/app/actions/history";
 import { unwrap } from "@/lib/action-result";
-import type { HistoryFilter } from "@/lib/ledger/history";
+import type { HistoryFilter } from "@/lib/ledger/types";
 
 // Query keys and options for the history view. Components never write keys.
 

@@ -5,7 +5,7 @@ import { reverifyAttemptAction } from "@/app/actions/history";
 import { historyKeys } from "@/components/history/queries";
 import { Button } from "@/components/ui/button";
 import { unwrap } from "@/lib/action-result";
-import type { ReverifyResult } from "@/lib/ledger/recovery";
+import type { ReverifyResult } from "@/lib/uploads/types";
 
 export interface ReverifyNotice {
   tone: "success" | "info" | "error";

@@ -1,6 +1,6 @@
 import { useId } from "react";
 import { Card } from "@/components/ui/card";
-import type { ReclaimedSum } from "@/lib/ledger/history";
+import type { ReclaimedSum } from "@/lib/ledger/types";
 import { formatBytes, formatBytesExact, plural } from "@/lib/format";
 import { cn } from "@/lib/utils";
 

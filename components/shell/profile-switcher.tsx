@@ -2,7 +2,7 @@
 
 import { usePathname, useRouter } from "next/navigation";
 import { useHydrated } from "@/components/ui/use-hydrated";
-import type { PublicProfile } from "@/lib/profiles";
+import type { PublicProfile } from "@/lib/public-profile";
 
 /** Switches the endpoint profile in the URL; shows which endpoint is in view. */
 export function ProfileSwitcher({ profiles, selectedId }: { profiles: PublicProfile[]; selectedId: string }) {

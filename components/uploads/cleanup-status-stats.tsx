@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useMemo, type ReactNode } from "react";
 import { formatBytes, formatBytesExact, formatCount, plural } from "@/lib/format";
 import { notCaught, type NotCaught } from "@/lib/lifecycle-coverage";
-import { cleanupStatusQuery } from "@/lib/queries";
+import { cleanupStatusQuery } from "@/components/uploads/queries";
 import type { UploadRow } from "@/lib/uploads/types";
 
 function Figure({

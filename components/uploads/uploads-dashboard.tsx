@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useCallback, useMemo, useState } from "react";
-import { uploadListQuery } from "@/lib/queries";
+import { uploadListQuery } from "@/components/uploads/queries";
 import { cn } from "@/lib/utils";
 import {
   applyView,

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { abortUploadAction } from "@/app/actions/uploads";
 import { unwrap } from "@/lib/action-result";
-import { uploadKeys, uploadVerifyQuery } from "@/lib/queries";
+import { uploadKeys, uploadVerifyQuery } from "@/components/uploads/queries";
 import { markGone, type LiveListing } from "@/lib/uploads/filters";
 import type { UploadRow, VerifyResult } from "@/lib/uploads/types";
 import {

@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
-import { uploadPartsQuery } from "@/lib/queries";
+import { uploadPartsQuery } from "@/components/uploads/queries";
 import type { UploadRow } from "@/lib/uploads/types";
 import { useDebouncedValue } from "@/components/uploads/use-debounced-value";
 

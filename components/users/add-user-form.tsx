@@ -8,7 +8,7 @@ import { Card } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { userKeys } from "@/components/users/user-queries";
 import { unwrap } from "@/lib/action-result";
-import type { Role } from "@/lib/auth/session";
+import { toRole, type Role } from "@/lib/auth/roles";
 
 export function AddUserForm() {
   const queryClient = useQueryClient();
@@ -27,7 +27,7 @@ export function AddUserForm() {
       email: String(data.get("email") ?? ""),
       name: String(data.get("name") ?? ""),
       password: String(data.get("password") ?? ""),
-      role: data.get("role") === "admin" ? "admin" : "viewer",
+      role: toRole(String(data.get("role"))),
     });
   }
 

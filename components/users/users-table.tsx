@@ -8,7 +8,7 @@ import { Card } from "@/components/ui/card";
 import { BodyRow, ColumnHeader, ScrollTable, TableHeader } from "@/components/ui/table";
 import { userKeys, userListQuery } from "@/components/users/user-queries";
 import { unwrap } from "@/lib/action-result";
-import type { Role } from "@/lib/auth/session";
+import { toRole, type Role } from "@/lib/auth/roles";
 import { formatDateTime } from "@/lib/format";
 
 export function UsersTable({ currentUserId }: { currentUserId: string }) {
@@ -63,7 +63,7 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
                     id={`role-${user.id}`}
                     value={user.role}
                     disabled={self || changeRole.isPending}
-                    onChange={(e) => changeRole.mutate({ userId: user.id, role: e.target.value === "admin" ? "admin" : "viewer" })}
+                    onChange={(e) => changeRole.mutate({ userId: user.id, role: toRole(e.target.value) })}
                     className="h-8 rounded-md border border-border bg-card px-2 text-sm"
                   >
                     <option value="viewer">viewer</option>

@@ -1,8 +1,7 @@
 import "server-only";
 import { headers } from "next/headers";
 import { ensureAuthReady, getAuth } from "@/lib/auth/auth";
-
-export type Role = "viewer" | "admin";
+import { toRole, type Role } from "@/lib/auth/roles";
 
 export interface SessionUser {
   id: string;
@@ -11,7 +10,7 @@ export interface SessionUser {
   role: Role;
 }
 
-/** The signed-in user of the current request, or null. Any unknown role counts as viewer. */
+/** The signed-in user of the current request, or null. */
 export async function currentUser(): Promise<SessionUser | null> {
   await ensureAuthReady();
   const session = await getAuth().api.getSession({ headers: await headers() });
@@ -22,6 +21,6 @@ export async function currentUser(): Promise<SessionUser | null> {
     id: user.id,
     email: user.email,
     name: user.name,
-    role: user.role === "admin" ? "admin" : "viewer",
+    role: toRole(user.role),
   };
 }

@@ -98,6 +98,11 @@ export function databaseConnection(): { db: Db; dialect: DialectName } {
   return { db, dialect };
 }
 
+/** Which database this instance is configured for (SQLite: one server per file). */
+export function configuredDialect(): DialectName {
+  return opened().dialect;
+}
+
 /** The configured database with Reclaim's schema up to date (migrated once per process). */
 export function getDb(): Promise<Db> {
   let state: Opened;

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { fail, ok, type ActionResult } from "@/lib/action-result";
 import { dialectOf, getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { JOB_STATUSES } from "@/lib/outcomes";
 import { getProfile, toPublicProfile, type Profile } from "@/lib/profiles";
 import {
   cancelledMessage,
@@ -10,7 +11,6 @@ import {
   interruptedMessage,
   isFinished,
   isThrottled,
-  STATUS_LABEL,
   summaryMessage,
   throttleBackoffMs,
   UnreachableStreak,
@@ -373,7 +373,7 @@ export async function startJob(params: StartJobParams): Promise<ActionResult<Bul
   if (busy) {
     return fail(
       "job-running",
-      `Bulk job ${busy.id.slice(0, 8)} is still ${STATUS_LABEL[busy.status].toLowerCase()} on this profile — wait for it to finish or cancel it first.`,
+      `Bulk job ${busy.id.slice(0, 8)} is still ${JOB_STATUSES[busy.status].label.toLowerCase()} on this profile — wait for it to finish or cancel it first.`,
     );
   }
   const id = randomUUID();

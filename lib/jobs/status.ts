@@ -1,7 +1,8 @@
 // Pure rules of a job's outcome: the final status, which failures mean "the endpoint is
 // gone", which may be retried, and the sentences a person reads.
-import type { AbortResult, ItemOutcome, JobStatus, OutcomeCounts, ReclaimError } from "@/lib/jobs/types";
+import type { AbortResult, JobStatus, OutcomeCounts, ReclaimError } from "@/lib/jobs/types";
 import { ITEM_OUTCOMES } from "@/lib/jobs/types";
+import { OUTCOMES } from "@/lib/outcomes";
 
 export function emptyCounts(): OutcomeCounts {
   return Object.fromEntries(ITEM_OUTCOMES.map((o) => [o, 0])) as OutcomeCounts;
@@ -95,27 +96,6 @@ export function summaryMessage(status: JobStatus, counts: OutcomeCounts): string
   if (status !== "finished-with-failures") return null;
   const failures = (["verify-failed", "denied", "failed"] as const)
     .filter((o) => counts[o] > 0)
-    .map((o) => `${counts[o].toLocaleString("en-US")} ${OUTCOME_LABEL[o].toLowerCase()}`);
+    .map((o) => `${counts[o].toLocaleString("en-US")} ${OUTCOMES[o].label.toLowerCase()}`);
   return `Finished with failures: ${failures.join(", ")}. The failed uploads were not aborted or not proven gone; see each row's reason.`;
 }
-
-export const OUTCOME_LABEL: Record<ItemOutcome, string> = {
-  reclaimed: "Reclaimed",
-  "already-gone": "Already gone",
-  "verify-failed": "Verify failed",
-  denied: "Denied",
-  failed: "Failed",
-  skipped: "Skipped (cancelled)",
-  "not-attempted": "Not attempted",
-  interrupted: "Interrupted",
-};
-
-export const STATUS_LABEL: Record<JobStatus, string> = {
-  queued: "Queued",
-  running: "Running",
-  cancelling: "Cancelling",
-  cancelled: "Cancelled",
-  done: "Done",
-  "finished-with-failures": "Finished with failures",
-  failed: "Failed",
-};

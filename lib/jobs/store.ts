@@ -225,6 +225,11 @@ export function unfinishedJobIds(db: Db) {
   return db.selectFrom("bulk_job").select("id").where("status", "in", UNFINISHED);
 }
 
+export async function isJobUnfinished(id: string): Promise<boolean> {
+  const db = await getDb();
+  return (await unfinishedJobIds(db).where("id", "=", id).executeTakeFirst()) !== undefined;
+}
+
 /** Who may run a job and with what: what an instance taking it over needs. */
 export interface JobRunInfo {
   id: string;

@@ -9,7 +9,7 @@ import {
   toCsv,
   unprotectCell,
 } from "@/lib/ledger/csv";
-import type { LedgerEntry } from "@/lib/ledger/ledger";
+import type { LedgerEntry } from "@/lib/ledger/types";
 
 // Keys S3 accepts that break naive CSV or trigger spreadsheet formulas.
 const TRICKY_KEYS = [

@@ -20,7 +20,7 @@
 // parseCsv(..., { unprotect: true }) returns the original strings exactly. Numeric cells
 // (bytes, parts, ids) are never prefixed: they are written from numbers, not text.
 
-import type { LedgerEntry } from "@/lib/ledger/ledger";
+import type { LedgerEntry } from "@/lib/ledger/types";
 
 export type CsvValue = string | number | null | undefined;
 

@@ -14,7 +14,7 @@ import {
   reclaimedByProfile,
   reclaimedPerDay,
 } from "@/lib/ledger/history";
-import type { LedgerEntry, LedgerOutcome } from "@/lib/ledger/ledger";
+import type { LedgerEntry, LedgerOutcome } from "@/lib/ledger/types";
 import { createScratchDatabase, type ScratchDatabase } from "@/tests/support/database";
 
 // The real migrations on an empty database; rows inserted directly, emptied before each

@@ -2,7 +2,22 @@ import "server-only";
 import { type Expression, type ExpressionBuilder, sql, type SqlBool } from "kysely";
 import { dialectOf, type Db, getDb } from "@/lib/db";
 import type { Database } from "@/lib/db/schema";
-import { toEntry, type LedgerEntry, type LedgerOutcome } from "@/lib/ledger/ledger";
+import { toEntry } from "@/lib/ledger/ledger";
+import type {
+  ActorBreakdown,
+  AttemptPage,
+  BucketBreakdown,
+  DayPoint,
+  HistoryFacets,
+  HistoryFilter,
+  HistoryOverview,
+  HistoryTotals,
+  LedgerEntry,
+  LedgerOutcome,
+  OutcomeCounts,
+  ProfileBreakdown,
+  ReclaimedSum,
+} from "@/lib/ledger/types";
 
 // Read-only queries over abort_attempt for the history view and the CSV export.
 //
@@ -24,98 +39,6 @@ export interface QueryOptions {
   db?: Db;
   /** The clock for "last 24 h / 7 d / 30 d" and the chart's last day. */
   now?: Date;
-}
-
-/** Storage reclaimed by a set of rows with outcome 'reclaimed'. */
-export interface ReclaimedSum {
-  uploads: number;
-  parts: number;
-  bytes: number;
-}
-
-export type OutcomeCounts = Record<LedgerOutcome, number>;
-
-export interface HistoryTotals {
-  /** The clock the windows were computed against (ISO). */
-  asOf: string;
-  allTime: ReclaimedSum;
-  last24h: ReclaimedSum;
-  last7d: ReclaimedSum;
-  last30d: ReclaimedSum;
-  /** All-time attempts per outcome (reclaimed included). */
-  outcomes: OutcomeCounts;
-  /** All attempts, every outcome. */
-  attempts: number;
-}
-
-interface BreakdownBase extends ReclaimedSum {
-  /** Attempts of every outcome. */
-  attempts: number;
-  /** failed + verify-failed + denied + unknown: attempts someone should look at. */
-  needsAttention: number;
-  /** started_at of the newest reclaimed row, null when nothing was reclaimed. */
-  lastReclaimedAt: string | null;
-}
-
-export interface BucketBreakdown extends BreakdownBase {
-  profileId: string;
-  bucket: string;
-}
-
-export interface ProfileBreakdown extends BreakdownBase {
-  profileId: string;
-  /** The endpoint host of the profile's newest attempt. */
-  endpointHost: string;
-}
-
-export interface ActorBreakdown extends BreakdownBase {
-  actorEmail: string;
-}
-
-export interface DayPoint extends ReclaimedSum {
-  /** UTC day, "YYYY-MM-DD". */
-  day: string;
-}
-
-/** Distinct values present in the ledger, for the filter controls. */
-export interface HistoryFacets {
-  profiles: string[];
-  buckets: string[];
-  actors: string[];
-}
-
-export interface HistoryOverview {
-  totals: HistoryTotals;
-  byBucket: BucketBreakdown[];
-  byProfile: ProfileBreakdown[];
-  byActor: ActorBreakdown[];
-  perDay: DayPoint[];
-  facets: HistoryFacets;
-}
-
-/** "needs-attention" = failed, verify-failed, denied or unknown. */
-export type OutcomeFilter = LedgerOutcome | "needs-attention";
-
-export interface HistoryFilter {
-  outcome?: OutcomeFilter;
-  profileId?: string;
-  bucket?: string;
-  /** The admin who made the attempt (exact email). */
-  actorEmail?: string;
-  /** First UTC day included, "YYYY-MM-DD". */
-  from?: string;
-  /** Last UTC day included, "YYYY-MM-DD". */
-  to?: string;
-}
-
-export interface AttemptPage {
-  entries: LedgerEntry[];
-  /** Rows matching the filter (all pages). */
-  total: number;
-  /** 1-based, clamped to the last page. */
-  page: number;
-  pageSize: number;
-  pageCount: number;
 }
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -257,7 +180,7 @@ function breakdownColumns(eb: AttemptsBuilder) {
 }
 
 /** Numbers as numbers (PostgreSQL may hand back 64-bit values as text otherwise). */
-function breakdownOf<T extends BreakdownBase>(row: T): T {
+function breakdownOf<T extends ReclaimedSum & { attempts: number; needsAttention: number }>(row: T): T {
   return {
     ...row,
     attempts: Number(row.attempts),
@@ -460,4 +383,3 @@ export async function exportAttempts(filter: HistoryFilter, options: QueryOption
   return entries;
 }
 
-export type { LedgerEntry, LedgerOutcome };

@@ -8,6 +8,7 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { getEnv } from "@/lib/env";
+import { BUCKET_NAME_PATTERN } from "@/lib/names";
 import type { Profile } from "@/lib/profiles";
 import { getS3Client } from "@/lib/s3/client";
 import { AsyncQueue, Semaphore, batchAbortController, mapWithConcurrency } from "@/lib/s3/concurrency";
@@ -82,8 +83,6 @@ export type UploadPartsResult =
   | { ref: UploadRef; status: "gone"; checkedAt: string }
   | { ref: UploadRef; status: "error"; error: ReclaimError; checkedAt: string };
 
-/** Names S3 (or RGW's relaxed rules) could accept; anything else never reaches a URL path. */
-const PLAUSIBLE_BUCKET_NAME = /^[A-Za-z0-9._-]{1,255}$/;
 
 function invalidBucketNameError(bucket: string): ReclaimError {
   return {
@@ -95,7 +94,7 @@ function invalidBucketNameError(bucket: string): ReclaimError {
 
 /** An invalid-bucket-name error for a name no S3 server accepts, else undefined. */
 export function checkBucketName(bucket: string): ReclaimError | undefined {
-  return PLAUSIBLE_BUCKET_NAME.test(bucket) ? undefined : invalidBucketNameError(bucket);
+  return BUCKET_NAME_PATTERN.test(bucket) ? undefined : invalidBucketNameError(bucket);
 }
 
 function ownerParam(profile: Profile): { ExpectedBucketOwner?: string } {
@@ -235,7 +234,7 @@ export async function summarizeUploadParts(
 ): Promise<UploadPartsResult> {
   // Only the three identifying fields travel on, whatever else the caller's object holds.
   const plainRef: UploadRef = { bucket: ref.bucket, key: ref.key, uploadId: ref.uploadId };
-  if (!PLAUSIBLE_BUCKET_NAME.test(ref.bucket)) {
+  if (!BUCKET_NAME_PATTERN.test(ref.bucket)) {
     return { ref: plainRef, status: "error", error: invalidBucketNameError(ref.bucket), checkedAt: new Date().toISOString() };
   }
   return readUploadParts(options.client ?? getS3Client(profile), profile, plainRef, options.signal);
@@ -273,7 +272,7 @@ export async function* listBucketUploads(
   bucket: string,
   options: S3CallOptions & { prefix?: string; maxPages?: number } = {},
 ): AsyncGenerator<ListedUpload[], void, undefined> {
-  if (!PLAUSIBLE_BUCKET_NAME.test(bucket)) throw new ReclaimS3Error(invalidBucketNameError(bucket));
+  if (!BUCKET_NAME_PATTERN.test(bucket)) throw new ReclaimS3Error(invalidBucketNameError(bucket));
   const client = options.client ?? getS3Client(profile);
   const context: ErrorContext = { operation: "list-uploads", bucket, endpoint: profile.endpoint };
   try {
@@ -365,7 +364,7 @@ async function emitPage(
 
 async function inventoryBucket(run: BucketRun, bucket: string): Promise<BucketInventory> {
   const result: BucketInventory = { bucket, uploads: 0, parts: 0, bytes: 0, complete: true };
-  if (!PLAUSIBLE_BUCKET_NAME.test(bucket)) {
+  if (!BUCKET_NAME_PATTERN.test(bucket)) {
     return { ...result, complete: false, error: invalidBucketNameError(bucket) };
   }
   const context: ErrorContext = { operation: "list-uploads", bucket, endpoint: run.profile.endpoint };

@@ -12,17 +12,20 @@ import {
 import { getEnv } from "@/lib/env";
 import {
   emptyCoverageTotals,
+  hasAbortingRule,
   own,
   uncoveredUploads,
   type AbortRuleView,
   type BucketLifecycle,
+  type BucketOverview,
+  type BucketOverviewRow,
   type CoverageRow,
-  type CoverageTotals,
 } from "@/lib/lifecycle-coverage";
 import type { Profile } from "@/lib/profiles";
 import { getS3Client } from "@/lib/s3/client";
 import { mapWithConcurrency } from "@/lib/s3/concurrency";
 import { ReclaimS3Error, toReclaimError } from "@/lib/s3/errors";
+import { BUCKET_NAME_PATTERN } from "@/lib/names";
 import type { ReclaimError } from "@/lib/s3/types";
 
 // Bucket lifecycle rules that abort incomplete multipart uploads: read them as our own
@@ -283,49 +286,6 @@ export interface ListedBucket {
   error?: ReclaimError;
 }
 
-export interface BucketOverviewRow {
-  bucket: string;
-  uploads: number;
-  /** Bytes of the uploads whose parts are counted. */
-  bytes: number;
-  /** Uploads whose parts are not counted yet. */
-  uncounted: number;
-  /** Oldest `Initiated` among its uploads (ISO). */
-  oldestInitiated: string | null;
-  /** False when the uploads listing stopped early; `listError` says why. */
-  complete: boolean;
-  listError?: ReclaimError;
-  lifecycle: BucketLifecycle;
-  coverage: { uncovered: CoverageTotals; covered: CoverageTotals; unknown: CoverageTotals };
-}
-
-export interface BucketOverview {
-  profileId: string;
-  /** When the uploads were listed (ISO). */
-  listedAt: string;
-  buckets: BucketOverviewRow[];
-  totals: {
-    buckets: number;
-    uploads: number;
-    bytes: number;
-    uncounted: number;
-    /** Buckets with at least one enabled abort rule. */
-    protectedBuckets: number;
-    /** Buckets whose lifecycle could not be read. */
-    unreadableBuckets: number;
-    uncovered: CoverageTotals;
-    covered: CoverageTotals;
-    unknown: CoverageTotals;
-  };
-}
-
-function hasEnabledAbortRule(lifecycle: BucketLifecycle): boolean {
-  return (
-    lifecycle.status === "rules" &&
-    lifecycle.rules.some((r) => r.enabled && r.days !== null && r.conditions.length === 0)
-  );
-}
-
 /** Per-bucket uploads + lifecycle + coverage, from an uploads listing and the buckets' lifecycles. */
 export function buildBucketOverview(
   profileId: string,
@@ -379,7 +339,7 @@ export function buildBucketOverview(
       uploads: buckets.reduce((n, b) => n + b.uploads, 0),
       bytes: buckets.reduce((n, b) => n + b.bytes, 0),
       uncounted: buckets.reduce((n, b) => n + b.uncounted, 0),
-      protectedBuckets: buckets.filter((b) => hasEnabledAbortRule(b.lifecycle)).length,
+      protectedBuckets: buckets.filter((b) => hasAbortingRule(b.lifecycle)).length,
       unreadableBuckets: buckets.filter(
         (b) => b.lifecycle.status === "denied" || b.lifecycle.status === "error",
       ).length,
@@ -432,11 +392,9 @@ async function getConfiguration(
   }
 }
 
-/** Names S3 (or RGW's relaxed rules) could accept; anything else never reaches a URL path. */
-const PLAUSIBLE_BUCKET_NAME = /^[A-Za-z0-9._-]{1,255}$/;
 
 function assertBucketName(bucket: string): void {
-  if (!PLAUSIBLE_BUCKET_NAME.test(bucket)) {
+  if (!BUCKET_NAME_PATTERN.test(bucket)) {
     throw new ReclaimS3Error({
       code: "invalid-bucket-name",
       message: `\`${bucket}\` is not a valid bucket name.`,
@@ -451,7 +409,7 @@ export async function readAbortRules(
   bucket: string,
   options: LifecycleCallOptions = {},
 ): Promise<BucketLifecycle> {
-  if (!PLAUSIBLE_BUCKET_NAME.test(bucket)) {
+  if (!BUCKET_NAME_PATTERN.test(bucket)) {
     return {
       status: "error",
       error: {

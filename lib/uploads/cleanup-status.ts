@@ -1,5 +1,6 @@
 import "server-only";
-import { historyTotals, type ReclaimedSum } from "@/lib/ledger/history";
+import { historyTotals } from "@/lib/ledger/history";
+import type { ReclaimedSum } from "@/lib/ledger/types";
 import type { BucketLifecycle } from "@/lib/lifecycle-coverage";
 import type { Profile } from "@/lib/profiles";
 import { readAbortRulesForBuckets } from "@/lib/s3/lifecycle";

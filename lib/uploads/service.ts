@@ -1,7 +1,8 @@
 import "server-only";
 import type { SessionUser } from "@/lib/auth/session";
-import { type LedgerEntry, recordAbortResult, recordIntent } from "@/lib/ledger/ledger";
-import { resolveInterruptedAsGone } from "@/lib/ledger/recovery";
+import { recordAbortResult, recordIntent } from "@/lib/ledger/ledger";
+import type { LedgerEntry } from "@/lib/ledger/types";
+import { resolveInterruptedAsGone } from "@/lib/uploads/recovery";
 import type { Profile } from "@/lib/profiles";
 import { toPublicProfile } from "@/lib/profiles";
 import { abortAndVerify, verifyGone, type PartsSnapshot } from "@/lib/s3/abort";

@@ -1,4 +1,5 @@
 // What the dashboard receives about uploads. Plain data, safe to send to the browser.
+import type { LedgerEntry } from "@/lib/ledger/types";
 import type { AbortResult, BucketInventory, ReclaimError, UploadRef } from "@/lib/s3/types";
 
 export type { AbortResult, BucketInventory, ReclaimError, UploadRef };
@@ -76,4 +77,42 @@ export interface VerifyResult {
 
 export function rowId(ref: UploadRef): string {
   return `${ref.bucket}\u0000${ref.key}\u0000${ref.uploadId}`;
+}
+
+// ------------------------------------------------------------------ re-verifying ledger rows
+
+export type ReverifyStatus =
+  /** Gone: this row now counts as reclaimed. */
+  | "reclaimed"
+  /** Gone, but another attempt of the same upload already counts it. */
+  | "already-gone"
+  /** Still listed on the endpoint. */
+  | "still-there"
+  /** Could not check: profile missing or changed, endpoint error. */
+  | "unverifiable"
+  /** An unknown row too recent to judge: its abort may still be running. */
+  | "in-progress"
+  /** Nothing to re-verify: the row's outcome is final (reclaimed, already-gone, denied). */
+  | "not-applicable";
+
+export interface ReverifyResult {
+  id: number;
+  status: ReverifyStatus;
+  /** One sentence for the admin. */
+  message: string;
+  /** The row after the re-verification (null when it does not exist). */
+  entry: LedgerEntry | null;
+}
+
+export interface RecoveryReport {
+  checked: number;
+  reclaimed: number;
+  alreadyGone: number;
+  /** Rows resolved to failed: the upload is still there. */
+  failed: number;
+  /** Rows that stay unknown (profile missing, endpoint error). */
+  unresolved: number;
+  /** Unknown rows skipped as too recent. */
+  inProgress: number;
+  results: ReverifyResult[];
 }

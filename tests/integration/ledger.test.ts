@@ -32,7 +32,7 @@ process.env.RECLAIM_PROFILES_FILE ??= profilesFile;
 type Service = typeof import("@/lib/uploads/service");
 type Ledger = typeof import("@/lib/ledger/ledger");
 type History = typeof import("@/lib/ledger/history");
-type Recovery = typeof import("@/lib/ledger/recovery");
+type Recovery = typeof import("@/lib/uploads/recovery");
 type Csv = typeof import("@/lib/ledger/csv");
 
 let service: Service;
@@ -107,7 +107,7 @@ beforeAll(async () => {
   service = await import("@/lib/uploads/service");
   ledger = await import("@/lib/ledger/ledger");
   history = await import("@/lib/ledger/history");
-  recovery = await import("@/lib/ledger/recovery");
+  recovery = await import("@/lib/uploads/recovery");
   csv = await import("@/lib/ledger/csv");
   const { getDb } = await import("@/lib/db");
   const { getEnv } = await import("@/lib/env");

@@ -1,4 +1,4 @@
-import { parseHistoryParams } from "@/components/history/filter-params";
+import { parseHistoryParams } from "@/lib/ledger/filter-params";
 import { currentUser } from "@/lib/auth/session";
 import { csvHeader, csvRows, LEDGER_CSV_COLUMNS } from "@/lib/ledger/csv";
 import { attemptChunks } from "@/lib/ledger/history";

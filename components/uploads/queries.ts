@@ -1,45 +1,15 @@
 import { keepPreviousData, queryOptions } from "@tanstack/react-query";
-import { listBucketsAction } from "@/app/actions/buckets";
-import { bucketOverviewAction } from "@/app/actions/lifecycle";
 import {
   cleanupStatusAction,
   listUploadsAction,
   refreshPartsAction,
   verifyUploadsAction,
 } from "@/app/actions/uploads";
-import { ActionFailure, unwrap } from "@/lib/action-result";
+import { isPermanentFailure, unwrap } from "@/lib/action-result";
 import { applyPartsUpdates, mergeListing, type LiveListing } from "@/lib/uploads/filters";
 import { rowId, type UploadRef, type VerifyResult } from "@/lib/uploads/types";
 
-// Query key factories and options, one block per feature. Components never write keys.
-
-export const bucketKeys = {
-  all: ["buckets"] as const,
-  list: (profileId: string) => [...bucketKeys.all, profileId] as const,
-  /** Uploads per bucket with lifecycle rules and coverage (the buckets view). */
-  overview: (profileId: string) => [...bucketKeys.all, profileId, "overview"] as const,
-};
-
-export function bucketListQuery(profileId: string) {
-  return queryOptions({
-    queryKey: bucketKeys.list(profileId),
-    queryFn: async () => unwrap(await listBucketsAction({ profileId })),
-  });
-}
-
-/** Lifecycle rules change rarely; uploads come and go, so the view refreshes every 30 s. */
-export const BUCKET_OVERVIEW_REFRESH_MS = 30_000;
-
-export function bucketOverviewQuery(profileId: string) {
-  return queryOptions({
-    queryKey: bucketKeys.overview(profileId),
-    queryFn: async () => unwrap(await bucketOverviewAction({ profileId })),
-    staleTime: 10_000,
-    refetchInterval: BUCKET_OVERVIEW_REFRESH_MS,
-  });
-}
-
-// ------------------------------------------------------------------ uploads
+// Query keys and options for the uploads view. Components never write keys.
 // The list is one entry per profile; parts refreshes are merged into it
 // (lib/uploads/filters.ts), so the table reads one source. Every queryFn is a server action:
 // they run one at a time per browser, so each is one batched call, never one per row.
@@ -58,16 +28,6 @@ export const uploadKeys = {
   statusOf: (profileId: string, buckets: readonly string[]) =>
     [...uploadKeys.status(profileId), buckets] as const,
 };
-
-/** Failures that retrying or polling will not fix: stop asking until the user acts. */
-export function isPermanentFailure(error: unknown): boolean {
-  return (
-    error instanceof ActionFailure &&
-    ["unauthenticated", "forbidden", "unknown-profile", "invalid-input", "config"].includes(
-      error.error.code,
-    )
-  );
-}
 
 function toRefs(uploads: readonly UploadRef[]): UploadRef[] {
   return uploads.slice(0, 300).map(({ bucket, key, uploadId }) => ({ bucket, key, uploadId }));

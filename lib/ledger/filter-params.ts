@@ -1,4 +1,5 @@
-import type { HistoryFilter, OutcomeFilter } from "@/lib/ledger/history";
+import type { HistoryFilter, OutcomeFilter } from "@/lib/ledger/types";
+import { BUCKET_NAME_PATTERN, PROFILE_ID_PATTERN } from "@/lib/names";
 
 // The history view's filters live in the URL (shareable, reloadable). One parser and one
 // serializer, used by the page, the CSV export route and the filter controls, so the list
@@ -14,7 +15,6 @@ export const OUTCOME_FILTERS = [
   "unknown",
 ] as const satisfies readonly OutcomeFilter[];
 
-export const PROFILE_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 export interface HistoryQuery {
@@ -60,8 +60,8 @@ export function parseHistoryParams(source: ParamSource): HistoryQuery {
   }
   const bucket = read(source, "bucket");
   if (bucket !== undefined) {
-    if (bucket.length <= 255) filter.bucket = bucket;
-    else problems.push("The bucket filter is longer than a bucket name can be.");
+    if (BUCKET_NAME_PATTERN.test(bucket)) filter.bucket = bucket;
+    else problems.push(`"${bucket}" is not a bucket name.`);
   }
   const admin = read(source, "admin");
   if (admin !== undefined) {

@@ -1,0 +1,9 @@
+// What the browser may know about an endpoint profile (lib/profiles.ts holds the rest,
+// credentials included, on the server).
+
+export interface PublicProfile {
+  id: string;
+  label: string;
+  endpointHost: string;
+  buckets: string[] | null;
+}
