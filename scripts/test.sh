@@ -40,4 +40,7 @@ log "end-to-end tests (Chromium)"
 rm -f ".data/$INSTANCE"/e2e.sqlite* ".data/$INSTANCE"/e2e-*.json
 npx playwright test
 
+log "two instances on one PostgreSQL (Chromium)"
+npx playwright test --config playwright.multi-instance.config.ts
+
 log "all checks passed"

@@ -30,9 +30,8 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
-async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  if (!serverUrl) throw new Error("RECLAIM_TEST_DATABASE_URL is not set");
-  const client = new pg.Client({ connectionString: serverUrl });
+async function onServer<T>(server: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: server });
   await client.connect();
   try {
     return await work(client);
@@ -41,10 +40,13 @@ async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> 
   }
 }
 
-/** A new, empty database of the configured kind; does not point the app at it. */
-export async function createScratchDatabase(name: string): Promise<ScratchDatabase> {
+/**
+ * A new, empty database of the configured kind (or on the PostgreSQL server `server`);
+ * does not point the app at it.
+ */
+export async function createScratchDatabase(name: string, server = serverUrl): Promise<ScratchDatabase> {
   const suffix = `${name.replace(/[^a-z0-9]/gi, "_").toLowerCase()}_${randomBytes(4).toString("hex")}`;
-  if (!serverUrl) {
+  if (!server) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `reclaim-${suffix}-`));
     return {
       dialect: "sqlite",
@@ -52,15 +54,15 @@ export async function createScratchDatabase(name: string): Promise<ScratchDataba
       drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
     };
   }
-  assertLoopback(serverUrl);
+  assertLoopback(server);
   const database = `reclaim_${suffix}`;
-  await onServer((client) => client.query(`CREATE DATABASE "${database}"`));
-  const url = new URL(serverUrl);
+  await onServer(server, (client) => client.query(`CREATE DATABASE "${database}"`));
+  const url = new URL(server);
   url.pathname = `/${database}`;
   return {
     dialect: "postgres",
     location: url.toString(),
-    drop: () => onServer(async (client) => void (await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`))),
+    drop: () => onServer(server, async (client) => void (await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`))),
   };
 }
 
