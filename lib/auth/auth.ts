@@ -69,6 +69,12 @@ export function getAuth(): Auth {
   return globalForAuth.reclaimAuth;
 }
 
+/** Creates or updates Better Auth's tables (users, accounts, sessions, rate limits). */
+export async function ensureAuthSchema(): Promise<void> {
+  const { runMigrations } = await getMigrations(getAuth().options);
+  await runMigrations();
+}
+
 /** Creates or updates Better Auth's tables, then the first admin from env when no user exists. */
 export function ensureAuthReady(): Promise<void> {
   globalForAuth.reclaimAuthReady ??= (async () => {
@@ -77,8 +83,7 @@ export function ensureAuthReady(): Promise<void> {
     // Several instances may start at once on one PostgreSQL: one creates the tables (and the
     // first admin), the others wait and find them there.
     await withSchemaLock(db, async () => {
-      const { runMigrations } = await getMigrations(auth.options);
-      await runMigrations();
+      await ensureAuthSchema();
       const { RECLAIM_ADMIN_EMAIL: email, RECLAIM_ADMIN_PASSWORD: password } = getEnv();
       const users = await db.selectFrom("user").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
       if (email && password && Number(users.n) === 0) {
