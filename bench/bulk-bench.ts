@@ -54,15 +54,14 @@ async function runJob(ctx: BenchContext, bucket: string, n: number) {
   const count = preview.value.eligible.totals.count;
   if (count !== n) throw new Error(`preview selected ${count} uploads, seeded ${n}`);
   const job = await timed(async (): Promise<BulkJob> => {
-    const started = await startJobFromPreview({
+    const started: BulkJob = await startJobFromPreview({
       previewId: preview.value.previewId,
       actor: ACTOR,
       includeActive: false,
       confirmCount: count,
     });
-    if (!started.ok) throw new Error(`job did not start: ${started.error.message}`);
-    await jobSettled(started.data.id);
-    const finished = await readJob(started.data.id);
+    await jobSettled(started.id);
+    const finished = await readJob(started.id);
     if (!finished) throw new Error("the job vanished");
     return finished;
   });

@@ -1,11 +1,29 @@
 import "server-only";
+import net from "node:net";
 import path from "node:path";
 import { z } from "zod";
+import { KnownError } from "@/lib/errors";
 
 // The one place that reads process.env. Validated once; a bad value stops the server at
 // start (instrumentation.ts) with a sentence that names the variable.
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** "10.0.0.5" or "10.0.0.0/24" (IPv4 or IPv6). */
+function isAddressOrRange(entry: string): boolean {
+  const [address = "", prefix, ...rest] = entry.split("/");
+  const family = net.isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
+
+const addressList = z
+  .string()
+  .default("")
+  .transform((value) => value.split(",").map((entry) => entry.trim()).filter(Boolean))
+  .refine((entries) => entries.every(isAddressOrRange), "must be IP addresses or CIDR ranges, separated by commas");
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -27,10 +45,16 @@ const envSchema = z.object({
   /** How long a bulk job's lease lasts without renewal before another instance takes the job over, milliseconds. */
   RECLAIM_JOB_LEASE_MS: z.coerce.number().int().min(1_000).default(30_000),
   BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
-  BETTER_AUTH_URL: z.url().optional(),
+  /** The dashboard's public URL; required in production (cookies, origin checks, HSTS). */
+  BETTER_AUTH_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Reverse proxies whose X-Forwarded-For is believed; otherwise the socket's peer is the client. */
+  RECLAIM_TRUSTED_PROXIES: addressList,
   /** First admin, created on first start when no user exists. */
   RECLAIM_ADMIN_EMAIL: z.email().optional(),
   RECLAIM_ADMIN_PASSWORD: z.string().min(8).optional(),
+}).refine((env) => env.NODE_ENV !== "production" || env.BETTER_AUTH_URL !== undefined, {
+  path: ["BETTER_AUTH_URL"],
+  message: "must be set in production: the dashboard's public URL, e.g. https://reclaim.example.com",
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -42,8 +66,37 @@ const checkedEnvSchema = envSchema.refine((env) => !env.RECLAIM_DATABASE_URL || 
   message: "required with RECLAIM_DATABASE_URL: every instance must sign sessions with the same secret",
 });
 
-export class ConfigError extends Error {
+
+/** Which part of the configuration is wrong: the code a browser is shown. */
+export type ConfigReason = "environment" | "profiles" | "credentials" | "database";
+
+/**
+ * A configuration problem. Its message names files and variables for the operator: it goes to
+ * the server log only. Browsers get `publicConfigProblem` — a sentence and a code.
+ */
+export class ConfigError extends KnownError {
   override name = "ConfigError";
+  constructor(
+    message: string,
+    readonly reason: ConfigReason,
+  ) {
+    super("config", message);
+  }
+}
+
+const configSentences: Record<ConfigReason, string> = {
+  environment: "The server's settings are not valid",
+  profiles: "The server cannot load its endpoint profiles",
+  credentials: "The server cannot read the keys of an endpoint profile",
+  database: "The server cannot open its database",
+};
+
+/** What a browser may know about a configuration problem: no paths, no variable names. */
+export function publicConfigProblem(error: ConfigError): { code: "config"; message: string } {
+  return {
+    code: "config",
+    message: `${configSentences[error.reason]} (config-${error.reason}). An operator must fix the configuration; the server log has the details.`,
+  };
 }
 
 let cached: Env | undefined;
@@ -55,7 +108,7 @@ export function getEnv(): Env {
     const problems = parsed.error.issues
       .map((issue) => `  ${issue.path.join(".")}: ${issue.message}`)
       .join("\n");
-    throw new ConfigError(`Reclaim cannot start: invalid environment.\n${problems}`);
+    throw new ConfigError(`Reclaim cannot start: invalid environment.\n${problems}`, "environment");
   }
   cached = parsed.data;
   return cached;

@@ -2,7 +2,8 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { ConfigError, profilesFilePath } from "@/lib/env";
+import { ConfigError, type ConfigReason, profilesFilePath } from "@/lib/env";
+import { KnownError } from "@/lib/errors";
 import type { PublicProfile } from "@/lib/public-profile";
 import { profileIdSchema } from "@/lib/schemas";
 
@@ -48,10 +49,10 @@ export interface Profile {
   credentials: { accessKeyId: string; secretAccessKey: string };
 }
 
-export class UnknownProfileError extends Error {
+export class UnknownProfileError extends KnownError {
   override name = "UnknownProfileError";
   constructor(readonly profileId: string) {
-    super(`No endpoint profile named "${profileId}" is configured.`);
+    super("unknown-profile", `No endpoint profile named "${profileId}" is configured.`);
   }
 }
 
@@ -59,7 +60,7 @@ function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
 }
 
-function readJson(file: string, what: string): unknown {
+function readJson(file: string, what: string, reason: ConfigReason): unknown {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
@@ -69,12 +70,13 @@ function readJson(file: string, what: string): unknown {
       code === "ENOENT"
         ? `${what} ${file} does not exist. Start the local gateway (npm run demo) or set RECLAIM_PROFILES_FILE.`
         : `${what} ${file} cannot be read (${code ?? "error"}).`,
+      reason,
     );
   }
   try {
     return JSON.parse(text);
   } catch {
-    throw new ConfigError(`${what} ${file} is not valid JSON.`);
+    throw new ConfigError(`${what} ${file} is not valid JSON.`, reason);
   }
 }
 
@@ -89,14 +91,15 @@ function resolveCredentials(
     if (!accessKeyId || !secretAccessKey) {
       throw new ConfigError(
         `Profile "${profileId}": environment variables ${source.env.accessKeyId} and ${source.env.secretAccessKey} must both be set.`,
+        "credentials",
       );
     }
     return { accessKeyId, secretAccessKey };
   }
   const file = path.resolve(baseDir, source.file);
-  const parsed = keyPairSchema.safeParse(readJson(file, `Secrets file for profile "${profileId}"`));
+  const parsed = keyPairSchema.safeParse(readJson(file, `Secrets file for profile "${profileId}"`, "credentials"));
   if (!parsed.success) {
-    throw new ConfigError(`Secrets file ${file}: ${describeIssues(parsed.error)}`);
+    throw new ConfigError(`Secrets file ${file}: ${describeIssues(parsed.error)}`, "credentials");
   }
   return parsed.data;
 }
@@ -109,13 +112,13 @@ export function loadProfiles(): Map<string, Profile> {
   const mtimeMs = fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -1;
   if (cache && cache.file === file && cache.mtimeMs === mtimeMs) return cache.profiles;
 
-  const parsed = profilesFileSchema.safeParse(readJson(file, "Profiles file"));
+  const parsed = profilesFileSchema.safeParse(readJson(file, "Profiles file", "profiles"));
   if (!parsed.success) {
-    throw new ConfigError(`Profiles file ${file}: ${describeIssues(parsed.error)}`);
+    throw new ConfigError(`Profiles file ${file}: ${describeIssues(parsed.error)}`, "profiles");
   }
   const profiles = new Map<string, Profile>();
   for (const p of parsed.data.profiles) {
-    if (profiles.has(p.id)) throw new ConfigError(`Profiles file ${file}: duplicate id "${p.id}".`);
+    if (profiles.has(p.id)) throw new ConfigError(`Profiles file ${file}: duplicate id "${p.id}".`, "profiles");
     profiles.set(p.id, {
       id: p.id,
       label: p.label,

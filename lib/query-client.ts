@@ -1,4 +1,5 @@
 import { isServer, QueryClient } from "@tanstack/react-query";
+import { isPermanentFailure } from "@/lib/action-result";
 
 // A new client per server request; one shared client in the browser.
 function makeQueryClient(): QueryClient {
@@ -7,9 +8,9 @@ function makeQueryClient(): QueryClient {
       queries: {
         staleTime: 2_000,
         refetchOnWindowFocus: true,
-        // Permission and validation failures will not fix themselves by retrying.
-        retry: (failureCount, error) =>
-          failureCount < 2 && !(error instanceof Error && /denied|forbidden|sign in|invalid/i.test(error.message)),
+        // Session, permission, validation and configuration failures will not fix themselves
+        // by retrying: judged by the action's error code, never its wording.
+        retry: (failureCount, error) => failureCount < 2 && !isPermanentFailure(error),
       },
     },
   });

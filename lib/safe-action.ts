@@ -2,9 +2,8 @@ import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { fail, ok, type ActionResult } from "@/lib/action-result";
-import { ConfigError } from "@/lib/env";
-import { UnknownProfileError } from "@/lib/profiles";
-import { ReclaimS3Error } from "@/lib/s3/errors";
+import { ConfigError, publicConfigProblem } from "@/lib/env";
+import { KnownError } from "@/lib/errors";
 import { hasRole, type Role } from "@/lib/auth/roles";
 import { currentUser, type SessionUser } from "@/lib/auth/session";
 
@@ -40,10 +39,14 @@ export function defineAction<Schema extends z.ZodType, Output>(
 }
 
 /** Known failures become a sentence; anything else is a bug, logged on the server only. */
-export function failureFromError(error: unknown): { ok: false; error: { code: string; message: string } } {
-  if (error instanceof UnknownProfileError) return fail("unknown-profile", error.message);
-  if (error instanceof ConfigError) return fail("config", error.message);
-  if (error instanceof ReclaimS3Error) return fail(error.detail.code, error.detail.message);
+function failureFromError(error: unknown): { ok: false; error: { code: string; message: string } } {
+  if (error instanceof ConfigError) {
+    // Paths and variable names are for the operator, not for whoever is looking at the page.
+    console.error("Reclaim: configuration problem:", error.message);
+    const problem = publicConfigProblem(error);
+    return fail(problem.code, problem.message);
+  }
+  if (error instanceof KnownError) return fail(error.code, error.message);
   console.error("Unexpected error in server action:", error instanceof Error ? error.message : error);
   return fail("internal", "Something went wrong on the server. Check the server log and try again.");
 }

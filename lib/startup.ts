@@ -1,5 +1,6 @@
 import "server-only";
 import { ensureAuthReady } from "@/lib/auth/auth";
+import { knowsSocketPeers } from "@/lib/auth/client-address";
 import { ConfigError, getEnv } from "@/lib/env";
 import { startJobTakeover } from "@/lib/jobs/runner";
 import { startLedgerRecovery } from "@/lib/uploads/recovery";
@@ -15,6 +16,11 @@ export async function checkStartup(): Promise<void> {
     const profiles = loadProfiles();
     await ensureAuthReady();
     console.log(`Reclaim: ${profiles.size} endpoint profile(s): ${[...profiles.keys()].join(", ")}`);
+    if (getEnv().NODE_ENV === "production" && !knowsSocketPeers()) {
+      console.warn(
+        "Reclaim: not started by scripts/serve.sh, so client addresses are unknown and every client shares one sign-in limit. Start it with `npm start`.",
+      );
+    }
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`\n${error.message}\n`);

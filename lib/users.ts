@@ -2,9 +2,16 @@ import "server-only";
 import { headers } from "next/headers";
 import { getAuth } from "@/lib/auth/auth";
 import { toRole, type Role } from "@/lib/auth/roles";
+import type { SessionUser } from "@/lib/auth/session";
+import { isLastAdminError, lockUserChanges } from "@/lib/auth/user-rules";
+import { type Db, getDb } from "@/lib/db";
+import { KnownError } from "@/lib/errors";
 
-// User administration through Better Auth's admin API, called with the admin's own
-// request headers so Better Auth applies its own permission checks as well as ours.
+// User administration. Listing and creating go through Better Auth's admin API with the
+// admin's own request headers, so Better Auth applies its permission checks as well as ours.
+// Role changes and disabling are one transaction each: the acting admin is re-read
+// inside it (an admin demoted a moment ago can no longer act), and the database's own rule
+// (lib/auth/user-rules.ts) refuses any change that would leave no active admin.
 
 export interface UserSummary {
   id: string;
@@ -15,8 +22,11 @@ export interface UserSummary {
   createdAt: string;
 }
 
-export class UserAdminError extends Error {
+class UserAdminError extends KnownError {
   override name = "UserAdminError";
+  constructor(message: string) {
+    super("user-admin", message);
+  }
 }
 
 function reason(error: unknown): string {
@@ -47,27 +57,71 @@ export async function createUser(input: { email: string; name: string; password:
   }
 }
 
-export async function setRole(userId: string, role: Role): Promise<void> {
+interface UserRow {
+  id: string;
+  email: string;
+  role: string | null;
+  banned: boolean | number | null;
+}
+
+type Actor = Pick<SessionUser, "id" | "email">;
+
+/** Runs `change` in one write-locked transaction after checking the actor. */
+async function asActiveAdmin<T>(actor: Actor, targetId: string, change: (trx: Db, target: UserRow) => Promise<T>): Promise<T> {
+  const db = await getDb();
+  const read = (trx: Db, id: string) =>
+    trx.selectFrom("user").select(["id", "email", "role", "banned"]).where("id", "=", id).executeTakeFirst();
   try {
-    await getAuth().api.setRole({ body: { userId, role }, headers: await headers() });
+    return await db.transaction().execute(async (trx) => {
+      await lockUserChanges(trx);
+      const self = await read(trx, actor.id);
+      if (!self || toRole(self.role) !== "admin" || self.banned) {
+        throw new UserAdminError("You are no longer an active admin; nothing was changed.");
+      }
+      const target = await read(trx, targetId);
+      if (!target) throw new UserAdminError("That user does not exist (any more).");
+      return change(trx, target);
+    });
   } catch (error) {
-    throw new UserAdminError(`Could not change the role: ${reason(error)}`);
+    if (isLastAdminError(error)) {
+      throw new UserAdminError("That would leave no active admin: make another user admin first.");
+    }
+    throw error;
   }
+}
+
+export async function setRole(actor: Actor, userId: string, role: Role): Promise<void> {
+  if (userId === actor.id && role !== "admin") {
+    throw new UserAdminError("You cannot remove your own admin role; ask another admin.");
+  }
+  await asActiveAdmin(actor, userId, async (trx, target) => {
+    await trx.updateTable("user").set({ role, updatedAt: new Date().toISOString() }).where("id", "=", target.id).execute();
+    console.log(`Reclaim: ${actor.email} set the role of ${target.email} to ${role}.`);
+  });
 }
 
 /** Signs the user out everywhere and blocks sign-in; their history stays. */
-export async function disableUser(userId: string): Promise<void> {
-  try {
-    await getAuth().api.banUser({ body: { userId, banReason: "Disabled by an admin" }, headers: await headers() });
-  } catch (error) {
-    throw new UserAdminError(`Could not disable the user: ${reason(error)}`);
-  }
+export async function disableUser(actor: Actor, userId: string): Promise<void> {
+  if (userId === actor.id) throw new UserAdminError("You cannot disable your own account.");
+  await asActiveAdmin(actor, userId, async (trx, target) => {
+    // 1 / 0 bind on both databases (PostgreSQL reads '1' as true for its boolean column).
+    await trx
+      .updateTable("user")
+      .set({ banned: 1, banReason: `Disabled by ${actor.email}`, banExpires: null, updatedAt: new Date().toISOString() })
+      .where("id", "=", target.id)
+      .execute();
+    await trx.deleteFrom("session").where("userId", "=", target.id).execute();
+    console.log(`Reclaim: ${actor.email} disabled ${target.email}.`);
+  });
 }
 
-export async function enableUser(userId: string): Promise<void> {
-  try {
-    await getAuth().api.unbanUser({ body: { userId }, headers: await headers() });
-  } catch (error) {
-    throw new UserAdminError(`Could not enable the user: ${reason(error)}`);
-  }
+export async function enableUser(actor: Actor, userId: string): Promise<void> {
+  await asActiveAdmin(actor, userId, async (trx, target) => {
+    await trx
+      .updateTable("user")
+      .set({ banned: 0, banReason: null, banExpires: null, updatedAt: new Date().toISOString() })
+      .where("id", "=", target.id)
+      .execute();
+    console.log(`Reclaim: ${actor.email} enabled ${target.email}.`);
+  });
 }

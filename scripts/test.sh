@@ -13,7 +13,7 @@ ensure_node_modules
 ensure_chromium
 
 log "typecheck";   npm run --silent typecheck
-log "lint";        npx eslint . --max-warnings=0
+log "lint";        npx eslint . --max-warnings=0 && npx knip
 log "unit tests";  npx vitest run --project unit
 
 # A fresh gateway each run: tests compare against what the seeder just created.
@@ -30,7 +30,7 @@ npx vitest run --project integration
 # The same suites on PostgreSQL: a private cluster; each test file gets a scratch database.
 bash scripts/postgres.sh start "$INSTANCE"
 log "database tests and integration tests (real gateway, PostgreSQL)"
-RECLAIM_TEST_DATABASE_URL="$(bash scripts/postgres.sh url "$INSTANCE")" npx vitest run --project unit lib/ledger/history.test.ts
+RECLAIM_TEST_DATABASE_URL="$(bash scripts/postgres.sh url "$INSTANCE")" npx vitest run --project unit lib/ledger/history.test.ts lib/auth/login-throttle.test.ts lib/auth/user-rules.test.ts
 RECLAIM_TEST_DATABASE_URL="$(bash scripts/postgres.sh url "$INSTANCE")" npx vitest run --project integration
 
 log "production build"

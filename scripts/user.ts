@@ -6,6 +6,7 @@
 // server has it.
 import crypto from "node:crypto";
 import { ensureAuthReady, getAuth } from "@/lib/auth/auth";
+import { isLastAdminError } from "@/lib/auth/user-rules";
 import { closeDb, getDb } from "@/lib/db";
 
 type Role = "viewer" | "admin";
@@ -41,8 +42,16 @@ async function main(): Promise<void> {
     return;
   }
   if (command === "role") {
-    const result = await db.updateTable("user").set({ role }).where("email", "=", email.toLowerCase()).executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) fail(`No user with email ${email}.`);
+    let changes = 0;
+    try {
+      const result = await db.updateTable("user").set({ role }).where("email", "=", email.toLowerCase()).executeTakeFirst();
+      changes = Number(result.numUpdatedRows);
+    } catch (error) {
+      // The database keeps at least one active admin (lib/auth/user-rules.ts), whoever asks.
+      if (isLastAdminError(error)) fail(`Refused: ${email} is the last active admin; make another user admin first.`);
+      throw error;
+    }
+    if (changes === 0) fail(`No user with email ${email}.`);
     console.log(`${email} is now ${role}.`);
     return;
   }

@@ -50,7 +50,7 @@ export const startBulkJob = defineAction(
     role: "admin",
   },
   async ({ previewId, includeActive, confirmCount }, { user }) =>
-    startJobFromPreview({ previewId, includeActive, confirmCount, actor: { id: user.id, email: user.email } }),
+    ok(startJobFromPreview({ previewId, includeActive, confirmCount, actor: { id: user.id, email: user.email } })),
 );
 
 const itemFilter = z.union([z.literal("all"), z.literal("problems"), z.literal("pending"), z.literal("running"), z.enum(ITEM_OUTCOMES)]);
@@ -70,7 +70,7 @@ export const getBulkJob = defineAction(
   },
 );
 
-export const cancelBulkJob = defineAction({ input: z.object({ jobId: id }), role: "admin" }, async ({ jobId }) => cancelJob(jobId));
+export const cancelBulkJob = defineAction({ input: z.object({ jobId: id }), role: "admin" }, async ({ jobId }) => ok(cancelJob(jobId)));
 
 export const listBulkJobs = defineAction(
   { input: z.object({ profileId: profileIdSchema.optional(), limit: z.number().int().min(1).max(100).default(20) }), role: "viewer" },

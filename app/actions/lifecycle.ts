@@ -1,17 +1,15 @@
 "use server";
 
 import { z } from "zod";
-import { defineAction, fail, ok } from "@/lib/safe-action";
+import { defineAction, ok } from "@/lib/safe-action";
 import { getProfile } from "@/lib/profiles";
 import { bucketNameSchema, profileIdSchema } from "@/lib/schemas";
-import { ReclaimS3Error } from "@/lib/s3/errors";
 import { listBuckets } from "@/lib/s3/inventory";
 import {
   MAX_RULE_DAYS,
   MAX_RULE_PREFIX_LENGTH,
   MIN_RULE_DAYS,
   buildBucketOverview,
-  isRejection,
   readAbortRulesForBuckets,
   removeAbortRule,
   setAbortRule,
@@ -19,12 +17,8 @@ import {
 import { listUploads } from "@/lib/uploads/service";
 
 // Thin: parse → authorize (defineAction) → lib → typed result. S3 failures that stop the
-// whole answer (the bucket list, a rejected rule) become { ok: false } with their sentence.
-
-function s3Failure(error: unknown) {
-  if (!(error instanceof ReclaimS3Error)) throw error;
-  return fail(isRejection(error.detail) ? "rejected" : error.detail.code, error.detail.message);
-}
+// whole answer (the bucket list, a rejected rule) are thrown by lib and become { ok: false }
+// with their sentence in defineAction.
 
 /** The abort rules of every bucket of a profile (or of the buckets given). */
 export const listLifecycleRulesAction = defineAction(
@@ -37,15 +31,11 @@ export const listLifecycleRulesAction = defineAction(
   },
   async ({ profileId, buckets }) => {
     const profile = getProfile(profileId);
-    try {
-      const names = buckets ?? (await listBuckets(profile)).map((b) => b.name);
-      return ok({
-        readAt: new Date().toISOString(),
-        buckets: await readAbortRulesForBuckets(profile, names),
-      });
-    } catch (error) {
-      return s3Failure(error);
-    }
+    const names = buckets ?? (await listBuckets(profile)).map((b) => b.name);
+    return ok({
+      readAt: new Date().toISOString(),
+      buckets: await readAbortRulesForBuckets(profile, names),
+    });
   },
 );
 
@@ -54,16 +44,12 @@ export const bucketOverviewAction = defineAction(
   { input: z.object({ profileId: profileIdSchema }), role: "viewer" },
   async ({ profileId }) => {
     const profile = getProfile(profileId);
-    try {
-      const names = (await listBuckets(profile)).map((b) => b.name);
-      const [listing, lifecycles] = await Promise.all([
-        listUploads(profile, { buckets: names }),
-        readAbortRulesForBuckets(profile, names),
-      ]);
-      return ok(buildBucketOverview(profileId, listing, lifecycles));
-    } catch (error) {
-      return s3Failure(error);
-    }
+    const names = (await listBuckets(profile)).map((b) => b.name);
+    const [listing, lifecycles] = await Promise.all([
+      listUploads(profile, { buckets: names }),
+      readAbortRulesForBuckets(profile, names),
+    ]);
+    return ok(buildBucketOverview(profileId, listing, lifecycles));
   },
 );
 
@@ -88,27 +74,19 @@ export const setAbortRuleAction = defineAction(
     role: "admin",
   },
   async ({ profileId, bucket, days, prefix }, { user }) => {
-    try {
-      const lifecycle = await setAbortRule(getProfile(profileId), bucket, { days, prefix });
-      console.info(
-        `Reclaim: ${user.email} set the abort rule of ${profileId}/${bucket} to ${days} days, prefix "${prefix}"`,
-      );
-      return ok(lifecycle);
-    } catch (error) {
-      return s3Failure(error);
-    }
+    const lifecycle = await setAbortRule(getProfile(profileId), bucket, { days, prefix });
+    console.info(
+      `Reclaim: ${user.email} set the abort rule of ${profileId}/${bucket} to ${days} days, prefix "${prefix}"`,
+    );
+    return ok(lifecycle);
   },
 );
 
 export const removeAbortRuleAction = defineAction(
   { input: z.object({ profileId: profileIdSchema, bucket: bucketNameSchema }), role: "admin" },
   async ({ profileId, bucket }, { user }) => {
-    try {
-      const lifecycle = await removeAbortRule(getProfile(profileId), bucket);
-      console.info(`Reclaim: ${user.email} removed the abort rule of ${profileId}/${bucket}`);
-      return ok(lifecycle);
-    } catch (error) {
-      return s3Failure(error);
-    }
+    const lifecycle = await removeAbortRule(getProfile(profileId), bucket);
+    console.info(`Reclaim: ${user.email} removed the abort rule of ${profileId}/${bucket}`);
+    return ok(lifecycle);
   },
 );

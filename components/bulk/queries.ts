@@ -7,7 +7,7 @@ import type { ItemFilter } from "@/lib/jobs/types";
 // Query keys and options of the bulk cleanup page. Every queryFn is one server action that
 // answers at once; long work (a preview, a job) runs on the server and is polled here.
 
-export const ITEMS_PAGE_SIZE = 50;
+const ITEMS_PAGE_SIZE = 50;
 const PREVIEW_POLL_MS = 600;
 const JOB_POLL_MS = 1_000;
 const JOBS_POLL_MS = 5_000;

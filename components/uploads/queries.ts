@@ -55,7 +55,7 @@ export function uploadListQuery(profileId: string, refreshMs: number) {
 }
 
 /** Slower than the list: the ledger changes only on aborts (which invalidate it), rules rarely. */
-export const CLEANUP_STATUS_REFRESH_MS = 30_000;
+const CLEANUP_STATUS_REFRESH_MS = 30_000;
 
 /** The ledger totals and the abort rules of `buckets` (sorted, unique: the key follows them). */
 export function cleanupStatusQuery(profileId: string, buckets: readonly string[]) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseAge, parseSize } from "@/lib/uploads/filters";
+import { parseDuration, parseSize } from "@/lib/units";
 import { rowId, type UploadRow } from "@/lib/uploads/types";
 import {
   filterOf,
@@ -79,7 +79,7 @@ describe("selectedIds", () => {
     expect(ids(selection)).toEqual([c.id, d.id].sort());
     const e = row("reclaim-backups", "new", "5", 0, 1);
     expect(selectedIds(selection, [...rows, e], NOW).has(e.id)).toBe(true);
-    const older: Selection = { mode: "matching", filter: { ...noFilter, minAge: parseAge("7d") }, anchor: null };
+    const older: Selection = { mode: "matching", filter: { ...noFilter, minAge: parseDuration("7d") }, anchor: null };
     expect(ids(older)).toEqual([a.id, c.id, d.id].sort());
     // Unknown sizes do not match a size minimum (as in the table).
     const bigger: Selection = { mode: "matching", filter: { ...noFilter, minSize: parseSize("150") }, anchor: null };
@@ -120,7 +120,7 @@ describe("toBulkSelection", () => {
   });
 
   it("sends 'all matching' as the filter itself (no refs), in the bulk form's terms", () => {
-    const view = { bucket: "logs", q: "A.", minAge: parseAge("7d"), minSize: parseSize("100MiB"), sort: "key" as const, dir: "asc" as const };
+    const view = { bucket: "logs", q: "A.", minAge: parseDuration("7d"), minSize: parseSize("100MiB"), sort: "key" as const, dir: "asc" as const };
     const sent = toBulkSelection("local", { mode: "matching", filter: filterOf(view), anchor: null }, [a]);
     expect(sent).toEqual({
       profileId: "local",

@@ -6,14 +6,28 @@ import { betterAuth } from "better-auth";
 import { getMigrations } from "better-auth/db/migration";
 import { nextCookies } from "better-auth/next-js";
 import { admin } from "better-auth/plugins";
-import { adminAc, userAc } from "better-auth/plugins/admin/access";
+import { createAccessControl } from "better-auth/plugins/access";
+import { defaultStatements } from "better-auth/plugins/admin/access";
 import { dbFilePath, getEnv } from "@/lib/env";
 import { databaseConnection, getDb } from "@/lib/db";
 import { withSchemaLock } from "@/lib/db/dialect";
+import { CLIENT_ADDRESS_HEADER } from "@/lib/auth/client-address";
 import { loginThrottleHooks } from "@/lib/auth/login-throttle";
+import { installUserRules, userRuleHooks } from "@/lib/auth/user-rules";
 
 // Sign-in, sessions, roles and rate limiting come from Better Auth; we only configure it.
-// Users are created by an admin (UI or `npm run user`), never by open sign-up.
+// Users are created by an admin (UI or `npm run user`), never by open sign-up. Over HTTP only
+// sign-in and sign-out are reachable (app/api/auth/[...all]/route.ts); the Users page calls
+// what it needs on the server (lib/users.ts).
+
+// Better Auth's admin API, cut down to what lib/users.ts asks of it: list users, and create
+// one with a role. No impersonation, password setting or deletion, even when called on the
+// server with an admin's headers. Role changes and disabling are lib/users.ts's own.
+const accessControl = createAccessControl(defaultStatements);
+const roles = {
+  admin: accessControl.newRole({ user: ["create", "list", "set-role"], session: [] }),
+  viewer: accessControl.newRole({ user: [], session: [] }),
+};
 
 /** The signing secret: from env, else generated once and kept beside the database. */
 function authSecret(): string {
@@ -25,6 +39,20 @@ function authSecret(): string {
     fs.writeFileSync(file, crypto.randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
   }
   return fs.readFileSync(file, "utf8").trim();
+}
+
+/**
+ * Cookies are Secure unless the dashboard's URL is plain http on this machine (a local run,
+ * where browsers accept no Secure cookie over http). A plain-http URL on any other host
+ * still gets Secure cookies: put it behind https.
+ */
+function secureCookies(publicUrl: string | undefined): boolean {
+  if (!publicUrl) return false; // development only: production refuses to start without a URL
+  const url = new URL(publicUrl);
+  if (url.protocol === "https:") return true;
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const loopback = host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+  return !loopback;
 }
 
 function createAuth() {
@@ -48,15 +76,14 @@ function createAuth() {
       customRules: { "/sign-in/email": { window: 60, max: 20 } },
     },
     advanced: {
-      useSecureCookies: baseURL?.startsWith("https://") ?? false,
+      useSecureCookies: secureCookies(baseURL),
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
+      // Set by app/api/auth/[...all]/route.ts from the connection, replacing any sent value.
+      ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },
     },
     hooks: loginThrottleHooks,
-    // Our two roles: "viewer" has Better Auth's plain-user rights, "admin" its admin rights.
-    plugins: [
-      admin({ defaultRole: "viewer", adminRoles: ["admin"], roles: { admin: adminAc, viewer: userAc } }),
-      nextCookies(),
-    ],
+    databaseHooks: userRuleHooks,
+    plugins: [admin({ defaultRole: "viewer", adminRoles: ["admin"], roles }), nextCookies()],
   });
 }
 
@@ -69,10 +96,11 @@ export function getAuth(): Auth {
   return globalForAuth.reclaimAuth;
 }
 
-/** Creates or updates Better Auth's tables (users, accounts, sessions, rate limits). */
+/** Creates or updates Better Auth's tables (users, accounts, sessions, rate limits) and the user rules. */
 export async function ensureAuthSchema(): Promise<void> {
   const { runMigrations } = await getMigrations(getAuth().options);
   await runMigrations();
+  await installUserRules(await getDb());
 }
 
 /** Creates or updates Better Auth's tables, then the first admin from env when no user exists. */

@@ -10,7 +10,7 @@ import { dialectOf } from "@/lib/db/dialect";
 // counters are not copied (they only matter for a minute).
 
 /** In the order they reference each other. */
-export const COPIED_TABLES = ["user", "account", "session", "verification", "abort_attempt", "bulk_job", "bulk_job_item"] as const;
+const COPIED_TABLES = ["user", "account", "session", "verification", "abort_attempt", "bulk_job", "bulk_job_item"] as const;
 
 type Table = (typeof COPIED_TABLES)[number];
 
@@ -27,13 +27,13 @@ const ORDER: Record<Table, readonly string[]> = {
   bulk_job_item: ["job_id", "seq"],
 };
 
-export interface TableCopy {
+interface TableCopy {
   table: Table;
   source: number;
   target: number;
 }
 
-export interface Reclaimed {
+interface Reclaimed {
   uploads: number;
   bytes: number;
 }

@@ -43,6 +43,7 @@ export function openSqlite(file: string): Db {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ConfigError(
       `Reclaim cannot open its database ${file}: ${reason}. Check RECLAIM_DB_FILE points to a writable SQLite file.`,
+      "database",
     );
   }
 }
@@ -123,6 +124,7 @@ export function getDb(): Promise<Db> {
             ? "Check RECLAIM_DATABASE_URL and that the server accepts connections."
             : "Check RECLAIM_DB_FILE points to a writable SQLite file."
         }`,
+        "database",
       );
     },
   );

@@ -32,9 +32,8 @@ function writeOldFile(version: number): void {
   const old = new SqliteDatabase(file);
   for (const statement of userVersionMigrations.slice(0, version)) old.exec(statement);
   old.pragma(`user_version = ${version}`);
-  // The sign-in throttle created its table on first use.
-  old.exec("CREATE TABLE login_failure (email TEXT NOT NULL, at INTEGER NOT NULL)");
-  old.prepare("INSERT INTO login_failure (email, at) VALUES (?, ?)").run("a@x.test", 1_700_000_000_000);
+  // Before version 4 the sign-in throttle created its own table on first use.
+  if (version < 4) old.exec("CREATE TABLE IF NOT EXISTS login_failure (email TEXT NOT NULL, at INTEGER NOT NULL)");
   const insert = old.prepare(
     `INSERT INTO abort_attempt (started_at, finished_at, actor_email, profile_id, endpoint_host, bucket, key, upload_id,
        parts_before, bytes_before, outcome, attempts)
@@ -84,7 +83,9 @@ describe("migrate on SQLite", () => {
     expect(await db.selectFrom("bulk_job_item").select(["job_id", "ledger_id", "reread_parts"]).execute()).toEqual([
       { job_id: "job-1", ledger_id: 1, reread_parts: 1 },
     ]);
-    expect(await db.selectFrom("login_failure").selectAll().execute()).toEqual([{ email: "a@x.test", at: 1_700_000_000_000 }]);
+    // login_failure gave way to login_attempt.
+    expect((await db.introspection.getTables()).map((t) => t.name)).toEqual(expect.arrayContaining(["login_attempt"]));
+    expect((await db.introspection.getTables()).map((t) => t.name)).not.toContain("login_failure");
 
     // New rows continue the old numbering.
     const added = await db
@@ -117,6 +118,16 @@ describe("migrate on SQLite", () => {
     expect(await db.selectFrom("abort_attempt").select("id").execute()).toHaveLength(3);
   });
 
+  it("takes a file at user_version 4 (the last raw-SQL release) as it is, and adds what came later", async () => {
+    writeOldFile(4);
+    db = openSqlite(file);
+    await migrate(db);
+    expect(await migrationsRun(db)).toEqual(migrations.map((m) => m.name));
+    expect(await db.selectFrom("abort_attempt").select("id").execute()).toHaveLength(2);
+    await db.insertInto("login_attempt").values({ key_hash: "k", window_start: 1, attempts: 1 }).execute();
+    expect(await db.selectFrom("bulk_job").select(["id", "lease_expires_at"]).execute()).toEqual([{ id: "job-1", lease_expires_at: null }]);
+  });
+
   it("upgrades a file at user_version 2: the later column is added with its default", async () => {
     writeOldFile(2);
     db = openSqlite(file);
@@ -143,7 +154,7 @@ describe("migrate on SQLite", () => {
       // Defaults are quoted differently by the two writers; compare their values.
       const normalise = (cols: ReturnType<typeof columnsOf>) =>
         cols.map((c) => ({ ...c, dflt_value: c.dflt_value === null ? null : String(c.dflt_value).replace(/^'(.*)'$/, "$1") }));
-      for (const table of ["abort_attempt", "bulk_job", "bulk_job_item", "login_failure"]) {
+      for (const table of ["abort_attempt", "bulk_job", "bulk_job_item", "login_attempt"]) {
         expect(normalise(columnsOf(fresh, table))).toEqual(normalise(columnsOf(upgraded, table)));
       }
       // The id stays SQLite's rowid (an `integer primary key` alias), so ids keep their meaning.

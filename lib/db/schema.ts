@@ -82,27 +82,40 @@ export interface BulkJobItemTable {
   reread_parts: Generated<number>;
 }
 
-/** Wrong passwords per account, for the per-account sign-in throttle. */
-export interface LoginFailureTable {
-  email: string;
+/** Sign-in attempts per account in the current window, for the per-account sign-in lock. */
+interface LoginAttemptTable {
+  /** A hash of the email, never the email. */
+  key_hash: string;
   /** Epoch milliseconds. */
-  at: number;
+  window_start: number;
+  attempts: number;
 }
 
-/** Better Auth's user table (it creates and owns it); only the columns Reclaim reads. */
-export interface UserTable {
+// Better Auth creates and owns its tables; only the columns Reclaim reads or writes. Its
+// booleans are 0/1 in SQLite and booleans in PostgreSQL; its dates ISO text or timestamps.
+
+interface UserTable {
   id: string;
   email: string;
   name: string;
   role: string | null;
-  banned: boolean | number | null;
+  banned: ColumnType<boolean | number | null, never, 0 | 1>;
+  banReason: string | null;
+  banExpires: ColumnType<Date | string | null, never, null>;
   createdAt: ColumnType<Date | string, never, never>;
+  updatedAt: ColumnType<Date | string, never, string>;
+}
+
+interface SessionTable {
+  id: string;
+  userId: string;
 }
 
 export interface Database {
   abort_attempt: AbortAttemptTable;
   bulk_job: BulkJobTable;
   bulk_job_item: BulkJobItemTable;
-  login_failure: LoginFailureTable;
+  login_attempt: LoginAttemptTable;
   user: UserTable;
+  session: SessionTable;
 }

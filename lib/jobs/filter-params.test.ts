@@ -2,57 +2,13 @@ import { describe, expect, it } from "vitest";
 import {
   describeSelection,
   emptyFilterForm,
-  formatDurationParam,
-  formatSizeParam,
   formFromSearchParams,
   parseBucketParam,
-  parseDuration,
-  parseSize,
   searchParamsFromSelection,
   selectionFromForm,
 } from "@/lib/jobs/filter-params";
 
 const DAY = 86_400_000;
-
-describe("parseDuration", () => {
-  it("reads the units admins type", () => {
-    expect(parseDuration("7d")).toBe(7 * DAY);
-    expect(parseDuration("12h")).toBe(12 * 3_600_000);
-    expect(parseDuration("30m")).toBe(30 * 60_000);
-    expect(parseDuration("30 min")).toBe(30 * 60_000);
-    expect(parseDuration("90s")).toBe(90_000);
-    expect(parseDuration("2w")).toBe(14 * DAY);
-    expect(parseDuration("1.5d")).toBe(1.5 * DAY);
-    expect(parseDuration(" 7D ")).toBe(7 * DAY);
-  });
-
-  it("refuses what is not a duration", () => {
-    for (const bad of ["", "7", "d", "7x", "-1d", "7d3h", "1e3d"]) expect(parseDuration(bad)).toBeNull();
-  });
-});
-
-describe("parseSize", () => {
-  it("reads binary and decimal units, and bare bytes", () => {
-    expect(parseSize("100MiB")).toBe(100 * 1024 ** 2);
-    expect(parseSize("1.5 GiB")).toBe(1.5 * 1024 ** 3);
-    expect(parseSize("20MB")).toBe(20_000_000);
-    expect(parseSize("4096")).toBe(4096);
-    expect(parseSize("10k")).toBe(10 * 1024);
-    expect(parseSize("2 tib")).toBe(2 * 1024 ** 4);
-  });
-
-  it("refuses what is not a size", () => {
-    for (const bad of ["", "MiB", "10 parsecs", "-5MiB", "1,000"]) expect(parseSize(bad)).toBeNull();
-  });
-});
-
-describe("formatting back to parameters", () => {
-  it("round-trips durations and sizes", () => {
-    expect(formatDurationParam(parseDuration("2w") ?? 0)).toBe("14d");
-    for (const text of ["7d", "12h", "90m", "45s"]) expect(formatDurationParam(parseDuration(text) ?? 0)).toBe(text);
-    for (const text of ["100MiB", "2GiB", "20MB", "1000", "3KiB"]) expect(formatSizeParam(parseSize(text) ?? 0)).toBe(text);
-  });
-});
 
 describe("formFromSearchParams", () => {
   it("prefills from the uploads table's parameters", () => {

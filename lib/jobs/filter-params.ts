@@ -5,7 +5,7 @@
 // q = case-insensitive substring of the key, minAge "7d", minSize "100MiB"), so its current
 // filter can link here; plus our own: several buckets, idle, match=prefix and active.
 import { DEFAULT_ACTIVE_WITHIN_MINUTES, type BulkSelection, type KeyMatch } from "@/lib/jobs/types";
-import { parseAge, parseSize as parseTableSize } from "@/lib/uploads/filters";
+import { formatDurationParam, formatSizeParam, parseDuration, parseSize } from "@/lib/units";
 
 /** The form's fields, as text (what the URL carries). */
 export interface BulkFilterForm {
@@ -19,49 +19,6 @@ export interface BulkFilterForm {
 }
 
 export type FilterFieldErrors = Partial<Record<keyof BulkFilterForm, string>>;
-
-const SECOND = 1_000;
-const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-
-/** "7d", "12h", "30m", "90s", "2w", "1.5d" → milliseconds; null when not a duration (the uploads table's parser). */
-export function parseDuration(text: string): number | null {
-  return parseAge(text)?.ms ?? null;
-}
-
-/** "100MiB", "1.5 GiB", "20MB" (decimal), "4096" (bytes) → bytes; null when not a size (the uploads table's parser). */
-export function parseSize(text: string): number | null {
-  return parseTableSize(text)?.bytes ?? null;
-}
-
-/** Milliseconds → the shortest exact parameter in days, hours, minutes or seconds: "7d", "90m". */
-export function formatDurationParam(ms: number): string {
-  for (const [unit, size] of [
-    ["d", DAY],
-    ["h", HOUR],
-    ["m", MINUTE],
-  ] as const) {
-    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return `${Math.round(ms / SECOND)}s`;
-}
-
-/** Bytes → the shortest exact parameter: 104857600 → "100MiB", 20000000 → "20MB", 1000 → "1000". */
-export function formatSizeParam(bytes: number): string {
-  for (const [unit, size] of [
-    ["TiB", 1024 ** 4],
-    ["GiB", 1024 ** 3],
-    ["MiB", 1024 ** 2],
-    ["KiB", 1024],
-    ["TB", 1000 ** 4],
-    ["GB", 1000 ** 3],
-    ["MB", 1000 ** 2],
-  ] as const) {
-    if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
-  }
-  return String(bytes);
-}
 
 type SearchParams = Record<string, string | string[] | undefined> | URLSearchParams;
 
@@ -116,17 +73,17 @@ export function selectionFromForm(
     selection.keyMatch = form.keyMatch;
   }
   if (form.minAge.trim()) {
-    const ms = parseDuration(form.minAge);
+    const ms = parseDuration(form.minAge)?.ms ?? null;
     if (ms === null) errors.minAge = "Write an age like 12h, 7d or 2w.";
     else selection.olderThanMs = ms;
   }
   if (form.minSize.trim()) {
-    const bytes = parseSize(form.minSize);
+    const bytes = parseSize(form.minSize)?.bytes ?? null;
     if (bytes === null) errors.minSize = "Write a size like 100MiB, 2GiB or 500MB.";
     else selection.largerThanBytes = bytes;
   }
   if (form.idle.trim()) {
-    const ms = parseDuration(form.idle);
+    const ms = parseDuration(form.idle)?.ms ?? null;
     if (ms === null) errors.idle = "Write a duration like 30m, 12h or 3d.";
     else selection.idleForMs = ms;
   }

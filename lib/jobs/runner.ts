@@ -1,8 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { fail, ok, type ActionResult } from "@/lib/action-result";
 import { dialectOf, getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { KnownError } from "@/lib/errors";
 import { JOB_STATUSES } from "@/lib/outcomes";
 import { getProfile, toPublicProfile, type Profile } from "@/lib/profiles";
 import {
@@ -366,12 +366,12 @@ export interface StartJobParams {
  * Records the job and its items, then runs it in the background. One job per profile at a
  * time: two jobs over the same uploads would only race each other.
  */
-export async function startJob(params: StartJobParams): Promise<ActionResult<BulkJob>> {
+export async function startJob(params: StartJobParams): Promise<BulkJob> {
   const { profile, actor } = params;
-  if (params.items.length === 0) return fail("empty-selection", "Nothing to abort: the selection has no uploads.");
+  if (params.items.length === 0) throw new KnownError("empty-selection", "Nothing to abort: the selection has no uploads.");
   const busy = (await unfinishedJobs(profile.id))[0];
   if (busy) {
-    return fail(
+    throw new KnownError(
       "job-running",
       `Bulk job ${busy.id.slice(0, 8)} is still ${JOB_STATUSES[busy.status].label.toLowerCase()} on this profile — wait for it to finish or cancel it first.`,
     );
@@ -389,7 +389,7 @@ export async function startJob(params: StartJobParams): Promise<ActionResult<Bul
     items: params.items,
   });
   launch(id, (control) => run(id, profile, actor, withDefaults(params.options), control, false));
-  return ok(job);
+  return job;
 }
 
 // ---------------------------------------------------------------- taking over
@@ -500,14 +500,14 @@ export function recentJobs(options: { profileId?: string; limit?: number } = {})
  * Stops taking new items, from any instance: those not started are marked "skipped
  * (cancelled)" and stay untouched; aborts in flight finish and are verified and recorded.
  */
-export async function cancelJob(id: string): Promise<ActionResult<BulkJob>> {
+export async function cancelJob(id: string): Promise<BulkJob> {
   const job = await getJob(id);
-  if (!job) return fail("not-found", "No bulk job with this id.");
-  if (isFinished(job.status) || job.status === "cancelling") return ok(job);
+  if (!job) throw new KnownError("not-found", "No bulk job with this id.");
+  if (isFinished(job.status) || job.status === "cancelling") return job;
   const control = runtime().running.get(id);
   if (control) control.cancelled = true;
   await requestCancel(id);
-  return ok((await getJob(id)) ?? job);
+  return (await getJob(id)) ?? job;
 }
 
 /** Resolves when the job's run in this process has ended (tests; immediately when not running here). */

@@ -1,5 +1,5 @@
 import "server-only";
-import { fail, type ActionResult } from "@/lib/action-result";
+import { KnownError } from "@/lib/errors";
 import { consumePreview, readyPreview } from "@/lib/jobs/preview";
 import { startJob, type JobActor, type RunnerOptions } from "@/lib/jobs/runner";
 import { byInitiated } from "@/lib/jobs/selection";
@@ -15,21 +15,21 @@ export async function startJobFromPreview(params: {
   includeActive: boolean;
   confirmCount: number;
   options?: RunnerOptions;
-}): Promise<ActionResult<BulkJob>> {
+}): Promise<BulkJob> {
   const previewed = readyPreview(params.previewId, params.actor.id);
   if (!previewed) {
-    return fail("preview-expired", "This preview has expired or was already used — preview again to see the current selection.");
+    throw new KnownError("preview-expired", "This preview has expired or was already used — preview again to see the current selection.");
   }
   const idle = previewed.eligible.map((upload) => ({ ...upload, lookedActive: false }));
   const active = previewed.active.map((upload) => ({ ...upload, lookedActive: true }));
   const items = params.includeActive ? [...idle, ...active].sort(byInitiated) : idle;
   if (params.confirmCount !== items.length) {
-    return fail(
+    throw new KnownError(
       "selection-changed",
       `The selection changed — preview again. You confirmed ${params.confirmCount.toLocaleString("en-US")} uploads; the preview now selects ${items.length.toLocaleString("en-US")}.`,
     );
   }
-  const started = await startJob({
+  const job = await startJob({
     profile: previewed.profile,
     actor: params.actor,
     selection: previewed.preview.selection,
@@ -37,6 +37,6 @@ export async function startJobFromPreview(params: {
     items,
     options: params.options,
   });
-  if (started.ok) consumePreview(params.previewId);
-  return started;
+  consumePreview(params.previewId);
+  return job;
 }

@@ -2,6 +2,7 @@
 // gone", which may be retried, and the sentences a person reads.
 import type { AbortResult, JobStatus, OutcomeCounts, ReclaimError } from "@/lib/jobs/types";
 import { ITEM_OUTCOMES } from "@/lib/jobs/types";
+import { plural } from "@/lib/format";
 import { OUTCOMES } from "@/lib/outcomes";
 
 export function emptyCounts(): OutcomeCounts {
@@ -65,10 +66,6 @@ export class UnreachableStreak {
   get count(): number {
     return this.streak;
   }
-}
-
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 }
 
 export function unreachableMessage(limit: number, notAttempted: number, last: ReclaimError | undefined): string {

@@ -2,7 +2,7 @@
 // safe to send to the browser (no profile secrets, no SDK objects).
 import type { AbortOutcome, AbortResult, ReclaimError, UploadRef } from "@/lib/s3/types";
 
-export type { AbortOutcome, AbortResult, ReclaimError, UploadRef };
+export type { AbortResult, ReclaimError, UploadRef };
 
 /** Default "looks active" window: a part (or the initiation) this recent excludes the upload. */
 export const DEFAULT_ACTIVE_WITHIN_MINUTES = 15;
@@ -11,7 +11,7 @@ export const DEFAULT_ACTIVE_WITHIN_MINUTES = 15;
 export type KeyMatch = "prefix" | "contains";
 
 /** Where a selection was made: the uploads table says how many it showed selected. */
-export interface SelectionOrigin {
+interface SelectionOrigin {
   from: "table";
   /** Uploads selected in the table when the admin pressed Review. */
   chosen: number;
@@ -105,8 +105,6 @@ export type PreviewState =
   | { previewId: string; status: "error"; error: ReclaimError };
 
 export type JobStatus = "queued" | "running" | "cancelling" | "cancelled" | "done" | "finished-with-failures" | "failed";
-
-export const ACTIVE_JOB_STATUSES: readonly JobStatus[] = ["queued", "running", "cancelling"];
 
 /** Outcome of one item of a job; the first five are abortUpload's outcomes. */
 export type ItemOutcome =

@@ -42,8 +42,9 @@ const TRICKY_KEYS = [
 ];
 
 describe("csvField", () => {
-  it("writes plain text, numbers and empty values bare", () => {
-    expect(csvField("plain")).toBe("plain");
+  it("writes numbers and empty values bare, and quotes every text value", () => {
+    expect(csvField("plain")).toBe('"plain"');
+    expect(csvField("")).toBe('""');
     expect(csvField(12_897_484)).toBe("12897484");
     expect(csvField(0)).toBe("0");
     expect(csvField(null)).toBe("");
@@ -60,16 +61,21 @@ describe("csvField", () => {
   });
 
   it("prefixes text starting with = + - @ TAB CR or ' with one single quote", () => {
-    expect(csvField("=SUM(A1)")).toBe("'=SUM(A1)");
-    expect(csvField("+1")).toBe("'+1");
-    expect(csvField("-1.bin")).toBe("'-1.bin");
-    expect(csvField("@x")).toBe("'@x");
-    expect(csvField("\tx")).toBe("'\tx");
-    expect(csvField("\rx")).toBe("\"'\rx\"");
-    expect(csvField("'x")).toBe("''x");
+    expect(csvField("=SUM(A1)")).toBe(`"'=SUM(A1)"`);
+    expect(csvField("+1")).toBe(`"'+1"`);
+    expect(csvField("-1.bin")).toBe(`"'-1.bin"`);
+    expect(csvField("@x")).toBe(`"'@x"`);
+    expect(csvField("\tx")).toBe(`"'\tx"`);
+    expect(csvField("\rx")).toBe(`"'\rx"`);
+    expect(csvField("'x")).toBe(`"''x"`);
     // Only the first character matters; numbers are never prefixed.
-    expect(csvField("a=b")).toBe("a=b");
+    expect(csvField("a=b")).toBe('"a=b"');
     expect(csvField(-5)).toBe("-5");
+  });
+
+  it("keeps a value with another separator in one cell (a ';' spreadsheet cannot split it)", () => {
+    expect(csvField("a;=1+1")).toBe('"a;=1+1"');
+    expect(csvField("x\t@SUM(1)")).toBe('"x\t@SUM(1)"');
   });
 
   it("applies the guard before quoting", () => {
@@ -90,7 +96,7 @@ describe("toCsv + parseCsv", () => {
   ];
 
   it("writes a header row and CRLF-terminated records", () => {
-    expect(toCsv(columns, [{ n: 1, key: "a" }, { n: 2, key: "b,c" }])).toBe('n,key\r\n1,a\r\n2,"b,c"\r\n');
+    expect(toCsv(columns, [{ n: 1, key: "a" }, { n: 2, key: "b,c" }])).toBe('"n","key"\r\n1,"a"\r\n2,"b,c"\r\n');
   });
 
   it("round-trips every tricky key exactly when the guard is undone", () => {

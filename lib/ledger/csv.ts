@@ -4,10 +4,12 @@
 // Writing (RFC 4180):
 // - Records end with CRLF; the first record is the header; every record has the same
 //   number of fields.
-// - A field containing a comma, a double quote, CR or LF is enclosed in double quotes and
-//   each double quote inside it is doubled. Other fields are written bare.
-// - Numbers are written as decimal digits; null/undefined as an empty field; dates as
-//   ISO 8601 UTC strings (what the ledger stores).
+// - Every text field is enclosed in double quotes and each double quote inside it is
+//   doubled — not only those holding a comma, quote, CR or LF: a spreadsheet set to another
+//   separator (";" in much of Europe) would split a bare `a;=1+1` into a second cell that
+//   it evaluates. Inside quotes no separator splits anything.
+// - Numbers are written bare as decimal digits; null/undefined as an empty field; dates as
+//   ISO 8601 UTC strings (what the ledger stores), quoted like all text.
 //
 // Formula injection (OWASP "CSV injection"): a spreadsheet evaluates a cell that starts
 // with = + - @ (and some also treat TAB and CR as a start). Object keys, emails and error
@@ -25,7 +27,6 @@ import type { LedgerEntry } from "@/lib/ledger/types";
 export type CsvValue = string | number | null | undefined;
 
 const FORMULA_START = new Set(["=", "+", "-", "@", "\t", "\r", "'"]);
-const NEEDS_QUOTES = /[",\r\n]/;
 
 /** The formula-injection guard for one text value (see the rule above). */
 export function protectCell(value: string): string {
@@ -38,15 +39,14 @@ export function unprotectCell(cell: string): string {
   return cell.startsWith("'") ? cell.slice(1) : cell;
 }
 
-/** One field, RFC 4180 quoted when needed. */
+/** One field: numbers bare, text always quoted (RFC 4180 quoting, formula guard inside). */
 export function csvField(value: CsvValue): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "number") {
     if (!Number.isFinite(value)) return "";
     return String(value);
   }
-  const text = protectCell(value);
-  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  return `"${protectCell(value).replaceAll('"', '""')}"`;
 }
 
 /** One record, CRLF-terminated. */

@@ -84,7 +84,7 @@ export function parseHistoryParams(source: ParamSource): HistoryQuery {
 }
 
 /** The URL parameters for a filter (and page, when past the first). */
-export function historyParams(filter: HistoryFilter, page = 1): URLSearchParams {
+function historyParams(filter: HistoryFilter, page = 1): URLSearchParams {
   const params = new URLSearchParams();
   if (filter.outcome) params.set("outcome", filter.outcome);
   if (filter.profileId) params.set("profile", filter.profileId);

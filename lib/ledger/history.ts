@@ -375,11 +375,3 @@ export async function* attemptChunks(
     afterId = Number(last.id);
   }
 }
-
-/** All attempts matching the filter, oldest first (for small exports and tests). */
-export async function exportAttempts(filter: HistoryFilter, options: QueryOptions = {}): Promise<LedgerEntry[]> {
-  const entries: LedgerEntry[] = [];
-  for await (const chunk of attemptChunks(filter, 1_000, options)) entries.push(...chunk);
-  return entries;
-}
-

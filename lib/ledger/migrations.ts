@@ -135,17 +135,21 @@ export const migrations: readonly Migration[] = [
     },
   },
   {
-    // Wrong passwords per account (lib/auth/login-throttle.ts). SQLite files of earlier
-    // versions may have it already: it used to be created on first use.
-    name: "0004-login-failure",
+    // The per-account sign-in lock (lib/auth/login-throttle.ts). One row per account with a
+    // recent sign-in attempt, keyed by a hash of the email: counted and checked in one
+    // statement, pruned once its window has passed. Replaces login_failure, which kept one
+    // row per failure with the email as typed, forever (created on first use, so an older
+    // SQLite file may or may not have it).
+    name: "0004-login-attempt",
     async up(db) {
+      await db.schema.dropTable("login_failure").ifExists().execute();
       await db.schema
-        .createTable("login_failure")
-        .ifNotExists()
-        .addColumn("email", "text", (c) => c.notNull())
-        .addColumn("at", "bigint", (c) => c.notNull())
+        .createTable("login_attempt")
+        .addColumn("key_hash", "text", (c) => c.primaryKey())
+        .addColumn("window_start", "bigint", (c) => c.notNull())
+        .addColumn("attempts", "integer", (c) => c.notNull())
         .execute();
-      await db.schema.createIndex("login_failure_email_at").ifNotExists().on("login_failure").columns(["email", "at"]).execute();
+      await db.schema.createIndex("login_attempt_window").on("login_attempt").column("window_start").execute();
     },
   },
   {

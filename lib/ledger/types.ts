@@ -5,13 +5,13 @@ import type { AbortOutcome } from "@/lib/s3/types";
 
 export type LedgerOutcome = AbortOutcome | "unknown";
 
-export interface Actor {
+interface Actor {
   id: string | null;
   email: string;
 }
 
 /** Which upload an attempt is about, and what it held just before the abort. */
-export interface AttemptTarget {
+interface AttemptTarget {
   profileId: string;
   endpointHost: string;
   bucket: string;

@@ -19,11 +19,11 @@ import type { AbortOutcome, AbortResult, ReclaimError, UploadRef } from "@/lib/s
 // (an UploadPart that landed after the abort) → abort again with backoff, then verify-failed.
 
 /** Abort requests at most; with the delays below the whole run stays under ~1 s of waiting. */
-export const DEFAULT_ABORT_ATTEMPTS = 4;
+const DEFAULT_ABORT_ATTEMPTS = 4;
 /** Wait before abort attempt 2, 3, 4: lets an in-flight UploadPart land or fail first. */
-export const DEFAULT_ABORT_BACKOFF_MS: readonly number[] = [100, 200, 400];
+const DEFAULT_ABORT_BACKOFF_MS: readonly number[] = [100, 200, 400];
 
-export type AbortState = "aborting" | "verifying";
+type AbortState = "aborting" | "verifying";
 
 export interface PartsSnapshot {
   parts: number;

@@ -12,7 +12,7 @@ import type { Profile } from "@/lib/profiles";
 // settings change (the profiles file is re-read when it changes on disk).
 
 /** Abort requests sent before giving up; throttling (503 SlowDown) and resets are retried. */
-export const DEFAULT_MAX_ATTEMPTS = 4;
+const DEFAULT_MAX_ATTEMPTS = 4;
 
 export interface S3ClientOptions {
   /** Per-request timeout, ms (default RECLAIM_S3_TIMEOUT_MS). */

@@ -1,4 +1,5 @@
 import "server-only";
+import { KnownError } from "@/lib/errors";
 import type { ReclaimError, S3ErrorCode } from "@/lib/s3/types";
 
 // The one place that turns SDK and network failures into ReclaimError: a typed code plus a
@@ -7,7 +8,7 @@ import type { ReclaimError, S3ErrorCode } from "@/lib/s3/types";
 // `$metadata.httpStatusCode`, `$fault` and Node's `code` — never `message`, never a stack.
 
 /** What we were doing when the error happened; drives the wording and the permission hint. */
-export type S3Operation =
+type S3Operation =
   | "list-buckets"
   | "list-uploads"
   | "list-parts"
@@ -25,10 +26,10 @@ export interface ErrorContext {
 }
 
 /** An Error that carries a ReclaimError; thrown by lib/s3 functions that return one answer. */
-export class ReclaimS3Error extends Error {
+export class ReclaimS3Error extends KnownError {
   override name = "ReclaimS3Error";
   constructor(readonly detail: ReclaimError) {
-    super(detail.message);
+    super(detail.code, detail.message);
   }
 }
 
@@ -202,6 +203,7 @@ function composeMessage(code: S3ErrorCode, fields: ErrorFields, context: ErrorCo
       return `The endpoint does not support this request (${s3}) ${doing}.`;
     case "server-error":
       return `The endpoint failed (${s3}) ${doing}${attemptsNote(fields.attempts)} — try again; if it persists, check the storage service's health.`;
+    case "rejected":
     case "pager-stuck":
     case "page-cap":
     case "unknown":

@@ -68,7 +68,7 @@ export interface Inventory {
 }
 
 /** Parts of one upload as ListParts showed them just now. */
-export interface UploadParts {
+interface UploadParts {
   parts: number;
   bytes: number;
   lastPartAt: string | null;

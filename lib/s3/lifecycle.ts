@@ -132,7 +132,8 @@ export function lifecycleError(
   } else {
     message = `The endpoint failed (${s3}) ${doing} — try again; if it persists, check the endpoint's logs.`;
   }
-  return { ...base, code: isUnsupported(base) ? "not-implemented" : base.code, message };
+  const code = isUnsupported(base) ? "not-implemented" : isRejection(base) ? "rejected" : base.code;
+  return { ...base, code, message };
 }
 
 // ------------------------------------------------------------------ pure: reading rules
@@ -238,7 +239,7 @@ export function normalizeRuleForWrite(rule: LifecycleRule): LifecycleRule {
 }
 
 /** Our rule as written: enabled, a prefix Filter, the abort action and nothing else. */
-export function buildOurRule(input: AbortRuleInput): LifecycleRule {
+function buildOurRule(input: AbortRuleInput): LifecycleRule {
   return {
     ID: RECLAIM_RULE_ID,
     Status: "Enabled",

@@ -11,7 +11,7 @@ import type { ListedUpload } from "@/lib/s3/types";
 
 /** Default page caps: 100,000 pages of 1,000 uploads; 10,000 parts need at most 10 pages. */
 export const DEFAULT_MAX_UPLOAD_PAGES = 100_000;
-export const DEFAULT_MAX_PART_PAGES = 1_000;
+const DEFAULT_MAX_PART_PAGES = 1_000;
 
 export interface UploadsPage {
   uploads: ListedUpload[];

@@ -11,6 +11,8 @@ export type S3ErrorCode =
   | "unreachable"
   | "invalid-credentials"
   | "not-implemented"
+  /** The endpoint refused the lifecycle configuration we sent. */
+  | "rejected"
   | "pager-stuck"
   | "page-cap"
   | "server-error"

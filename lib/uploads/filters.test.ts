@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseDuration, parseSize } from "@/lib/units";
 import {
   applyPartsUpdates,
   applyView,
@@ -8,8 +9,6 @@ import {
   hasFilters,
   markGone,
   mergeListing,
-  parseAge,
-  parseSize,
   parseView,
   reconcileBucket,
   serializeView,
@@ -64,35 +63,6 @@ function parts(
 
 const view = (patch: Partial<UploadView>): UploadView => ({ ...defaultView, ...patch });
 
-describe("parseAge / parseSize", () => {
-  it("reads ages with units", () => {
-    expect(parseAge("7d")).toEqual({ text: "7d", ms: 7 * DAY });
-    expect(parseAge(" 12h ")).toEqual({ text: "12h", ms: 12 * 3_600_000 });
-    expect(parseAge("30min")).toEqual({ text: "30m", ms: 30 * 60_000 });
-    expect(parseAge("90S")).toEqual({ text: "90s", ms: 90_000 });
-    expect(parseAge("2w")).toEqual({ text: "2w", ms: 14 * DAY });
-    expect(parseAge("1.5d")).toEqual({ text: "1.5d", ms: 1.5 * DAY });
-  });
-
-  it("rejects what is not an age", () => {
-    for (const bad of ["", "7", "d", "-3d", "7 days", "abc", "7y"])
-      expect(parseAge(bad)).toBeNull();
-  });
-
-  it("reads sizes: binary units, decimal KB/MB, bare numbers as bytes", () => {
-    expect(parseSize("100MiB")).toEqual({ text: "100MiB", bytes: 100 * MiB });
-    expect(parseSize("1.5 GiB")).toEqual({ text: "1.5GiB", bytes: 1.5 * 1024 * MiB });
-    expect(parseSize("2g")).toEqual({ text: "2GiB", bytes: 2 * 1024 * MiB });
-    expect(parseSize("500KB")).toEqual({ text: "500KB", bytes: 500_000 });
-    expect(parseSize("4096")).toEqual({ text: "4096B", bytes: 4096 });
-    expect(parseSize("0")).toEqual({ text: "0B", bytes: 0 });
-  });
-
-  it("rejects what is not a size", () => {
-    for (const bad of ["", "MiB", "-1MiB", "12 parsecs", "1e9"]) expect(parseSize(bad)).toBeNull();
-  });
-});
-
 describe("parseView / serializeView", () => {
   it("gives the default view for an empty URL", () => {
     expect(parseView(new URLSearchParams(""))).toEqual({ view: defaultView, notes: [] });
@@ -141,7 +111,7 @@ describe("parseView / serializeView", () => {
     const v = view({
       bucket: "reclaim-logs",
       q: "app/",
-      minAge: parseAge("30d"),
+      minAge: parseDuration("30d"),
       minSize: parseSize("1KiB"),
       sort: "key",
       dir: "asc",
@@ -199,7 +169,7 @@ describe("filterRows", () => {
   });
 
   it("keeps only rows at least as old as the minimum age; unknown ages do not match", () => {
-    const keys = filterRows(rows, view({ minAge: parseAge("1d") }), NOW).map((r) => r.key);
+    const keys = filterRows(rows, view({ minAge: parseDuration("1d") }), NOW).map((r) => r.key);
     expect(keys).toEqual(["app/2026/11/01/host-1.log.gz", "videos/raw/clip-1.mov"]);
   });
 

@@ -2,6 +2,7 @@
 // and merging live updates (fresh listings, parts refreshes) into the rows on screen.
 // Pure functions only: no React, no clock reads (callers pass `now`).
 import { formatBytes } from "@/lib/format";
+import { parseDuration, parseSize } from "@/lib/units";
 import type {
   BucketInventory,
   ListingCursor,
@@ -14,7 +15,7 @@ import type {
 
 // ------------------------------------------------------------------ the view (URL state)
 
-export const sortColumns = [
+const sortColumns = [
   "bucket",
   "key",
   "uploadId",
@@ -58,7 +59,7 @@ export const defaultView: UploadView = {
 };
 
 /** The direction a column sorts in when first clicked: big/old/recent things first. */
-export function defaultDirFor(column: SortColumn): SortDir {
+function defaultDirFor(column: SortColumn): SortDir {
   switch (column) {
     case "parts":
     case "bytes":
@@ -67,70 +68,6 @@ export function defaultDirFor(column: SortColumn): SortDir {
     default:
       return "asc";
   }
-}
-
-const AGE_UNITS: Record<string, number> = {
-  s: 1000,
-  sec: 1000,
-  m: 60_000,
-  min: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 7 * 86_400_000,
-};
-
-/** "7d", "12h", "30m", "90s", "2w" → ms; anything else → null. */
-export function parseAge(text: string): { text: string; ms: number } | null {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(sec|s|min|m|h|d|w)\s*$/i.exec(text);
-  if (!match) return null;
-  const value = Number(match[1]);
-  const unit = (match[2] ?? "").toLowerCase();
-  const factor = AGE_UNITS[unit];
-  if (factor === undefined || !Number.isFinite(value)) return null;
-  const canonicalUnit = unit === "min" ? "m" : unit === "sec" ? "s" : unit;
-  return { text: `${value}${canonicalUnit}`, ms: Math.round(value * factor) };
-}
-
-const SIZE_UNITS: Record<string, number> = {
-  b: 1,
-  k: 1024,
-  kib: 1024,
-  kb: 1000,
-  m: 1024 ** 2,
-  mib: 1024 ** 2,
-  mb: 1000 ** 2,
-  g: 1024 ** 3,
-  gib: 1024 ** 3,
-  gb: 1000 ** 3,
-  t: 1024 ** 4,
-  tib: 1024 ** 4,
-  tb: 1000 ** 4,
-};
-const CANONICAL_SIZE_UNIT: Record<string, string> = {
-  b: "B",
-  k: "KiB",
-  kib: "KiB",
-  kb: "KB",
-  m: "MiB",
-  mib: "MiB",
-  mb: "MB",
-  g: "GiB",
-  gib: "GiB",
-  gb: "GB",
-  t: "TiB",
-  tib: "TiB",
-  tb: "TB",
-};
-
-/** "100MiB", "1.5 GiB", "500KB" (decimal), "2g" (binary), "4096" (bytes) → bytes; else null. */
-export function parseSize(text: string): { text: string; bytes: number } | null {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-  if (!match) return null;
-  const value = Number(match[1]);
-  const unit = (match[2] || "b").toLowerCase();
-  const factor = SIZE_UNITS[unit];
-  if (factor === undefined || !Number.isFinite(value)) return null;
-  return { text: `${value}${CANONICAL_SIZE_UNIT[unit] ?? "B"}`, bytes: Math.round(value * factor) };
 }
 
 type ParamSource = URLSearchParams | Record<string, string | string[] | undefined>;
@@ -158,7 +95,7 @@ export function parseView(source: ParamSource): { view: UploadView; notes: ViewN
 
   const minAge = readParam(source, "minAge")?.trim();
   if (minAge) {
-    const parsed = parseAge(minAge);
+    const parsed = parseDuration(minAge);
     if (parsed) view.minAge = parsed;
     else
       notes.push({
@@ -296,7 +233,7 @@ type SortValue = string | number | null;
  * A text's sort key: case folded, digit runs padded so "part-9" < "part-10" (natural order).
  * Computed once per row and compared with `<`, so sorting 10,000 rows stays fast.
  */
-export function naturalKey(text: string): string {
+function naturalKey(text: string): string {
   return text.toLowerCase().replace(/\d+/g, (digits) => digits.padStart(12, "0"));
 }
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { configuredDialect } from "@/lib/db";
-import { ConfigError } from "@/lib/env";
+import { ConfigError, publicConfigProblem } from "@/lib/env";
 import { isJobUnfinished } from "@/lib/jobs/store";
 import { formatBytesExact, formatDateTime, plural } from "@/lib/format";
 import {
@@ -63,7 +63,11 @@ function profileFor(entry: LedgerEntry): Profile | NotVerifiable {
         `Cannot re-verify: endpoint profile "${entry.profileId}" is no longer configured. Add it back to the profiles file to resolve this attempt; until then it is not counted as reclaimed.`,
       );
     }
-    if (error instanceof ConfigError) return new NotVerifiable("config", `Cannot re-verify: ${error.message}`);
+    if (error instanceof ConfigError) {
+      // The ledger row is shown to every viewer: the details go to the server log only.
+      console.error(`Reclaim: cannot re-verify attempt ${entry.id}:`, error.message);
+      return new NotVerifiable("config", `Cannot re-verify: ${publicConfigProblem(error).message}`);
+    }
     throw error;
   }
   const host = toPublicProfile(profile).endpointHost;

@@ -11,7 +11,9 @@ import { rawClient } from "../support/gateway";
 
 // Every server action is a public POST endpoint. Capture the real abort request the UI
 // sends, then replay it (aimed at another upload) without a session, as a viewer, and as
-// the admin from a foreign origin: each must be refused and the upload must stay.
+// the admin from a foreign origin: each must be refused and the upload must stay. The same
+// replay with the admin's session and the right origin succeeds, so the refusals are the
+// session and origin checks at work, not a replay that could never have worked.
 
 const BUCKET = "reclaim-backups";
 
@@ -28,11 +30,12 @@ async function isListed(upload: { key: string; uploadId: string }): Promise<bool
   return (listed.Uploads ?? []).some((u) => u.Key === upload.key && u.UploadId === upload.uploadId);
 }
 
-test("a captured abort action replayed without the right session or origin is refused", async ({ page, baseURL }) => {
+test("a captured abort action replayed without the right session or origin is refused, and with them succeeds", async ({ page, baseURL }) => {
   test.setTimeout(180_000);
   const prefix = `e2e-replay/${crypto.randomBytes(4).toString("hex")}/`;
   const clicked = await createUpload(`${prefix}clicked.bin`);
   const target = await createUpload(`${prefix}target.bin`);
+  const allowed = await createUpload(`${prefix}allowed.bin`);
 
   await page.goto(`/?q=${encodeURIComponent(prefix)}`);
   const captured = page.waitForRequest(
@@ -50,7 +53,9 @@ test("a captured abort action replayed without the right session or origin is re
   await expect(page.getByRole("status", { name: "Abort results" })).toContainText(/Reclaimed/, { timeout: 60_000 });
   await expect.poll(() => isListed(clicked)).toBe(false);
 
-  const body = (abortRequest.postData() ?? "").replaceAll(clicked.uploadId, target.uploadId).replaceAll(clicked.key, target.key);
+  const aimedAt = (upload: { key: string; uploadId: string }) =>
+    (abortRequest.postData() ?? "").replaceAll(clicked.uploadId, upload.uploadId).replaceAll(clicked.key, upload.key);
+  const body = aimedAt(target);
   const headers = {
     "next-action": abortRequest.headers()["next-action"] ?? "",
     "content-type": abortRequest.headers()["content-type"] ?? "text/plain;charset=UTF-8",
@@ -73,4 +78,15 @@ test("a captured abort action replayed without the right session or origin is re
   }
   const parts = await rawClient("admin").send(new ListPartsCommand({ Bucket: BUCKET, Key: target.key, UploadId: target.uploadId }));
   expect(parts.Parts?.length).toBe(1);
+
+  // The same request with the admin's session and the dashboard's own origin is carried out.
+  const admin = await playwrightRequest.newContext({ storageState: users.admin.state });
+  const response = await admin.post(url, { headers: { ...headers, origin }, data: aimedAt(allowed), maxRedirects: 0 });
+  expect(response.status()).toBe(200);
+  const answer = await response.text();
+  expect(answer).toContain('"ok":true');
+  expect(answer).toContain('"outcome":"reclaimed"');
+  await admin.dispose();
+  expect(await isListed(allowed)).toBe(false);
+  expect(await isListed(target)).toBe(true);
 });

@@ -8,7 +8,7 @@ import {
   CreateMultipartUploadCommand,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import type { Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
 import { formatBytesExact, formatCount } from "@/lib/format";
 import { expect, screenshotDir, test } from "../fixtures";
 import { rawClient } from "../support/gateway";
@@ -33,6 +33,17 @@ async function sdkTotals(): Promise<{ uploads: number; parts: number; bytes: num
 }
 
 const ids = (list: { uploadId: string }[]) => list.map((u) => u.uploadId).sort();
+
+/** What a badge shows: its words, tooltip, classes and resolved colours. */
+function looks(badge: Locator) {
+  return badge.evaluate((el) => ({
+    text: el.textContent,
+    title: el.getAttribute("title"),
+    className: el.className,
+    color: getComputedStyle(el).color,
+    background: getComputedStyle(el).backgroundColor,
+  }));
+}
 
 async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${screenshotDir}/${name}.png`, fullPage: true });
@@ -127,4 +138,50 @@ test("bulk cleanup: dry run equals the SDK, the typed count starts the job, the 
   await expect(page.getByTestId("job-view").getByRole("progressbar")).toHaveAttribute("aria-valuenow", String(n));
   await page.screenshot({ path: `${screenshotDir}/bulk-progress-390.png` });
   await shoot(page, "bulk-report-390");
+});
+
+test("an upload aborted between the dry run and the job ends 'Already gone', with the history page's badge", async ({ page }) => {
+  test.setTimeout(120_000);
+  const gonePrefix = `${prefix}gone/`;
+  const made: { key: string; uploadId: string }[] = [];
+  for (const name of ["kept-until-job.bin", "aborted-meanwhile.bin"]) {
+    const key = `${gonePrefix}${name}`;
+    const created = await raw.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: key }));
+    await raw.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId: created.UploadId, PartNumber: 1, Body: randomBytes(2_048) }));
+    made.push({ key, uploadId: created.UploadId ?? "" });
+  }
+
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`/bulk?profile=local&bucket=${BUCKET}&q=${encodeURIComponent(gonePrefix)}&active=0`);
+  await page.getByRole("button", { name: "Preview", exact: true }).click();
+  await expect(page.getByTestId("dry-run").getByTestId("dry-run-count")).toHaveText("2");
+
+  // Someone else aborts one of them after the dry run.
+  const [, meanwhile] = made;
+  await raw.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: meanwhile?.key, UploadId: meanwhile?.uploadId }));
+
+  await page.getByRole("button", { name: "Abort 2 uploads…" }).click();
+  const dialog = page.getByRole("dialog", { name: "Abort 2 uploads?" });
+  await dialog.getByLabel("Type 2 to confirm").fill("2");
+  await dialog.getByRole("button", { name: "Abort 2 uploads", exact: true }).click();
+  const job = page.getByTestId("job-view");
+  await expect(job.getByTestId("job-status")).toHaveText("Done");
+  await expect(job.getByTestId("count-already-gone")).toHaveText("1");
+  const items = job.getByRole("table", { name: "Uploads in this job and their outcome" });
+  const bulkBadge = items.getByText("Already gone", { exact: true });
+  await expect(bulkBadge).toHaveCount(1);
+  await expect(items.getByText("Reclaimed", { exact: true })).toHaveCount(1);
+  await shoot(page, "bulk-report-already-gone-1440");
+  const bulkLooks = await looks(bulkBadge);
+
+  // The ledger has the same attempt; the history page shows it with the very same badge.
+  await page.goto(`/history?bucket=${BUCKET}&outcome=already-gone`);
+  const historyBadge = page
+    .getByRole("table", { name: "Abort attempts" })
+    .getByRole("row", { name: new RegExp(meanwhile?.key.split("/").pop() ?? "") })
+    .getByText("Already gone", { exact: true });
+  await expect(historyBadge).toHaveCount(1);
+  await shoot(page, "history-already-gone-1440");
+
+  expect(await looks(historyBadge)).toEqual(bulkLooks);
 });

@@ -11,7 +11,7 @@ import {
 } from "@aws-sdk/client-s3";
 import type { Page } from "@playwright/test";
 import Database from "better-sqlite3";
-import { parseCsvObjects } from "@/lib/ledger/csv";
+import { csvHeader, LEDGER_CSV_COLUMNS, parseCsvObjects } from "@/lib/ledger/csv";
 import { formatBytesExact, plural } from "@/lib/format";
 import { expect, screenshotDir, test, users } from "../fixtures";
 import { instanceDir, rawClient } from "../support/gateway";
@@ -215,7 +215,7 @@ test("the export needs a session", async ({ playwright, baseURL }) => {
   const anonymous = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
   const response = await anonymous.get("/api/history/export", { maxRedirects: 0 });
   expect(response.status()).toBe(401);
-  expect(await response.text()).not.toContain("id,started_at");
+  expect(await response.text()).not.toContain(csvHeader(LEDGER_CSV_COLUMNS).trim());
   await anonymous.dispose();
 });
 

@@ -1,7 +1,7 @@
 import http from "node:http";
 import path from "node:path";
 import fs from "node:fs";
-import { expect, test, users } from "../fixtures";
+import { expect, screenshotDir, test, users } from "../fixtures";
 import { findSecrets, filesBelow, gatewaySecrets } from "../support/secrets";
 
 const distDir = path.resolve(__dirname, "../..", process.env.RECLAIM_DIST_DIR || ".next");
@@ -48,6 +48,7 @@ test.describe("signed out", () => {
     await page.goto("/");
     await expect(page).toHaveURL(/\/login$/);
     await expect(page.getByRole("heading", { name: "Sign in to Reclaim" })).toBeVisible();
+    await page.screenshot({ path: `${screenshotDir}/sign-in.png`, fullPage: true });
   });
 
   test("before the page's script runs, Enter on the sign-in form sends no password anywhere", async ({ page }) => {

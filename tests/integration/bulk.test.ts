@@ -111,9 +111,15 @@ async function previewOf(p: Profile, selection: Selection): Promise<Preview> {
 }
 
 async function startFrom(preview: Preview, confirmCount: number, options: import("@/lib/jobs/runner").RunnerOptions = {}, includeActive = false): Promise<BulkJob> {
-  const started = await (await lib.service()).startJobFromPreview({ previewId: preview.previewId, actor, includeActive, confirmCount, options });
-  if (!started.ok) throw new Error(started.error.message);
-  return started.data;
+  return (await lib.service()).startJobFromPreview({ previewId: preview.previewId, actor, includeActive, confirmCount, options });
+}
+
+/** What `work` rejects with (undefined when it resolves). */
+async function rejectionOf(work: Promise<unknown>): Promise<unknown> {
+  return work.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 }
 
 async function finished(jobId: string): Promise<BulkJob> {
@@ -253,17 +259,15 @@ describe("bulk job", () => {
     expect(preview.eligible.totals.count).toBe(raw.length);
 
     const { startJobFromPreview } = await lib.service();
-    const wrong = await startJobFromPreview({ previewId: preview.previewId, actor, includeActive: false, confirmCount: raw.length + 1 });
-    expect(wrong).toMatchObject({ ok: false, error: { code: "selection-changed" } });
-    expect(wrong.ok ? "" : wrong.error.message).toMatch(/the selection changed — preview again/i);
+    const wrong = await rejectionOf(startJobFromPreview({ previewId: preview.previewId, actor, includeActive: false, confirmCount: raw.length + 1 }));
+    expect(wrong).toMatchObject({ code: "selection-changed", message: expect.stringMatching(/the selection changed — preview again/i) });
 
     const job = await startFrom(preview, raw.length);
     expect(job.total).toBe(raw.length);
     expect(job.bytesSelected).toBe(raw.reduce((a, u) => a + u.bytes, 0));
     // A preview starts one job only.
-    expect(await startJobFromPreview({ previewId: preview.previewId, actor, includeActive: false, confirmCount: raw.length })).toMatchObject({
-      ok: false,
-      error: { code: "preview-expired" },
+    expect(await rejectionOf(startJobFromPreview({ previewId: preview.previewId, actor, includeActive: false, confirmCount: raw.length }))).toMatchObject({
+      code: "preview-expired",
     });
 
     const done = await finished(job.id);
@@ -340,7 +344,7 @@ describe("bulk job", () => {
       const { cancelJob, readJob } = await lib.runner();
       await until(() => readJob(job.id), (j) => (j?.counts.reclaimed ?? 0) >= 3);
       const cancelling = await cancelJob(job.id);
-      expect(cancelling.ok && cancelling.data.status).toBe("cancelling");
+      expect(cancelling.status).toBe("cancelling");
       const done = await finished(job.id);
 
       expect(done.status).toBe("cancelled");
@@ -451,8 +455,9 @@ describe("bulk job", () => {
       const a = await previewOf(p, selection);
       const b = await previewOf(p, selection);
       const job = await startFrom(a, 4, { concurrency: 1 });
-      const second = await (await lib.service()).startJobFromPreview({ previewId: b.previewId, actor, includeActive: false, confirmCount: 4 });
-      expect(second).toMatchObject({ ok: false, error: { code: "job-running" } });
+      const { startJobFromPreview } = await lib.service();
+      const second = await rejectionOf(startJobFromPreview({ previewId: b.previewId, actor, includeActive: false, confirmCount: 4 }));
+      expect(second).toMatchObject({ code: "job-running" });
       expect((await finished(job.id)).status).toBe("done");
     } finally {
       await proxy.close();
@@ -556,7 +561,7 @@ describe("jobs across instances", () => {
     // Cancelling it from here only marks it; its holder settles it.
     const { cancelJob } = await lib.runner();
     const cancelled = await cancelJob(held.id);
-    expect(cancelled.ok && cancelled.data.status).toBe("cancelling");
+    expect(cancelled.status).toBe("cancelling");
     expect(ids(await listUploads(admin, bucket, "held/"))).toEqual(ids(held.uploads));
     // Let it go: expired, taken over, it ends cancelled with nothing touched.
     await db().then((d) => d.updateTable("bulk_job").set({ lease_expires_at: new Date(Date.now() - 1).toISOString() }).where("id", "=", held.id).execute());

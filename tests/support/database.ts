@@ -95,3 +95,23 @@ export async function scratchAppDatabase(name: string): Promise<ScratchDatabase>
     },
   };
 }
+
+/**
+ * For tests of the stores themselves: a migrated database of the configured kind, opened
+ * here (the app is not pointed at it) — in-memory SQLite, or a scratch PostgreSQL database.
+ * `close()` closes and drops it.
+ */
+export async function openTestDatabase(name: string): Promise<{ db: import("@/lib/db").Db; close(): Promise<void> }> {
+  const { openPostgres, openSqlite } = await import("@/lib/db");
+  const { migrate } = await import("@/lib/db/migrate");
+  const scratch = serverUrl ? await createScratchDatabase(name) : null;
+  const db = scratch ? openPostgres(scratch.location, { max: 4 }) : openSqlite(":memory:");
+  await migrate(db);
+  return {
+    db,
+    close: async () => {
+      await db.destroy();
+      await scratch?.drop();
+    },
+  };
+}
