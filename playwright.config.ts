@@ -60,6 +60,8 @@ export default defineConfig({
       RECLAIM_ADMIN_EMAIL: users.admin.email,
       RECLAIM_ADMIN_PASSWORD: users.admin.password,
       RECLAIM_REFRESH_MS: "2000",
+      // Re-list every 2 s too (default 30 s), so new and vanished uploads show within the tests' waits.
+      RECLAIM_RELIST_MS: "2000",
     },
   },
 });

@@ -23,8 +23,11 @@ import type { UploadRef } from "@/lib/s3/types";
 import type { BenchOptions } from "./options";
 import { REPO } from "./report";
 
-/** The gateway instance the bench runs on (port 17380, see scripts/gateway.sh). */
-export const INSTANCE = "bench";
+/**
+ * The gateway instance the bench runs on (port 17380, see scripts/gateway.sh); another with
+ * RECLAIM_BENCH_INSTANCE, e.g. to benchmark beside other checkouts on one machine.
+ */
+export const INSTANCE = process.env.RECLAIM_BENCH_INSTANCE ?? "bench";
 /** RGW creates ~300 uploads/s; 16 at once is near its ceiling without starving other work. */
 const SEED_CONCURRENCY = 16;
 const GATEWAY_SCRIPT = path.join(REPO, "scripts/gateway.sh");

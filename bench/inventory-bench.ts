@@ -4,7 +4,7 @@
  * the rows as JSON to bench/out/ (git-ignored).
  *
  *   npm run bench -- [--quick] [--uploads N] [--concurrency C] [--rounds R] [--sample S]
- *                    [--bulk B] [--only inventory,cli,abort,bulk,instances,scaling,browser]
+ *                    [--bulk B] [--only inventory,cli,abort,bulk,instances,scaling,cost,browser]
  *
  * Sections (one module each):
  *   inventory  bench/inventory.ts   lib/s3 inventory vs the raw SDK (target ≥ 0.9×)
@@ -13,6 +13,7 @@
  *   bulk       bench/bulk-bench.ts  a bulk job over 1,000 uploads vs raw SDK / rclone / CLIs
  *   instances  bench/instances-bench.ts  2 instances on PostgreSQL vs 1 on SQLite (bulk jobs)
  *   scaling    bench/scaling.ts     time vs uploads and parts; the concurrency sweep
+ *   cost       bench/cost.ts        S3 requests/hour of open tabs and freshness, vs the old schedule
  *   browser    bench/browser-bench.ts  10,000-row table in Chromium; server peak RSS 2k vs 20k
  * A section that fails becomes a MISS row with the error; the others still run.
  *
@@ -27,6 +28,7 @@ import { runAbortBench } from "./abort";
 import { type BrowserBenchOptions, runBrowserBench } from "./browser-bench";
 import { runBulkBench } from "./bulk-bench";
 import { runCliInventoryBench, setUpCliTools } from "./cli-tools";
+import { runCostBench } from "./cost";
 import { createContext, deleteBuckets, ensureGateway, stopGateway } from "./gateway";
 import { runInstancesBench } from "./instances-bench";
 import { runInventoryBench, seedInventoryPool } from "./inventory";
@@ -110,6 +112,11 @@ async function main(): Promise<void> {
       return scaling.rows;
     });
     if (pool) await deleteBuckets(ctx, pool.buckets);
+    await section("cost", async () => {
+      const cost = await runCostBench(ctx);
+      details.cost = cost.details;
+      return cost.rows;
+    });
     // ---- browser + memory: bench/browser-bench.ts (its own module and gateway instances; it
     // builds the app and drives Chromium). Quick: one small table timing, no memory pair.
     const quickBrowser: Partial<BrowserBenchOptions> = {

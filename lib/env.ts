@@ -44,6 +44,19 @@ const envSchema = z.object({
   RECLAIM_REFRESH_MS: positiveInt(5_000),
   /** How long a bulk job's lease lasts without renewal before another instance takes the job over, milliseconds. */
   RECLAIM_JOB_LEASE_MS: z.coerce.number().int().min(1_000).default(30_000),
+  // How often parts are re-read and uploads re-listed (lib/uploads/reread-policy.ts explains
+  // the schedule; README "What watching costs"). "clock" is the old fixed cycle, for comparison.
+  RECLAIM_REREAD_SCHEDULE: z.enum(["liveness", "clock"]).default("liveness"),
+  RECLAIM_LIVE_WINDOW_MS: positiveInt(15 * 60_000),
+  RECLAIM_IDLE_AFTER_MS: positiveInt(24 * 3_600_000),
+  RECLAIM_REREAD_LIVE_MS: positiveInt(45_000),
+  RECLAIM_REREAD_LIVE_IN_VIEW_MS: positiveInt(4_000),
+  RECLAIM_REREAD_QUIET_MS: positiveInt(30 * 60_000),
+  RECLAIM_REREAD_QUIET_IN_VIEW_MS: positiveInt(2 * 60_000),
+  RECLAIM_REREAD_IDLE_MS: positiveInt(6 * 3_600_000),
+  RECLAIM_REREAD_IDLE_IN_VIEW_MS: positiveInt(30 * 60_000),
+  RECLAIM_RELIST_MS: positiveInt(30_000),
+  RECLAIM_LIFECYCLE_REREAD_MS: positiveInt(5 * 60_000),
   BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   /** The dashboard's public URL; required in production (cookies, origin checks, HSTS). */
   BETTER_AUTH_URL: z.url({ protocol: /^https?$/ }).optional(),

@@ -9,6 +9,7 @@ import {
   formatDateTime,
   formatDuration,
   plural,
+  formatUsd,
   shortUploadId,
 } from "@/lib/format";
 
@@ -106,5 +107,15 @@ describe("plural", () => {
     expect(plural(1, "upload")).toBe("1 upload");
     expect(plural(1096, "upload")).toBe("1,096 uploads");
     expect(plural(0, "part")).toBe("0 parts");
+  });
+});
+
+describe("formatUsd", () => {
+  it("keeps two significant digits below a cent and cents above", () => {
+    expect(formatUsd(0)).toBe("$0");
+    expect(formatUsd(0.00156)).toBe("$0.0016");
+    expect(formatUsd(0.000005)).toBe("$0.000005");
+    expect(formatUsd(0.4)).toBe("$0.40");
+    expect(formatUsd(1234.5)).toBe("$1,234.50");
   });
 });

@@ -111,3 +111,14 @@ export function shortUploadId(id: string, head = 8, tail = 4): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
+
+/**
+ * A dollar amount that may be tiny: two significant digits below a cent ("$0.0016"), cents
+ * above ("$0.40", "$1,234.50"), "$0" for nothing.
+ */
+export function formatUsd(amount: number): string {
+  if (!Number.isFinite(amount)) return "—";
+  if (amount === 0) return "$0";
+  if (Math.abs(amount) < 0.01) return `$${Number(amount.toPrecision(2)).toString()}`;
+  return `$${amount.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}

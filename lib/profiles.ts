@@ -10,6 +10,9 @@ import { profileIdSchema } from "@/lib/schemas";
 // Endpoint profiles are server-side configuration. The browser only ever sees a profile's
 // id, label and endpoint host; credentials never leave this module's callers on the server.
 
+/** AWS S3 Standard's published price per 1,000 LIST requests (USD, us-east-1). */
+export const DEFAULT_LIST_REQUEST_PRICE_PER_1000 = 0.005;
+
 const credentialsSchema = z.union([
   z.object({
     /** Names of environment variables holding the key pair. */
@@ -29,6 +32,8 @@ const profileSchema = z.object({
   expectedBucketOwner: z.string().min(1).optional(),
   /** Buckets to inventory when the key may not call ListBuckets. */
   buckets: z.array(z.string().min(1)).optional(),
+  /** What the endpoint charges per 1,000 LIST requests, for the dashboard's own request bill. */
+  listRequestPricePer1000: z.number().nonnegative().default(DEFAULT_LIST_REQUEST_PRICE_PER_1000),
 });
 
 const profilesFileSchema = z.object({ profiles: z.array(profileSchema).min(1) });
@@ -47,6 +52,8 @@ export interface Profile {
   expectedBucketOwner?: string;
   buckets?: string[];
   credentials: { accessKeyId: string; secretAccessKey: string };
+  /** Price per 1,000 LIST requests (0 for a self-hosted endpoint); default AWS S3 Standard's. */
+  listRequestPricePer1000?: number;
 }
 
 export class UnknownProfileError extends KnownError {
@@ -127,6 +134,7 @@ export function loadProfiles(): Map<string, Profile> {
       forcePathStyle: p.forcePathStyle,
       expectedBucketOwner: p.expectedBucketOwner,
       buckets: p.buckets,
+      listRequestPricePer1000: p.listRequestPricePer1000,
       credentials: resolveCredentials(p.credentials, p.id, path.dirname(file)),
     });
   }

@@ -5,6 +5,7 @@ import { ConfigError, getEnv } from "@/lib/env";
 import { startJobTakeover } from "@/lib/jobs/runner";
 import { startLedgerRecovery } from "@/lib/uploads/recovery";
 import { loadProfiles } from "@/lib/profiles";
+import { startRequestLedger } from "@/lib/s3/request-ledger";
 
 /**
  * Runs once at server start: validates env, profiles and the database (exits with a
@@ -28,6 +29,8 @@ export async function checkStartup(): Promise<void> {
     }
     throw error;
   }
+  // The request bill counts from the first request (the ledger's recovery below sends some).
+  startRequestLedger();
   // Bulk jobs left by a process that is gone are taken over and finished here; the ledger's
   // other interrupted aborts are re-verified.
   const resumed = await startJobTakeover();

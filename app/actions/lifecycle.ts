@@ -14,7 +14,8 @@ import {
   removeAbortRule,
   setAbortRule,
 } from "@/lib/s3/lifecycle";
-import { listUploads } from "@/lib/uploads/service";
+import { forgetLifecycleRead } from "@/lib/uploads/cleanup-status";
+import { watchUploads } from "@/lib/uploads/service";
 
 // Thin: parse → authorize (defineAction) → lib → typed result. S3 failures that stop the
 // whole answer (the bucket list, a rejected rule) are thrown by lib and become { ok: false }
@@ -46,7 +47,7 @@ export const bucketOverviewAction = defineAction(
     const profile = getProfile(profileId);
     const names = (await listBuckets(profile)).map((b) => b.name);
     const [listing, lifecycles] = await Promise.all([
-      listUploads(profile, { buckets: names }),
+      watchUploads(profile),
       readAbortRulesForBuckets(profile, names),
     ]);
     return ok(buildBucketOverview(profileId, listing, lifecycles));
@@ -75,6 +76,7 @@ export const setAbortRuleAction = defineAction(
   },
   async ({ profileId, bucket, days, prefix }, { user }) => {
     const lifecycle = await setAbortRule(getProfile(profileId), bucket, { days, prefix });
+    forgetLifecycleRead(profileId, bucket);
     console.info(
       `Reclaim: ${user.email} set the abort rule of ${profileId}/${bucket} to ${days} days, prefix "${prefix}"`,
     );
@@ -86,6 +88,7 @@ export const removeAbortRuleAction = defineAction(
   { input: z.object({ profileId: profileIdSchema, bucket: bucketNameSchema }), role: "admin" },
   async ({ profileId, bucket }, { user }) => {
     const lifecycle = await removeAbortRule(getProfile(profileId), bucket);
+    forgetLifecycleRead(profileId, bucket);
     console.info(`Reclaim: ${user.email} removed the abort rule of ${profileId}/${bucket}`);
     return ok(lifecycle);
   },

@@ -5,7 +5,8 @@ import { defineAction, ok } from "@/lib/safe-action";
 import { getProfile } from "@/lib/profiles";
 import { bucketNameSchema, profileIdSchema, uploadRefSchema } from "@/lib/schemas";
 import { cleanupStatus } from "@/lib/uploads/cleanup-status";
-import { abortUpload, listUploadChanges, refreshParts, verifyUploads } from "@/lib/uploads/service";
+import { requestBill } from "@/lib/uploads/request-bill";
+import { abortUpload, listUploadChanges, refreshVisibleParts, verifyUploads } from "@/lib/uploads/service";
 
 // Thin: parse → authorize (defineAction) → lib → typed result.
 
@@ -21,10 +22,16 @@ export const listUploadsAction = defineAction(
   async ({ profileId, since }) => ok(await listUploadChanges(getProfile(profileId), since)),
 );
 
-/** Parts for the rows in view; at most a screenful or two per call so it stays fast. */
+/** Parts for the rows in view (those due are re-read); at most a screenful or two per call. */
 export const refreshPartsAction = defineAction(
   { input: z.object({ profileId: profileIdSchema, uploads: z.array(uploadRefSchema).max(300) }), role: "viewer" },
-  async ({ profileId, uploads }) => ok(await refreshParts(getProfile(profileId), uploads)),
+  async ({ profileId, uploads }) => ok(await refreshVisibleParts(getProfile(profileId), uploads)),
+);
+
+/** What the dashboard itself sent to this profile's endpoint in the last hour. */
+export const requestBillAction = defineAction(
+  { input: z.object({ profileId: profileIdSchema }), role: "viewer" },
+  async ({ profileId }) => ok(requestBill(getProfile(profileId))),
 );
 
 export const verifyUploadsAction = defineAction(

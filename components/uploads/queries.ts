@@ -3,9 +3,11 @@ import {
   cleanupStatusAction,
   listUploadsAction,
   refreshPartsAction,
+  requestBillAction,
   verifyUploadsAction,
 } from "@/app/actions/uploads";
 import { isPermanentFailure, unwrap } from "@/lib/action-result";
+import { CLEANUP_STATUS_REFRESH_MS, REQUEST_BILL_REFRESH_MS } from "@/lib/poll-intervals";
 import { applyPartsUpdates, mergeListing, type LiveListing } from "@/lib/uploads/filters";
 import { rowId, type UploadRef, type VerifyResult } from "@/lib/uploads/types";
 
@@ -27,6 +29,8 @@ export const uploadKeys = {
   status: (profileId: string) => [...uploadKeys.all, "status", profileId] as const,
   statusOf: (profileId: string, buckets: readonly string[]) =>
     [...uploadKeys.status(profileId), buckets] as const,
+  /** What the dashboard itself sent to the endpoint in the last hour. */
+  bill: (profileId: string) => [...uploadKeys.all, "bill", profileId] as const,
 };
 
 function toRefs(uploads: readonly UploadRef[]): UploadRef[] {
@@ -39,7 +43,9 @@ export function uploadListQuery(profileId: string, refreshMs: number) {
     queryKey: uploadKeys.list(profileId),
     queryFn: async ({ client, queryKey }): Promise<LiveListing> => {
       const held = client.getQueryData<LiveListing>(queryKey);
-      const fresh = unwrap(await listUploadsAction({ profileId, since: held?.cursor ?? undefined }));
+      const fresh = unwrap(
+        await listUploadsAction({ profileId, since: held?.cursor ?? undefined }),
+      );
       return mergeListing(held, fresh);
     },
     // Back off after a failure; stop on one that asking again will not fix.
@@ -53,9 +59,6 @@ export function uploadListQuery(profileId: string, refreshMs: number) {
     retry: (failureCount, error) => failureCount < 2 && !isPermanentFailure(error),
   });
 }
-
-/** Slower than the list: the ledger changes only on aborts (which invalidate it), rules rarely. */
-const CLEANUP_STATUS_REFRESH_MS = 30_000;
 
 /** The ledger totals and the abort rules of `buckets` (sorted, unique: the key follows them). */
 export function cleanupStatusQuery(profileId: string, buckets: readonly string[]) {
@@ -73,7 +76,24 @@ export function cleanupStatusQuery(profileId: string, buckets: readonly string[]
   });
 }
 
-/** Re-reads the parts of the rows in view (≤300, one call) and merges them into the list. */
+export function requestBillQuery(profileId: string) {
+  return queryOptions({
+    queryKey: uploadKeys.bill(profileId),
+    queryFn: async () => unwrap(await requestBillAction({ profileId })),
+    staleTime: 10_000,
+    refetchInterval: (query) =>
+      query.state.status === "error" && isPermanentFailure(query.state.error)
+        ? false
+        : REQUEST_BILL_REFRESH_MS,
+    refetchIntervalInBackground: false,
+    retry: false,
+  });
+}
+
+/**
+ * Sends the rows in view (≤300, one call) every refresh; the server re-reads those due by its
+ * schedule and answers the rest from memory. The answers are merged into the list.
+ */
 export function uploadPartsQuery(
   profileId: string,
   uploads: readonly UploadRef[],

@@ -7,6 +7,7 @@ import type { Summary, Totals } from "@/lib/uploads/filters";
 import type { UploadRow } from "@/lib/uploads/types";
 import { BucketChip } from "@/components/uploads/bucket-chip";
 import { CleanupStatusStats } from "@/components/uploads/cleanup-status-stats";
+import { RequestBill } from "@/components/uploads/request-bill";
 import { useNow } from "@/components/uploads/use-now";
 
 function Stat({ label, totals, emphasis }: { label: string; totals: Totals; emphasis?: boolean }) {
@@ -73,25 +74,28 @@ export function UploadsSummary({
         <Stat label={filtered ? "In view" : "Incomplete uploads"} totals={inView} emphasis />
         {filtered ? <Stat label="Still held in total" totals={total} /> : null}
         <CleanupStatusStats profileId={profileId} rows={listedRows} />
-        <p className="text-muted-foreground ml-auto text-xs" data-testid="freshness">
-          <span className="inline-flex items-center gap-1.5">
-            <span
-              aria-hidden
-              className={
-                refreshing
-                  ? "bg-primary size-1.5 animate-pulse rounded-full"
-                  : "bg-success size-1.5 rounded-full"
-              }
-            />
-            Listed {formatAgo(listedAt, now)}
-          </span>
-          {total.counting > 0 ? (
-            <> · {plural(total.counting, "upload")} still being counted</>
-          ) : null}
-          {total.unreadable > 0 ? (
-            <> · {plural(total.unreadable, "upload")} with unreadable parts</>
-          ) : null}
-        </p>
+        <div className="text-muted-foreground ml-auto flex flex-col items-end gap-1 text-xs">
+          <p data-testid="freshness">
+            <span className="inline-flex items-center gap-1.5">
+              <span
+                aria-hidden
+                className={
+                  refreshing
+                    ? "bg-primary size-1.5 animate-pulse rounded-full"
+                    : "bg-success size-1.5 rounded-full"
+                }
+              />
+              Listed {formatAgo(listedAt, now)}
+            </span>
+            {total.counting > 0 ? (
+              <> · {plural(total.counting, "upload")} still being counted</>
+            ) : null}
+            {total.unreadable > 0 ? (
+              <> · {plural(total.unreadable, "upload")} with unreadable parts</>
+            ) : null}
+          </p>
+          <RequestBill profileId={profileId} />
+        </div>
       </div>
       {summary.buckets.length > 0 ? (
         <ul

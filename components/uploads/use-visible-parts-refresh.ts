@@ -7,9 +7,10 @@ import type { UploadRow } from "@/lib/uploads/types";
 import { useDebouncedValue } from "@/components/uploads/use-debounced-value";
 
 /**
- * Re-reads the parts of the rows in view on every refresh cycle: one batched action for the
+ * Tells the server which rows are in view on every refresh cycle: one batched action for the
  * visible rows, once scrolling has settled (actions run one at a time, so no burst per
- * scroll step). The answers are merged into the listing by the query.
+ * scroll step). The server re-reads the parts of those due (a live upload's every few
+ * seconds, an idle one's rarely); the answers are merged into the listing by the query.
  */
 export function useVisiblePartsRefresh(
   profileId: string,

@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Profile } from "@/lib/profiles";
 import { toReclaimError } from "@/lib/s3/errors";
+import { withS3Cause } from "@/lib/s3/request-events";
 import { mapWithConcurrency } from "@/lib/s3/concurrency";
 import { byInitiated, classify, listingPrefix, matchesListing, refKey, summarize } from "@/lib/jobs/selection";
 import type { BulkPreview, BulkSelection, PreviewState, ReclaimError, SelectedUpload, UploadRef } from "@/lib/jobs/types";
@@ -196,9 +197,13 @@ export function startPreview(profile: Profile, selection: BulkSelection, actorId
     active: [],
     done: Promise.resolve(),
   };
-  entry.done = resolveSelection(profile, selection, (phase, checked, toCheck) => {
-    if (entry.state.status === "resolving") entry.state = { previewId: id, status: "resolving", phase, checked, toCheck };
-  })
+  // The dry run's listing and part counts are the bulk job's requests.
+  const resolving = withS3Cause("bulk", () =>
+    resolveSelection(profile, selection, (phase, checked, toCheck) => {
+      if (entry.state.status === "resolving") entry.state = { previewId: id, status: "resolving", phase, checked, toCheck };
+    }),
+  );
+  entry.done = resolving
     .then((resolved) => {
       entry.eligible = resolved.eligible;
       entry.active = resolved.active;

@@ -39,6 +39,7 @@ import {
 import type { AbortResult, BulkJob, BulkJobItem, BulkSelection } from "@/lib/jobs/types";
 import { latestJobAttempt } from "@/lib/ledger/ledger";
 import type { PartsSnapshot } from "@/lib/s3/abort";
+import { withS3Cause } from "@/lib/s3/request-events";
 import { abortUpload, finishInterruptedAbort } from "@/lib/uploads/service";
 
 // Bulk jobs run inside a server process, not the browser: closing the tab does not stop
@@ -348,7 +349,8 @@ function launch(jobId: string, work: (control: Control) => Promise<void>): Contr
   const control: Control = { jobId, cancelled: false, lost: false, done: Promise.resolve() };
   rt.running.set(jobId, control);
   startRenewal();
-  control.done = work(control);
+  // Every S3 request of the job is billed as "bulk" (lib/s3/request-events).
+  control.done = withS3Cause("bulk", () => work(control));
   return control;
 }
 

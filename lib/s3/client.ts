@@ -6,6 +6,8 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { getEnv } from "@/lib/env";
 import type { Profile } from "@/lib/profiles";
+import { s3ErrorCode } from "@/lib/s3/errors";
+import { currentS3Cause, emitS3Request } from "@/lib/s3/request-events";
 
 // One S3Client per profile: the client owns a keep-alive socket pool, so building one per
 // request would pay a TCP handshake every time. Rebuilt when the profile's connection
@@ -34,7 +36,7 @@ export function createS3Client(profile: Profile, options: S3ClientOptions = {}):
   const concurrency = options.concurrency ?? env.RECLAIM_S3_CONCURRENCY;
   const maxSockets = Math.max(MIN_SOCKETS, concurrency * 2);
   const agentOptions = { keepAlive: true, maxSockets, keepAliveMsecs: 1_000 };
-  return new S3Client({
+  const client = new S3Client({
     endpoint: profile.endpoint,
     region: profile.region,
     forcePathStyle: profile.forcePathStyle,
@@ -57,6 +59,55 @@ export function createS3Client(profile: Profile, options: S3ClientOptions = {}):
       httpsAgent: new https.Agent(agentOptions),
     }),
   });
+  countRequests(client, profile.id);
+  return client;
+}
+
+/** What a failed attempt is called in the request events: the S3 code, else Node's or the SDK's name. */
+function attemptErrorCode(error: unknown): string {
+  const s3Code = s3ErrorCode(error);
+  if (s3Code) return s3Code;
+  if (typeof error === "object" && error !== null) {
+    const { code, name } = error as { code?: unknown; name?: unknown };
+    if (typeof code === "string") return code;
+    if (typeof name === "string") return name;
+  }
+  return "UnknownError";
+}
+
+/**
+ * One request event per attempt (lib/s3/request-events.ts), from inside the SDK's retry loop:
+ * finalizeRequest runs once per attempt, and at low priority this middleware sits inside
+ * the retry middleware, so a retried request is counted (and billed) once per try. Every
+ * command sent through the client passes here; call sites only set the cause.
+ */
+function countRequests(client: S3Client, profileId: string): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const operation = (context.commandName ?? "Unknown").replace(/Command$/, "");
+      const cause = currentS3Cause();
+      const started = performance.now();
+      const emit = (result: "ok" | "error", errorCode?: string) =>
+        emitS3Request({
+          profileId,
+          operation,
+          cause,
+          result,
+          ...(errorCode ? { errorCode } : {}),
+          durationSeconds: (performance.now() - started) / 1000,
+          at: Date.now(),
+        });
+      try {
+        const output = await next(args);
+        emit("ok");
+        return output;
+      } catch (error) {
+        emit("error", attemptErrorCode(error));
+        throw error;
+      }
+    },
+    { step: "finalizeRequest", priority: "low", name: "reclaimRequestEvents" },
+  );
 }
 
 /** Everything that changes how a client connects; a change rebuilds the cached client. */

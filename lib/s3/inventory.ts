@@ -12,6 +12,7 @@ import { BUCKET_NAME_PATTERN } from "@/lib/names";
 import type { Profile } from "@/lib/profiles";
 import { getS3Client } from "@/lib/s3/client";
 import { AsyncQueue, Semaphore, batchAbortController, mapWithConcurrency } from "@/lib/s3/concurrency";
+import { withS3Cause } from "@/lib/s3/request-events";
 import { type ErrorContext, ReclaimS3Error, isUploadGoneError, pagerStuckError, toReclaimError } from "@/lib/s3/errors";
 import {
   DEFAULT_MAX_UPLOAD_PAGES,
@@ -116,7 +117,10 @@ export async function listBuckets(profile: Profile, options: S3CallOptions = {})
   try {
     // ListBuckets pages only when the server supports ContinuationToken (AWS); guard anyway.
     do {
-      const page = await client.send(new ListBucketsCommand({ ContinuationToken: token }), { abortSignal: options.signal });
+      // Listing buckets is part of a listing, unless an outer cause (a bulk job's) says otherwise.
+      const page = await withS3Cause("listing", () =>
+        client.send(new ListBucketsCommand({ ContinuationToken: token }), { abortSignal: options.signal }),
+      );
       for (const bucket of page.Buckets ?? []) {
         if (bucket.Name) buckets.push({ name: bucket.Name, createdAt: bucket.CreationDate?.toISOString() ?? null });
       }

@@ -26,6 +26,7 @@ import { getS3Client } from "@/lib/s3/client";
 import { mapWithConcurrency } from "@/lib/s3/concurrency";
 import { ReclaimS3Error, toReclaimError } from "@/lib/s3/errors";
 import { BUCKET_NAME_PATTERN } from "@/lib/names";
+import { withS3Cause } from "@/lib/s3/request-events";
 import type { ReclaimError } from "@/lib/s3/types";
 
 // Bucket lifecycle rules that abort incomplete multipart uploads: read them as our own
@@ -421,11 +422,8 @@ export async function readAbortRules(
     };
   }
   try {
-    const config = await getConfiguration(
-      options.client ?? getS3Client(profile),
-      profile,
-      bucket,
-      options.signal,
+    const config = await withS3Cause("lifecycle", () =>
+      getConfiguration(options.client ?? getS3Client(profile), profile, bucket, options.signal),
     );
     return config.rules === null ? { status: "none" } : toLifecycleView(config.rules);
   } catch (error) {
@@ -463,7 +461,8 @@ const bucketWrites = new Map<string, Promise<unknown>>();
 
 async function withBucketLock<T>(key: string, task: () => Promise<T>): Promise<T> {
   const previous = bucketWrites.get(key) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(task);
+  // Rule edits are "lifecycle" requests in the dashboard's request bill.
+  const run = previous.catch(() => undefined).then(() => withS3Cause("lifecycle", task));
   bucketWrites.set(key, run);
   try {
     return await run;

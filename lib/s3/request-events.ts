@@ -1,4 +1,5 @@
 import "server-only";
+import { AsyncLocalStorage } from "node:async_hooks";
 
 // Every S3 request Reclaim sends, as one event. The SDK middleware installed on each
 // profile's client (lib/s3/client.ts) emits them; whoever needs the numbers subscribes
@@ -51,4 +52,27 @@ export function emitS3Request(event: S3RequestEvent): void {
       console.error("Reclaim: an S3 request listener failed:", error instanceof Error ? error.message : error);
     }
   }
+}
+
+// ------------------------------------------------------------------ cause
+
+// The cause travels with the async context of the call, so a request sent deep inside
+// lib/s3 (a pager, a verify step) is attributed to what started it, without threading a
+// parameter through every function. Shared through globalThis like the listeners.
+const globalForCause = globalThis as unknown as { reclaimS3Cause?: AsyncLocalStorage<S3RequestCause> };
+const causeStorage = (globalForCause.reclaimS3Cause ??= new AsyncLocalStorage<S3RequestCause>());
+
+/**
+ * Runs `fn` with every S3 request it sends attributed to `cause`. The outermost cause wins
+ * (a bulk job's dry run lists uploads: that listing is "bulk"), unless `replace` is set —
+ * for work that is detached from its caller, such as a background re-read started by a poll.
+ */
+export function withS3Cause<T>(cause: S3RequestCause, fn: () => T, options: { replace?: boolean } = {}): T {
+  if (!options.replace && causeStorage.getStore() !== undefined) return fn();
+  return causeStorage.run(cause, fn);
+}
+
+/** The cause set around the current call ("other" when none was). */
+export function currentS3Cause(): S3RequestCause {
+  return causeStorage.getStore() ?? "other";
 }

@@ -1,9 +1,11 @@
 import "server-only";
+import { getEnv } from "@/lib/env";
 import { historyTotals } from "@/lib/ledger/history";
 import type { ReclaimedSum } from "@/lib/ledger/types";
 import type { BucketLifecycle } from "@/lib/lifecycle-coverage";
 import type { Profile } from "@/lib/profiles";
 import { readAbortRulesForBuckets } from "@/lib/s3/lifecycle";
+import { lifecycleReuseMs, rereadSettings } from "@/lib/uploads/reread-policy";
 
 // What the dashboard header needs beside the live listing it already holds: what Reclaim
 // has reclaimed on this profile (the ledger), and the abort rules of the buckets holding
@@ -16,14 +18,45 @@ export interface CleanupStatus {
   lifecycles: Record<string, BucketLifecycle>;
 }
 
-/** One lifecycle GET per bucket; S3 failures become that bucket's status, never a throw. */
+/**
+ * Rules read recently, per profile and bucket, shared by every tab: rules change rarely, and
+ * a change made through Reclaim forgets the bucket's entry (forgetLifecycleRead).
+ */
+const rulesRead = new Map<string, { readAt: number; lifecycle: BucketLifecycle }>();
+
+function ruleKey(profileId: string, bucket: string): string {
+  return `${profileId}\u0000${bucket}`;
+}
+
+/** The bucket's rules were changed through Reclaim: the next header read asks S3 again. */
+export function forgetLifecycleRead(profileId: string, bucket: string): void {
+  rulesRead.delete(ruleKey(profileId, bucket));
+}
+
+/** One lifecycle GET per bucket not read recently; S3 failures become that bucket's status, never a throw. */
 export async function cleanupStatus(
   profile: Profile,
   buckets: readonly string[],
 ): Promise<CleanupStatus> {
   const totals = await historyTotals({ profileId: profile.id });
+  const reuseMs = lifecycleReuseMs(rereadSettings(getEnv()));
+  const now = Date.now();
+  const known: [string, BucketLifecycle][] = [];
+  const toRead: string[] = [];
+  for (const bucket of new Set(buckets)) {
+    const recent = rulesRead.get(ruleKey(profile.id, bucket));
+    if (recent && now - recent.readAt < reuseMs) known.push([bucket, recent.lifecycle]);
+    else toRead.push(bucket);
+  }
+  const read = toRead.length > 0 ? await readAbortRulesForBuckets(profile, toRead) : {};
+  for (const [bucket, lifecycle] of Object.entries(read)) {
+    known.push([bucket, lifecycle]);
+    // A failed read (timeout, 5xx) is asked again next time.
+    if (lifecycle.status !== "error") rulesRead.set(ruleKey(profile.id, bucket), { readAt: now, lifecycle });
+  }
   return {
     reclaimed: { allTime: totals.allTime, last7d: totals.last7d },
-    lifecycles: await readAbortRulesForBuckets(profile, [...new Set(buckets)]),
+    // fromEntries defines own properties: a bucket named "__proto__" stays data.
+    lifecycles: Object.fromEntries(known),
   };
 }

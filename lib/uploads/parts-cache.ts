@@ -1,26 +1,20 @@
 import "server-only";
+import type { LastRead } from "@/lib/uploads/reread-policy";
 import type { PartsInfo } from "@/lib/uploads/types";
 
 // Server-side memory of each listed upload's parts, per profile. ListParts costs one request
-// per upload, so the listing reuses these numbers and a background scan refreshes the
-// stale ones; rows in view are refreshed on demand. Only uploads still listed are kept.
+// per upload, so the listing reuses these numbers and lib/uploads/reread-policy.ts decides
+// when each is read again. Only uploads still listed are kept.
 
-export const STALE_AFTER_MS = 60_000;
-/**
- * The background re-reads at most about this many uploads a second, so a big inventory is not
- * re-counted non-stop against the gateway (20,000 uploads: each every 200 s, not every 60 s).
- * Rows in view are re-read on every refresh regardless.
- */
-export const BACKGROUND_READS_PER_SECOND = 100;
-
-/** How old cached numbers may get before the background re-reads them, for this many uploads. */
-export function staleAfterMs(uploads: number): number {
-  return Math.max(STALE_AFTER_MS, (uploads / BACKGROUND_READS_PER_SECOND) * 1000);
+interface Entry {
+  info: PartsInfo;
+  /** Read once only so far (the policy spreads the first re-reads). */
+  first: boolean;
 }
 
-const byProfile = new Map<string, Map<string, PartsInfo>>();
+const byProfile = new Map<string, Map<string, Entry>>();
 
-function cacheFor(profileId: string): Map<string, PartsInfo> {
+function cacheFor(profileId: string): Map<string, Entry> {
   let cache = byProfile.get(profileId);
   if (!cache) {
     cache = new Map();
@@ -30,11 +24,23 @@ function cacheFor(profileId: string): Map<string, PartsInfo> {
 }
 
 export function getParts(profileId: string, rowId: string): PartsInfo | null {
-  return cacheFor(profileId).get(rowId) ?? null;
+  return cacheFor(profileId).get(rowId)?.info ?? null;
+}
+
+/** The last read as the re-read policy sees it; null when never read. */
+export function getLastRead(profileId: string, rowId: string): LastRead | null {
+  const entry = cacheFor(profileId).get(rowId);
+  if (!entry) return null;
+  return {
+    checkedAt: Date.parse(entry.info.checkedAt),
+    lastPartAt: entry.info.lastPartAt === null ? null : Date.parse(entry.info.lastPartAt),
+    first: entry.first,
+  };
 }
 
 export function setParts(profileId: string, rowId: string, info: PartsInfo): void {
-  cacheFor(profileId).set(rowId, info);
+  const cache = cacheFor(profileId);
+  cache.set(rowId, { info, first: !cache.has(rowId) });
 }
 
 export function forgetParts(profileId: string, rowId: string): void {
@@ -48,8 +54,4 @@ export function pruneParts(profileId: string, listedIds: ReadonlySet<string>, li
     const bucket = id.slice(0, id.indexOf("\u0000"));
     if (listedBuckets.has(bucket) && !listedIds.has(id)) cache.delete(id);
   }
-}
-
-export function isStale(info: PartsInfo | null, staleAfter = STALE_AFTER_MS, now = Date.now()): boolean {
-  return !info || now - Date.parse(info.checkedAt) > staleAfter;
 }

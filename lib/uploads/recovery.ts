@@ -14,6 +14,7 @@ import {
 import type { LedgerEntry } from "@/lib/ledger/types";
 import { getProfile, type Profile, toPublicProfile, UnknownProfileError } from "@/lib/profiles";
 import { verifyGone } from "@/lib/s3/abort";
+import { withS3Cause } from "@/lib/s3/request-events";
 import { mapWithConcurrency } from "@/lib/s3/concurrency";
 import { toReclaimError } from "@/lib/s3/errors";
 import type { UploadRef } from "@/lib/s3/types";
@@ -86,7 +87,7 @@ async function checkGone(entry: LedgerEntry): Promise<Awaited<ReturnType<typeof 
   if (profile instanceof NotVerifiable) return profile;
   const ref: UploadRef = { bucket: entry.bucket, key: entry.key, uploadId: entry.uploadId };
   try {
-    return await verifyGone(profile, ref);
+    return await withS3Cause("verify", () => verifyGone(profile, ref));
   } catch (error) {
     const detail = toReclaimError(error, { operation: "verify", bucket: entry.bucket, key: entry.key, endpoint: profile.endpoint });
     return new NotVerifiable(detail.s3Code ?? detail.code, `Cannot re-verify: ${detail.message}`);

@@ -9,10 +9,18 @@ import { abortAndVerify, verifyGone, type PartsSnapshot } from "@/lib/s3/abort";
 import { getEnv } from "@/lib/env";
 import { mapWithConcurrency } from "@/lib/s3/concurrency";
 import { toReclaimError } from "@/lib/s3/errors";
-import { listBucketUploads, listBuckets, refreshParts as readParts, type UploadPartsResult } from "@/lib/s3/inventory";
+import {
+  listBucketUploads,
+  listBuckets,
+  refreshParts as readParts,
+  summarizeUploadParts,
+  type UploadPartsResult,
+} from "@/lib/s3/inventory";
+import { withS3Cause } from "@/lib/s3/request-events";
 import type { AbortResult, BucketInventory, ReclaimError, UploadRef } from "@/lib/s3/types";
 import { recordListing } from "@/lib/uploads/listing-journal";
-import { forgetParts, getParts, isStale, pruneParts, setParts, staleAfterMs } from "@/lib/uploads/parts-cache";
+import { forgetParts, getLastRead, getParts, pruneParts, setParts } from "@/lib/uploads/parts-cache";
+import { dueAt, isDue, relistAfterMs, rereadSettings, type ReadWhere, type RereadSettings } from "@/lib/uploads/reread-policy";
 import {
   rowId,
   type ListingCursor,
@@ -24,35 +32,39 @@ import {
 } from "@/lib/uploads/types";
 
 // What the dashboard's actions call. The listing is cheap (ListMultipartUploads, one
-// request per 1,000 uploads); parts come from the cache, refreshed in the background for
-// stale rows and on demand for the rows in view.
+// request per 1,000 uploads) and shared by every tab of a profile; parts come from the
+// cache, re-read when lib/uploads/reread-policy.ts says they are due. Polls drive it all:
+// with no tab polling (none open, or all hidden), Reclaim sends nothing.
 
 /** How long a listing waits for a cold cache to fill before answering with "counting…". */
 const FIRST_SCAN_WAIT_MS = 1_200;
 
 const scans = new Map<string, Promise<void>>();
-
-/**
- * The dashboard polls every few seconds, mostly to show parts being counted. A full listing
- * is re-read from S3 once the last one is older than this many times what it took, so a big
- * inventory (20,000 uploads: seconds per listing) is not re-listed back to back, and the
- * gateway spends at most a fifth of its time listing for us. Small inventories re-list on
- * every refresh, as before.
- */
-const RELIST_AFTER_LISTING_TIMES = 5;
-/** However slow the listing, uploads that appeared or left show within this time. */
-const RELIST_AT_LEAST_EVERY_MS = 60_000;
+/** Per profile and row: a ListParts in flight, so a background re-read and the rows in view of several tabs share it. */
+const readsInFlight = new Map<string, Promise<PartsUpdate>>();
 
 interface RecentListing {
   listing: UploadListing;
   readAt: number;
   tookMs: number;
+  /** Each row's start time (epoch ms), for the policy's uploads without parts. */
+  initiatedById: Map<string, number | null>;
 }
 
 const recentListings = new Map<string, RecentListing>();
 const listingsInFlight = new Map<string, Promise<RecentListing>>();
 /** Per profile, how many times an upload was found gone: a listing begun before the last one is not re-used. */
 const goneCounts = new Map<string, number>();
+
+function settings(): RereadSettings {
+  return rereadSettings(getEnv());
+}
+
+function timeOf(iso: string | null): number | null {
+  if (iso === null) return null;
+  const time = Date.parse(iso);
+  return Number.isNaN(time) ? null : time;
+}
 
 /** The upload is gone (aborted, or seen gone): forget its parts, and re-list next time. */
 function forgetUpload(profileId: string, id: string): void {
@@ -80,13 +92,52 @@ function applyPartsResult(profileId: string, result: UploadPartsResult): PartsUp
   return { id, gone: false, partsInfo: getParts(profileId, id), partsError: result.error };
 }
 
-/** Starts (unless one is running) a background read of the parts of these uploads. */
+/** ListParts for one upload into the cache; joins a read of the same upload already in flight. */
+function readOnce(profile: Profile, ref: UploadRef): Promise<PartsUpdate> {
+  const key = `${profile.id}\u0000${rowId(ref)}`;
+  let read = readsInFlight.get(key);
+  if (!read) {
+    read = summarizeUploadParts(profile, ref)
+      .then((result) => applyPartsResult(profile.id, result))
+      .finally(() => readsInFlight.delete(key));
+    readsInFlight.set(key, read);
+  }
+  return read;
+}
+
+/** Whether this upload's parts are due for a re-read now, in the background or in view. */
+function isRowDue(profile: Profile, id: string, where: ReadWhere, policy: RereadSettings, now = Date.now()): boolean {
+  const recent = recentListings.get(profile.id);
+  return isDue(
+    {
+      id,
+      read: getLastRead(profile.id, id),
+      initiated: recent?.initiatedById.get(id) ?? null,
+      where,
+      now,
+      uploads: recent?.listing.rows.length ?? 0,
+    },
+    policy,
+  );
+}
+
+/**
+ * Starts (unless one is running) a background read of these uploads' parts, soonest due
+ * first. Each is checked again at its turn: rows in view may have been read meanwhile.
+ */
 function scanParts(profile: Profile, refs: UploadRef[]): Promise<void> {
   const running = scans.get(profile.id);
   if (running) return running;
-  const scan = readParts(profile, refs, undefined, {
-    onResult: (result) => applyPartsResult(profile.id, result),
-  })
+  const policy = settings();
+  // Detached from the poll that started it: its requests are the background's.
+  const scan = withS3Cause(
+    "background",
+    () =>
+      mapWithConcurrency(refs, getEnv().RECLAIM_S3_CONCURRENCY, async (ref) => {
+        if (isRowDue(profile, rowId(ref), "background", policy)) await readOnce(profile, ref);
+      }),
+    { replace: true },
+  )
     .then(() => undefined)
     .catch((error: unknown) => {
       console.error(`Reclaim: background parts scan for profile ${profile.id} failed:`, toReclaimError(error, { operation: "list-parts" }).message);
@@ -126,33 +177,36 @@ async function listBucket(profile: Profile, bucket: string, prefix: string | und
   }
 }
 
-export async function listUploads(
+/**
+ * A fresh listing of the profile's uploads (or of some buckets, or a prefix) with the parts
+ * numbers the cache holds; reads no parts (rows never read have `partsInfo: null`).
+ */
+export function listUploads(
   profile: Profile,
   options: { buckets?: string[]; prefix?: string } = {},
 ): Promise<UploadListing> {
-  const bucketNames = options.buckets ?? (await listBuckets(profile)).map((b) => b.name);
-  const listedAt = new Date().toISOString();
-  const rowsPerBucket = bucketNames.map(() => [] as UploadRow[]);
-  const buckets = await Promise.all(bucketNames.map((name, i) => listBucket(profile, name, options.prefix, rowsPerBucket[i] ?? [])));
-  let rows = rowsPerBucket.flat();
-
-  if (!options.prefix) {
-    const fullyListed = new Set(buckets.filter((b) => b.complete).map((b) => b.bucket));
-    pruneParts(profile.id, new Set(rows.map((r) => r.id)), fullyListed);
-  }
-
-  const staleAfter = staleAfterMs(rows.length);
-  const stale = rows.filter((row) => isStale(row.partsInfo, staleAfter));
-  if (stale.length > 0) {
-    const missing = stale.filter((row) => !row.partsInfo);
-    const scan = scanParts(profile, [...missing, ...stale.filter((row) => row.partsInfo)].map(({ bucket, key, uploadId }) => ({ bucket, key, uploadId })));
-    if (missing.length > 0) {
-      // A cold cache: give the scan a moment so small inventories arrive complete.
-      await Promise.race([scan, new Promise((resolve) => setTimeout(resolve, FIRST_SCAN_WAIT_MS))]);
-      rows = rows.map((row) => (row.partsInfo ? row : { ...row, partsInfo: getParts(profile.id, row.id) }));
+  return withS3Cause("listing", async () => {
+    const bucketNames = options.buckets ?? (await listBuckets(profile)).map((b) => b.name);
+    const listedAt = new Date().toISOString();
+    const rowsPerBucket = bucketNames.map(() => [] as UploadRow[]);
+    const buckets = await Promise.all(bucketNames.map((name, i) => listBucket(profile, name, options.prefix, rowsPerBucket[i] ?? [])));
+    const rows = rowsPerBucket.flat();
+    if (!options.prefix) {
+      const fullyListed = new Set(buckets.filter((b) => b.complete).map((b) => b.bucket));
+      pruneParts(profile.id, new Set(rows.map((r) => r.id)), fullyListed);
     }
-  }
-  return withTotals({ profileId: profile.id, listedAt, buckets }, rows);
+    return withTotals({ profileId: profile.id, listedAt, buckets }, rows);
+  });
+}
+
+/**
+ * What an open page polls: every upload of the profile from the shared listing, and the
+ * background re-read of the parts that are due started. A poll is what "someone is watching"
+ * means here; without polls nothing is re-read.
+ */
+export async function watchUploads(profile: Profile): Promise<UploadListing> {
+  const listing = await currentListing(profile);
+  return readDueParts(profile, listing);
 }
 
 /**
@@ -160,23 +214,57 @@ export async function listUploads(
  * browser's cursor (every row when it has none or the server cannot serve it).
  */
 export async function listUploadChanges(profile: Profile, since?: ListingCursor): Promise<UploadListingChanges> {
-  const listing = await currentListing(profile);
+  const listing = await watchUploads(profile);
   return { ...listing, ...recordListing(profile.id, listing.rows, since) };
+}
+
+/** When each profile's uploads were last checked for due re-reads. */
+const dueChecks = new Map<string, number>();
+
+/**
+ * Starts re-reading the due parts; on a cold cache, waits a moment so small inventories arrive
+ * complete. Checked at most about once per refresh interval per profile, however many tabs
+ * poll: five tabs then cause the reads one tab does.
+ */
+async function readDueParts(profile: Profile, listing: UploadListing): Promise<UploadListing> {
+  let scan = scans.get(profile.id);
+  const now = Date.now();
+  const checkedRecently = now - (dueChecks.get(profile.id) ?? 0) < 0.8 * getEnv().RECLAIM_REFRESH_MS;
+  if (!scan && (!checkedRecently || listing.partsPending > 0)) {
+    dueChecks.set(profile.id, now);
+    const policy = settings();
+    const due: { ref: UploadRef; at: number }[] = [];
+    for (const row of listing.rows) {
+      const at = dueAt(
+        { id: row.id, read: getLastRead(profile.id, row.id), initiated: timeOf(row.initiated), where: "background", now, uploads: listing.rows.length },
+        policy,
+      );
+      if (at <= now) due.push({ ref: { bucket: row.bucket, key: row.key, uploadId: row.uploadId }, at });
+    }
+    if (due.length === 0) return listing;
+    due.sort((a, b) => a.at - b.at);
+    scan = scanParts(profile, due.map((d) => d.ref));
+  }
+  if (listing.partsPending === 0) return listing;
+  await Promise.race([scan, new Promise((resolve) => setTimeout(resolve, FIRST_SCAN_WAIT_MS))]);
+  return withCurrentParts(profile.id, listing);
 }
 
 /** Every upload of the profile: the recent listing with today's parts numbers, or a new one. */
 async function currentListing(profile: Profile): Promise<UploadListing> {
   const recent = recentListings.get(profile.id);
-  const reuseForMs = recent ? Math.min(RELIST_AT_LEAST_EVERY_MS, RELIST_AFTER_LISTING_TIMES * recent.tookMs) : 0;
-  if (recent && Date.now() - recent.readAt < reuseForMs) return withCurrentParts(profile.id, recent.listing);
-  // Two tabs on one profile share one listing.
+  if (recent && Date.now() - recent.readAt < relistAfterMs(recent.tookMs, settings())) {
+    return withCurrentParts(profile.id, recent.listing);
+  }
+  // Every tab of every user on one profile shares one listing.
   let inFlight = listingsInFlight.get(profile.id);
   if (!inFlight) {
     const readAt = Date.now();
     const goneBefore = goneCounts.get(profile.id) ?? 0;
     inFlight = listUploads(profile)
       .then((listing) => {
-        const read = { listing, readAt, tookMs: Date.now() - readAt };
+        const initiatedById = new Map(listing.rows.map((row) => [row.id, timeOf(row.initiated)]));
+        const read = { listing, readAt, tookMs: Date.now() - readAt, initiatedById };
         // An upload that left while this ran may still be in it: answer with it once, re-list next time.
         if ((goneCounts.get(profile.id) ?? 0) === goneBefore) recentListings.set(profile.id, read);
         return read;
@@ -220,7 +308,23 @@ function withTotals(
   };
 }
 
-/** Re-reads ListParts for these rows now (the rows in view). */
+/**
+ * The rows in view: re-reads the parts of those due (the policy's in-view intervals, shared
+ * by every tab) and answers the others from the cache.
+ */
+export async function refreshVisibleParts(profile: Profile, refs: UploadRef[]): Promise<PartsUpdate[]> {
+  const policy = settings();
+  const now = Date.now();
+  return withS3Cause("in-view", () =>
+    mapWithConcurrency(refs, getEnv().RECLAIM_S3_CONCURRENCY, async (ref): Promise<PartsUpdate> => {
+      const id = rowId(ref);
+      if (isRowDue(profile, id, "in-view", policy, now)) return readOnce(profile, ref);
+      return { id, gone: false, partsInfo: getParts(profile.id, id) };
+    }),
+  );
+}
+
+/** Re-reads ListParts for these uploads now, whatever the schedule (a bulk dry run). */
 export async function refreshParts(profile: Profile, refs: UploadRef[]): Promise<PartsUpdate[]> {
   const results = await readParts(profile, refs);
   return results.map((result) => applyPartsResult(profile.id, result));
@@ -228,6 +332,10 @@ export async function refreshParts(profile: Profile, refs: UploadRef[]): Promise
 
 /** Live verification column: is each upload gone, and if not, how much is left. */
 export async function verifyUploads(profile: Profile, refs: UploadRef[]): Promise<VerifyResult[]> {
+  return withS3Cause("verify", () => verifyEach(profile, refs));
+}
+
+async function verifyEach(profile: Profile, refs: UploadRef[]): Promise<VerifyResult[]> {
   const results = await mapWithConcurrency(refs, getEnv().RECLAIM_S3_CONCURRENCY, async (ref) => {
     const id = rowId(ref);
     try {
@@ -260,6 +368,16 @@ export async function abortUpload(
   ref: UploadRef,
   actor: Pick<SessionUser, "id" | "email">,
   options: { jobId?: string; initiated?: string | null; snapshot?: PartsSnapshot } = {},
+): Promise<AbortResult> {
+  // A bulk job's items keep the job's cause (the outermost one wins).
+  return withS3Cause("abort", () => abortThroughLedger(profile, ref, actor, options));
+}
+
+async function abortThroughLedger(
+  profile: Profile,
+  ref: UploadRef,
+  actor: Pick<SessionUser, "id" | "email">,
+  options: { jobId?: string; initiated?: string | null; snapshot?: PartsSnapshot },
 ): Promise<AbortResult> {
   const snapshot = options.snapshot ?? (await readSnapshot(profile, ref));
   if (snapshot === "gone") {

@@ -116,3 +116,19 @@ export interface RecoveryReport {
   inProgress: number;
   results: ReverifyResult[];
 }
+
+/** What the dashboard itself sent to the profile's endpoint in the last hour, and what it costs. */
+export interface RequestBillView {
+  /** Start of the counted window (ISO): an hour ago, or the server's start if later. */
+  since: string;
+  requests: number;
+  /** Requests S3 bills (aborts are free). */
+  billableRequests: number;
+  /** The profile's price per 1,000 requests (its LIST price). */
+  pricePer1000: number;
+  /** billableRequests at that price. */
+  estimatedCost: number;
+  /** Most requests first. */
+  byCause: { cause: string; requests: number }[];
+  byOperation: { operation: string; requests: number }[];
+}

@@ -13,6 +13,10 @@ import { listUploads } from "../support/sdk";
 
 // Before any app module reads its environment: our own scratch database (aborts write the ledger).
 const database = await scratchAppDatabase("changes");
+// The journal is under test here, not the re-read schedule: listings are re-read after half a
+// second, and no background re-read changes a row while a test waits for one that it made.
+process.env.RECLAIM_RELIST_MS = "500";
+process.env.RECLAIM_REREAD_LIVE_MS = String(30 * 86_400_000);
 
 type Service = typeof import("@/lib/uploads/service");
 let service: Service;

@@ -18,6 +18,9 @@ export type S3RequestKind =
   | "CompleteMultipartUpload"
   | "AbortMultipartUpload"
   | "HeadObject"
+  | "GetBucketLifecycleConfiguration"
+  | "PutBucketLifecycleConfiguration"
+  | "DeleteBucketLifecycle"
   | "Other";
 
 export interface SeenRequest {
@@ -63,6 +66,11 @@ export interface FaultProxy {
 export function classify(method: string, query: URLSearchParams, path: string): S3RequestKind {
   const pathParts = path.split("/").filter(Boolean);
   if (method === "GET" && pathParts.length === 0) return "ListBuckets";
+  if (query.has("lifecycle")) {
+    if (method === "GET") return "GetBucketLifecycleConfiguration";
+    if (method === "PUT") return "PutBucketLifecycleConfiguration";
+    if (method === "DELETE") return "DeleteBucketLifecycle";
+  }
   if (method === "GET" && query.has("uploads")) return "ListMultipartUploads";
   if (method === "POST" && query.has("uploads")) return "CreateMultipartUpload";
   if (method === "GET" && query.has("uploadId")) return "ListParts";
