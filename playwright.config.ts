@@ -1,9 +1,10 @@
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
-import { users } from "./tests/fixtures";
+import { metricsToken, users } from "./tests/fixtures";
 
-// End-to-end tests drive Debian's Chromium against a production build served by
-// `next start`, talking to the real local Ceph gateway (scripts/test.sh starts and seeds it).
+// End-to-end tests drive Debian's Chromium against the standalone production build (what a
+// deployment runs; scripts/build.sh) served by scripts/serve.sh, talking to the real local Ceph
+// gateway (scripts/test.sh starts and seeds it).
 const port = Number(process.env.RECLAIM_E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 const instanceDir = path.resolve(__dirname, ".data", process.env.RECLAIM_TEST_INSTANCE ?? "test");
@@ -62,6 +63,9 @@ export default defineConfig({
       RECLAIM_REFRESH_MS: "2000",
       // Re-list every 2 s too (default 30 s), so new and vanished uploads show within the tests' waits.
       RECLAIM_RELIST_MS: "2000",
+      RECLAIM_METRICS_TOKEN: metricsToken,
+      // No scheduled inventory: the tests' own listings are the only S3 traffic.
+      RECLAIM_INVENTORY_INTERVAL_MINUTES: "0",
     },
   },
 });

@@ -32,6 +32,8 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Tests share one gateway; files run one at a time so their buckets don't race.
           fileParallelism: false,
+          // One JSON line per abort would bury the results; a test that reads logs asks for info.
+          env: { RECLAIM_LOG_LEVEL: "warn" },
         },
       },
     ],

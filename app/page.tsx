@@ -25,6 +25,7 @@ export default async function UploadsPage({ searchParams }: PageProps<"/">) {
           <UploadsDashboard
             key={selected.id}
             profileId={selected.id}
+            storagePrice={selected.storagePrice}
             canAbort={user.role === "admin"}
             refreshMs={getEnv().RECLAIM_REFRESH_MS}
           />

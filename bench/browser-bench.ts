@@ -17,8 +17,6 @@
  *
  * Gateways are started when not running (and stopped again), seeded once and reused.
  */
-import fs from "node:fs";
-import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import playwrightConfig from "../playwright.config";
 import { signIn } from "../tests/fixtures";
@@ -30,8 +28,8 @@ import {
   stopGateway,
   type Totals,
 } from "./gateway";
-import { buildApp, memoryOf, startServer, type RunningServer } from "./next-server";
-import { type BenchRow, median, REPO, timed } from "./report";
+import { buildApp, hasBuild, memoryOf, startServer, type RunningServer } from "./next-server";
+import { type BenchRow, median, timed } from "./report";
 import { countUploads, ensureSeeded } from "./seeded-gateway";
 
 export type BrowserBenchSection = "browser" | "memory";
@@ -44,7 +42,7 @@ export interface BrowserBenchOptions {
   memoryUploads: [number, number];
   /** Gateway instances are named `<prefix>-<thousands>k`, e.g. bb-10k. */
   instancePrefix: string;
-  /** Port of the `next start` server (one at a time). */
+  /** Port of the server (one at a time). */
   port: number;
   /** Measured page loads after the warm-up load; medians are reported. */
   loads: number;
@@ -513,8 +511,8 @@ export async function runBrowserBench(
 ): Promise<BenchRow[]> {
   const options = { ...defaultBrowserBenchOptions, ...overrides };
   if (options.build) buildApp(options.distDir);
-  else if (!fs.existsSync(path.join(REPO, options.distDir, "BUILD_ID")))
-    throw new Error(`no build in ${options.distDir}: run with build enabled`);
+  else if (!hasBuild(options.distDir))
+    throw new Error(`no standalone build in ${options.distDir}: run with build enabled`);
 
   // The same Chromium, flags and all, as the end-to-end tests.
   const browser = await chromium.launch(playwrightConfig.use?.launchOptions);

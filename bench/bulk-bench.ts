@@ -7,10 +7,14 @@
  *   - `rclone backend cleanup remote:bucket -o max-age=1s` (one at a time, no verification);
  *   - an `aws s3api abort-multipart-upload` loop and an `s3cmd abortmp` loop over a sample,
  *     extrapolated (one process per upload).
+ * A second job row starts from an "old" preview: its items' parts are read again before each
+ * abort (to skip an upload that came back to life), as for a preview older than a minute. The
+ * bench does not wait a minute: it sets the job's re-read threshold to 0 ms, so every preview
+ * read counts as old — the same requests and work as a job started a quarter of an hour later.
  * Each side aborts its own freshly seeded uploads, and each is checked to leave none behind.
  * The job writes to the ledger database the entry point points RECLAIM_DB_FILE at.
  */
-import { jobSettled, readJob, DEFAULT_JOB_CONCURRENCY } from "@/lib/jobs/runner";
+import { jobSettled, readJob, DEFAULT_JOB_CONCURRENCY, type RunnerOptions } from "@/lib/jobs/runner";
 import { startPreview, waitForPreview } from "@/lib/jobs/preview";
 import { startJobFromPreview } from "@/lib/jobs/service";
 import type { BulkJob } from "@/lib/jobs/types";
@@ -39,7 +43,7 @@ async function requireEmpty(ctx: BenchContext, bucket: string, who: string): Pro
 }
 
 /** Dry run, then the job over its result; seconds of each and the finished job. */
-async function runJob(ctx: BenchContext, bucket: string, n: number) {
+async function runJob(ctx: BenchContext, bucket: string, n: number, options?: RunnerOptions) {
   const preview = await timed(async () => {
     const entry = startPreview(
       ctx.profile,
@@ -59,6 +63,7 @@ async function runJob(ctx: BenchContext, bucket: string, n: number) {
       actor: ACTOR,
       includeActive: false,
       confirmCount: count,
+      options,
     });
     await jobSettled(started.id);
     const finished = await readJob(started.id);
@@ -106,11 +111,8 @@ export async function runBulkBench(ctx: BenchContext, tools: CliTools): Promise<
   const n = ctx.options.bulk;
   const sample = Math.min(ctx.options.sample, n);
   const C = DEFAULT_JOB_CONCURRENCY;
-  const [jobBucket = "", rawBucket = "", rcloneBucket = "", cliBucket = ""] = await createBuckets(
-    ctx,
-    "bulk",
-    4,
-  );
+  const [jobBucket = "", rawBucket = "", rcloneBucket = "", cliBucket = "", agedBucket = ""] =
+    await createBuckets(ctx, "bulk", 5);
   try {
     const rawUploads = await seedAbortable(ctx, [rawBucket], n, "bulk-raw");
     const raw = await timed(() => rawAbort(ctx, rawUploads, C));
@@ -142,6 +144,10 @@ export async function runBulkBench(ctx: BenchContext, tools: CliTools): Promise<
     const problem = await jobProblem(ctx, job, jobUploads, jobBucket);
     const jobRatio = raw.seconds / jobSeconds;
 
+    const agedUploads = await seedAbortable(ctx, [agedBucket], n, "bulk-aged");
+    const aged = await runJob(ctx, agedBucket, n, { rereadPartsOlderThanMs: 0 });
+    const agedProblem = await jobProblem(ctx, aged.job, agedUploads, agedBucket);
+
     // Job rate ÷ a tool's rate, for the tools' rows: how much faster the job is than each.
     const vsJob = (seconds: number, count: number) => ({
       ratio: n / jobSeconds / (count / seconds),
@@ -161,6 +167,19 @@ export async function runBulkBench(ctx: BenchContext, tools: CliTools): Promise<
       { ratio: jobRatio, baseline: "raw SDK abort", min: JOB_TARGET },
     );
     if (problem) jobRow.pass = false;
+    const agedRow = rateRow(
+      {
+        section: SECTION,
+        operation: `Reclaim job from an old preview (parts re-read), c=${C}`,
+        n,
+        seconds: aged.jobSeconds,
+        note:
+          agedProblem ??
+          "each item reads its parts again before the abort (3 requests against the raw side's 1) to skip uploads active since the preview; re-read threshold 0 ms stands for a preview over a minute old",
+      },
+      { ratio: raw.seconds / aged.jobSeconds, baseline: "raw SDK abort" },
+    );
+    if (agedProblem) agedRow.pass = false;
     return [
       rateRow({
         section: SECTION,
@@ -204,8 +223,9 @@ export async function runBulkBench(ctx: BenchContext, tools: CliTools): Promise<
         seconds: previewSeconds,
       }),
       jobRow,
+      agedRow,
     ];
   } finally {
-    await deleteBuckets(ctx, [jobBucket, rawBucket, rcloneBucket, cliBucket]);
+    await deleteBuckets(ctx, [jobBucket, rawBucket, rcloneBucket, cliBucket, agedBucket]);
   }
 }

@@ -17,7 +17,9 @@
 import { getEnv } from "@/lib/env";
 import type { Profile } from "@/lib/profiles";
 import { CLEANUP_STATUS_REFRESH_MS, REQUEST_BILL_REFRESH_MS } from "@/lib/poll-intervals";
-import { applyPartsUpdates, applyView, defaultView, mergeListing, type LiveListing } from "@/lib/uploads/filters";
+import { applyView } from "@/lib/uploads/filter-sort";
+import { applyPartsUpdates, mergeListing, type LiveListing } from "@/lib/uploads/live-listing";
+import { defaultView } from "@/lib/uploads/view";
 import { cleanupStatus } from "@/lib/uploads/cleanup-status";
 import { requestBill } from "@/lib/uploads/request-bill";
 import { listUploadChanges, refreshVisibleParts } from "@/lib/uploads/service";

@@ -8,24 +8,21 @@ import fs from "node:fs";
 import path from "node:path";
 import { REPO } from "./report";
 
-const NEXT_BIN = path.join(REPO, "node_modules/.bin/next");
+const BUILD_SCRIPT = path.join(REPO, "scripts/build.sh");
 const SERVE_SCRIPT = path.join(REPO, "scripts/serve.sh");
 
-/** `next build` into distDir. */
+/** The standalone build into distDir, as every build path makes it (scripts/build.sh). */
 export function buildApp(distDir: string): void {
-  // next build adds the dist dir's types to tsconfig.json: put the file back as it was, so
-  // the shared working tree is left unchanged.
-  const tsconfig = path.join(REPO, "tsconfig.json");
-  const before = fs.readFileSync(tsconfig, "utf8");
-  try {
-    execFileSync(NEXT_BIN, ["build"], {
-      cwd: REPO,
-      stdio: ["ignore", "inherit", "inherit"],
-      env: { ...process.env, RECLAIM_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" },
-    });
-  } finally {
-    if (fs.readFileSync(tsconfig, "utf8") !== before) fs.writeFileSync(tsconfig, before);
-  }
+  execFileSync("bash", [BUILD_SCRIPT], {
+    cwd: REPO,
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, RECLAIM_DIST_DIR: distDir },
+  });
+}
+
+/** Whether distDir holds a standalone build that serve.sh can start. */
+export function hasBuild(distDir: string): boolean {
+  return fs.existsSync(path.join(REPO, distDir, "standalone", "serve.sh"));
 }
 
 export interface RunningServer {
@@ -58,7 +55,7 @@ function portTaken(port: number): boolean {
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
     const healthy = await fetch(`${url}/api/health`)
       .then((r) => r.ok)
       .catch(() => false);
@@ -68,7 +65,7 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
   throw new Error(`${url} did not become healthy within ${timeoutMs / 1000} s`);
 }
 
-/** Starts `next start` with a fresh database (its first admin comes from env). */
+/** Starts the server with a fresh database (its first admin comes from env). */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { port, instanceDir } = options;
   if (portTaken(port)) throw new Error(`port ${port} is already in use: pick another`);
@@ -76,7 +73,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${dbFile}${suffix}`, { force: true });
   const url = `http://127.0.0.1:${port}`;
   const log = fs.openSync(path.join(instanceDir, "bench-server.log"), "w");
-  // Its own process group, so stop() ends `next start` and anything it forked, by group id.
+  // Its own process group, so stop() ends the server and anything it forked, by group id.
   const child = spawn("bash", [SERVE_SCRIPT, "-H", "127.0.0.1", "-p", String(port)], {
     cwd: REPO,
     detached: true,
@@ -96,7 +93,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   fs.closeSync(log);
   const groupId = child.pid;
-  if (groupId === undefined) throw new Error("next start did not spawn");
+  if (groupId === undefined) throw new Error("the server did not spawn");
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -109,7 +106,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await waitForHealth(url, child, 120_000);
     const pid = listenerPid(port);
     if (pid === null) throw new Error(`nothing listens on port ${port}`);
-    // The listener must be ours: `next start` itself or a process it forked.
+    // The listener must be ours: the server itself or a process it forked.
     if (pid !== groupId && processGroup(pid) !== groupId)
       throw new Error(`port ${port} is served by pid ${pid}, not by the server started here`);
     return { url, pid, stop };

@@ -1,13 +1,16 @@
 import "server-only";
 import net from "node:net";
 import path from "node:path";
+import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
 import { KnownError } from "@/lib/errors";
 
 // The one place that reads process.env. Validated once; a bad value stops the server at
 // start (instrumentation.ts) with a sentence that names the variable.
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const WHOLE_ABOVE_ZERO = "must be a whole number above 0";
+const positiveInt = (fallback: number) =>
+  z.coerce.number(WHOLE_ABOVE_ZERO).int(WHOLE_ABOVE_ZERO).positive(WHOLE_ABOVE_ZERO).default(fallback);
 
 /** "10.0.0.5" or "10.0.0.0/24" (IPv4 or IPv6). */
 function isAddressOrRange(entry: string): boolean {
@@ -24,6 +27,12 @@ const addressList = z
   .default("")
   .transform((value) => value.split(",").map((entry) => entry.trim()).filter(Boolean))
   .refine((entries) => entries.every(isAddressOrRange), "must be IP addresses or CIDR ranges, separated by commas");
+
+/** A comma-separated list of names (groups, emails); blanks dropped. */
+const nameList = z
+  .string()
+  .default("")
+  .transform((value) => value.split(",").map((entry) => entry.trim()).filter(Boolean));
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -65,20 +74,89 @@ const envSchema = z.object({
   /** First admin, created on first start when no user exists. */
   RECLAIM_ADMIN_EMAIL: z.email().optional(),
   RECLAIM_ADMIN_PASSWORD: z.string().min(8).optional(),
+  /** Bearer token for /api/metrics; unset, the endpoint does not exist (404). */
+  RECLAIM_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** Minutes between the server's own listings of every profile (0 = only while someone looks). */
+  RECLAIM_INVENTORY_INTERVAL_MINUTES: z.coerce.number().int().nonnegative().optional(),
+  /** pino level: fatal, error, warn, info, debug, trace or silent. */
+  RECLAIM_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Single sign-on (OpenID Connect): the issuer; its discovery document is read at start. */
+  RECLAIM_OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  RECLAIM_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  RECLAIM_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Scopes asked for besides openid. */
+  RECLAIM_OIDC_SCOPES: z.string().default("email profile"),
+  /** The button says "Sign in with <this>". */
+  RECLAIM_OIDC_NAME: z.string().min(1).max(40).default("single sign-on"),
+  /** Where the groups are in the ID token's claims: a dotted path, e.g. realm_access.roles. */
+  RECLAIM_OIDC_GROUPS_CLAIM: z.string().regex(/^[^.\s]+(\.[^.\s]+)*$/, "must be a claim name or a dotted path").default("groups"),
+  RECLAIM_OIDC_ADMIN_GROUPS: nameList,
+  RECLAIM_OIDC_VIEWER_GROUPS: nameList,
+  /** "off": only break-glass accounts may sign in with a password. */
+  RECLAIM_PASSWORD_SIGNIN: z.enum(["on", "off"]).default("on"),
+  /** Local accounts that may always sign in with a password (emails). */
+  RECLAIM_BREAK_GLASS_EMAILS: nameList.transform((emails) => emails.map((email) => email.toLowerCase())),
 }).refine((env) => env.NODE_ENV !== "production" || env.BETTER_AUTH_URL !== undefined, {
   path: ["BETTER_AUTH_URL"],
   message: "must be set in production: the dashboard's public URL, e.g. https://reclaim.example.com",
+  // Reported together with every other problem, not only once the rest is valid.
+  when: () => true,
+}).superRefine((env, ctx) => {
+  const oidc = [env.RECLAIM_OIDC_ISSUER, env.RECLAIM_OIDC_CLIENT_ID, env.RECLAIM_OIDC_CLIENT_SECRET];
+  if (oidc.some((value) => value !== undefined)) {
+    for (const [name, value] of [
+      ["RECLAIM_OIDC_ISSUER", env.RECLAIM_OIDC_ISSUER],
+      ["RECLAIM_OIDC_CLIENT_ID", env.RECLAIM_OIDC_CLIENT_ID],
+      ["RECLAIM_OIDC_CLIENT_SECRET", env.RECLAIM_OIDC_CLIENT_SECRET],
+    ] as const) {
+      if (value === undefined) ctx.addIssue({ code: "custom", path: [name], message: "must be set with the other RECLAIM_OIDC_ settings" });
+    }
+    if (env.RECLAIM_OIDC_ADMIN_GROUPS.length === 0 && env.RECLAIM_OIDC_VIEWER_GROUPS.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["RECLAIM_OIDC_ADMIN_GROUPS"],
+        message: "name at least one group (admin or viewer): a user in no listed group is refused",
+      });
+    }
+  } else if (env.RECLAIM_PASSWORD_SIGNIN === "off") {
+    ctx.addIssue({ code: "custom", path: ["RECLAIM_PASSWORD_SIGNIN"], message: "can be off only when single sign-on is configured (RECLAIM_OIDC_ISSUER)" });
+  }
 });
 
 export type Env = z.infer<typeof envSchema>;
 
-// Instances that share a database must sign sessions with one secret (a secret generated
-// beside a SQLite file would differ per machine).
-const checkedEnvSchema = envSchema.refine((env) => !env.RECLAIM_DATABASE_URL || env.BETTER_AUTH_SECRET, {
-  path: ["BETTER_AUTH_SECRET"],
-  message: "required with RECLAIM_DATABASE_URL: every instance must sign sessions with the same secret",
-});
+// The production server (the standalone build's server.js) makes its own folder the working
+// directory, and a new build replaces that folder: a relative file there would be lost.
+const FILE_SETTINGS = ["RECLAIM_DB_FILE", "RECLAIM_PROFILES_FILE"] as const;
+const deployableEnvSchema = envSchema.superRefine(
+  (env, ctx) => {
+    if (env.NODE_ENV !== "production") return;
+    for (const name of FILE_SETTINGS) {
+      const value: unknown = env[name];
+      if (typeof value === "string" && path.isAbsolute(value)) continue;
+      ctx.addIssue({
+        code: "custom",
+        path: [name],
+        message: `must be an absolute path in production (${typeof value === "string" ? `got ${value}` : "not set"}): the server runs in its build folder, which the next build replaces — e.g. ${name === "RECLAIM_DB_FILE" ? "/var/lib/reclaim/reclaim.sqlite" : "/etc/reclaim/profiles.json"}`,
+      });
+    }
+  },
+  // Reported together with every other problem, not only once the rest is valid.
+  { when: () => true },
+)
+  // Instances that share a database must sign sessions with one secret (a secret generated
+  // beside a SQLite file would differ per machine).
+  .refine((env) => !env.RECLAIM_DATABASE_URL || env.BETTER_AUTH_SECRET, {
+    path: ["BETTER_AUTH_SECRET"],
+    message: "required with RECLAIM_DATABASE_URL: every instance must sign sessions with the same secret",
+    when: () => true,
+  });
 
+/** Read by the build, the scripts and the tests, not by the server: known names, not typos. */
+const TOOLING_SETTINGS =
+  /^RECLAIM_(DIST_DIR|E2E_PORT|MON_PORT|NEW_PASSWORD|GATEWAY_FILE|GW_\w+|PG_\w+|TEST_\w+)$/;
+/** Names in these namespaces that are not settings are likely typos. */
+const OUR_NAMESPACES = /^(RECLAIM|BETTER_AUTH)_/;
 
 /** Which part of the configuration is wrong: the code a browser is shown. */
 export type ConfigReason = "environment" | "profiles" | "credentials" | "database";
@@ -112,11 +190,58 @@ export function publicConfigProblem(error: ConfigError): { code: "config"; messa
   };
 }
 
+/** Environment variables by name, as in process.env. */
+export type Settings = Readonly<Record<string, string | undefined>>;
+
+/** One thing wrong with the configuration: which setting, and a sentence that says what to do. */
+export interface ConfigProblem {
+  severity: "error" | "warning";
+  /** Which part of the configuration it is in. */
+  reason: ConfigReason;
+  /** An environment variable, or a place in the profiles file such as `profiles[1].endpoint`. */
+  setting: string;
+  message: string;
+}
+
+function envIssueProblem(issue: z.core.$ZodIssue): ConfigProblem {
+  const setting = String(issue.path[0] ?? "environment");
+  // zod's messages never quote the value, so secrets stay out of the report. A rule of our
+  // own (code "custom") says what to do itself.
+  const todo = issue.code === "custom" ? "" : ` Fix ${setting}, or unset it.`;
+  return { severity: "error", reason: "environment", setting, message: `${issue.message}.${todo}` };
+}
+
+/** Every problem with these environment variables: invalid values and likely misspelt names. */
+export function inspectEnv(source: Settings): ConfigProblem[] {
+  const parsed = deployableEnvSchema.safeParse(source);
+  const problems = parsed.success ? [] : parsed.error.issues.map(envIssueProblem);
+  const known = Object.keys(envSchema.shape);
+  for (const name of Object.keys(source)) {
+    if (!OUR_NAMESPACES.test(name) || known.includes(name) || TOOLING_SETTINGS.test(name)) continue;
+    problems.push({
+      severity: "warning",
+      reason: "environment",
+      setting: name,
+      message: unknownSettingMessage(name, known),
+    });
+  }
+  return problems;
+}
+
+/** For a name Reclaim does not read: the known one it is a few letters away from, if any. */
+export function unknownSettingMessage(name: string, known: string[]): string {
+  const likely = known.length > 0 ? closest(name, known) : "";
+  return likely &&
+    distance(name.toLowerCase(), likely.toLowerCase()) <= Math.max(2, Math.floor(likely.length / 5))
+    ? `is not a Reclaim setting and is ignored — did you mean ${likely}?`
+    : "is not a Reclaim setting and is ignored — remove it, or see the README for the settings there are.";
+}
+
 let cached: Env | undefined;
 
 export function getEnv(): Env {
   if (cached) return cached;
-  const parsed = checkedEnvSchema.safeParse(process.env);
+  const parsed = deployableEnvSchema.safeParse(process.env);
   if (!parsed.success) {
     const problems = parsed.error.issues
       .map((issue) => `  ${issue.path.join(".")}: ${issue.message}`)
@@ -128,10 +253,54 @@ export function getEnv(): Env {
 }
 
 /** Profiles file: the configured one, else the local demo gateway's (written by scripts/gateway.sh). */
-export function profilesFilePath(): string {
-  return path.resolve(getEnv().RECLAIM_PROFILES_FILE ?? ".data/demo/profiles.json");
+export function profilesFilePath(
+  configured: string | undefined = getEnv().RECLAIM_PROFILES_FILE,
+): string {
+  // Resolved at run time, from configuration: nothing for the build to trace.
+  return path.resolve(/*turbopackIgnore: true*/ configured ?? ".data/demo/profiles.json");
+}
+
+/**
+ * How often the server lists every profile on its own, in minutes; 0 = never (only the
+ * dashboard's listings). Defaults to 15 when metrics are on, so they stay fresh without a tab open.
+ */
+export function inventoryIntervalMinutes(env: Env = getEnv()): number {
+  return env.RECLAIM_INVENTORY_INTERVAL_MINUTES ?? (env.RECLAIM_METRICS_TOKEN ? 15 : 0);
+}
+
+/** The log level, also while the rest of the environment is invalid (the logger reports that). */
+export function logLevel(): Env["RECLAIM_LOG_LEVEL"] {
+  const parsed = envSchema.shape.RECLAIM_LOG_LEVEL.safeParse(process.env.RECLAIM_LOG_LEVEL?.toLowerCase());
+  return parsed.success ? parsed.data : "info";
+}
+
+/** Single sign-on settings, or null when it is not configured. */
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  scopes: string[];
+  name: string;
+  groupsClaim: string;
+  adminGroups: string[];
+  viewerGroups: string[];
+}
+
+export function oidcSettings(env: Env = getEnv()): OidcSettings | null {
+  const { RECLAIM_OIDC_ISSUER: issuer, RECLAIM_OIDC_CLIENT_ID: clientId, RECLAIM_OIDC_CLIENT_SECRET: clientSecret } = env;
+  if (!issuer || !clientId || !clientSecret) return null;
+  return {
+    issuer: issuer.replace(/\/+$/, ""),
+    clientId,
+    clientSecret,
+    scopes: env.RECLAIM_OIDC_SCOPES.split(/[\s,]+/).filter(Boolean),
+    name: env.RECLAIM_OIDC_NAME,
+    groupsClaim: env.RECLAIM_OIDC_GROUPS_CLAIM,
+    adminGroups: env.RECLAIM_OIDC_ADMIN_GROUPS,
+    viewerGroups: env.RECLAIM_OIDC_VIEWER_GROUPS,
+  };
 }
 
 export function dbFilePath(): string {
-  return path.resolve(getEnv().RECLAIM_DB_FILE);
+  return path.resolve(/*turbopackIgnore: true*/ getEnv().RECLAIM_DB_FILE);
 }

@@ -25,6 +25,11 @@ export const OUTCOMES: Record<Outcome, OutcomeText> = {
     tone: "neutral",
     hint: "Gone before this abort (another admin, a lifecycle rule or a completion got there first); nothing counted.",
   },
+  "gone-unknown": {
+    label: "Gone (cause unknown)",
+    tone: "neutral",
+    hint: "Found gone on a later re-verification: the interrupted or failed abort, its uploader completing it, or a lifecycle rule may have ended it; nothing counted.",
+  },
   "verify-failed": {
     label: "Verify failed",
     tone: "warning",
@@ -41,6 +46,11 @@ export const OUTCOMES: Record<Outcome, OutcomeText> = {
     label: "Skipped (cancelled)",
     tone: "neutral",
     hint: "Not started because the job was cancelled; the upload was not touched.",
+  },
+  "skipped-active": {
+    label: "Skipped (active)",
+    tone: "info",
+    hint: "Read again just before its abort, it had received a part after the preview: left untouched.",
   },
   "not-attempted": {
     label: "Not attempted",

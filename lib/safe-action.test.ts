@@ -89,7 +89,12 @@ describe("defineAction", () => {
 
   it("hides an unexpected error's message from the browser and logs it on the server", async () => {
     session.user = admin;
-    const log = vi.spyOn(console, "error").mockImplementation(() => {});
+    // The server log is pino's JSON lines on stdout.
+    const written: string[] = [];
+    vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
     const run = defineAction({ input, role: "viewer" }, async () => {
       throw new Error("SQLITE_CANTOPEN: /srv/reclaim/secret-path.sqlite");
     });
@@ -99,7 +104,8 @@ describe("defineAction", () => {
       error: { code: "internal", message: "Something went wrong on the server. Check the server log and try again." },
     });
     expect(JSON.stringify(result)).not.toContain("secret-path");
-    expect(log).toHaveBeenCalledWith(expect.any(String), expect.stringContaining("secret-path"));
+    const lines = written.join("").split("\n").filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toContainEqual(expect.objectContaining({ level: "error", event: "server-error", error: expect.stringContaining("secret-path") }));
   });
 
   it("lets Next's redirect escape instead of turning it into a result", async () => {

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { fail, ok, type ActionResult } from "@/lib/action-result";
 import { ConfigError, publicConfigProblem } from "@/lib/env";
 import { KnownError } from "@/lib/errors";
+import { errorMessage, logger } from "@/lib/log";
 import { hasRole, type Role } from "@/lib/auth/roles";
 import { currentUser, type SessionUser } from "@/lib/auth/session";
 
@@ -42,12 +43,12 @@ export function defineAction<Schema extends z.ZodType, Output>(
 function failureFromError(error: unknown): { ok: false; error: { code: string; message: string } } {
   if (error instanceof ConfigError) {
     // Paths and variable names are for the operator, not for whoever is looking at the page.
-    console.error("Reclaim: configuration problem:", error.message);
+    logger().error({ event: "config", error: error.message }, "configuration problem");
     const problem = publicConfigProblem(error);
     return fail(problem.code, problem.message);
   }
   if (error instanceof KnownError) return fail(error.code, error.message);
-  console.error("Unexpected error in server action:", error instanceof Error ? error.message : error);
+  logger().error({ event: "server-error", error: errorMessage(error) }, "unexpected error in a server action");
   return fail("internal", "Something went wrong on the server. Check the server log and try again.");
 }
 

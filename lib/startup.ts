@@ -1,39 +1,53 @@
 import "server-only";
 import { ensureAuthReady } from "@/lib/auth/auth";
 import { knowsSocketPeers } from "@/lib/auth/client-address";
+import { checkConfig, formatConfigReport, hasErrors } from "@/lib/config-check";
 import { ConfigError, getEnv } from "@/lib/env";
 import { startJobTakeover } from "@/lib/jobs/runner";
+import { logger } from "@/lib/log";
+import { startMetrics } from "@/lib/metrics/registry";
 import { startLedgerRecovery } from "@/lib/uploads/recovery";
 import { loadProfiles } from "@/lib/profiles";
 import { startRequestLedger } from "@/lib/s3/request-ledger";
+import { startInventorySchedule } from "@/lib/uploads/inventory-schedule";
+
+/** sysexits' EX_CONFIG: a service manager should not restart into the same configuration. */
+const EXIT_CONFIG = 78;
 
 /**
  * Runs once at server start: validates env, profiles and the database (exits with a
  * sentence if any is wrong), then settles what a previous process left half done.
  */
 export async function checkStartup(): Promise<void> {
+  // Every problem with the settings and profiles at once (the same report as npm run check-config).
+  const report = checkConfig();
+  if (report.problems.length > 0) console.error(`\n${formatConfigReport(report)}\n`);
+  if (hasErrors(report)) process.exit(EXIT_CONFIG);
   try {
     getEnv();
     const profiles = loadProfiles();
     await ensureAuthReady();
-    console.log(`Reclaim: ${profiles.size} endpoint profile(s): ${[...profiles.keys()].join(", ")}`);
+    logger().info({ event: "config", profiles: [...profiles.keys()] }, `${profiles.size} endpoint profile(s): ${[...profiles.keys()].join(", ")}`);
     if (getEnv().NODE_ENV === "production" && !knowsSocketPeers()) {
-      console.warn(
-        "Reclaim: not started by scripts/serve.sh, so client addresses are unknown and every client shares one sign-in limit. Start it with `npm start`.",
+      logger().warn(
+        { event: "config" },
+        "not started by scripts/serve.sh, so client addresses are unknown and every client shares one sign-in limit; start it with `npm start`",
       );
     }
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(`\n${error.message}\n`);
-      process.exit(1);
+      logger().fatal({ event: "config", error: error.message }, error.message);
+      process.exit(EXIT_CONFIG);
     }
     throw error;
   }
   // The request bill counts from the first request (the ledger's recovery below sends some).
   startRequestLedger();
+  startMetrics();
   // Bulk jobs left by a process that is gone are taken over and finished here; the ledger's
   // other interrupted aborts are re-verified.
   const resumed = await startJobTakeover();
-  if (resumed > 0) console.log(`Reclaim: resuming ${resumed} bulk job(s) left unfinished by a stopped instance.`);
+  if (resumed > 0) logger().warn({ event: "bulk-job", resumed }, `resuming ${resumed} bulk job(s) left unfinished by a stopped instance`);
   startLedgerRecovery();
+  startInventorySchedule();
 }

@@ -5,7 +5,11 @@ import { toRole, type Role } from "@/lib/auth/roles";
 import type { SessionUser } from "@/lib/auth/session";
 import { isLastAdminError, lockUserChanges } from "@/lib/auth/user-rules";
 import { type Db, getDb } from "@/lib/db";
+import { isBreakGlass } from "@/lib/auth/password-signin";
+import { OIDC_PROVIDER_ID } from "@/lib/auth/sso";
+import { getEnv, oidcSettings } from "@/lib/env";
 import { KnownError } from "@/lib/errors";
+import { logger } from "@/lib/log";
 
 // User administration. Listing and creating go through Better Auth's admin API with the
 // admin's own request headers, so Better Auth applies its permission checks as well as ours.
@@ -20,6 +24,32 @@ export interface UserSummary {
   role: Role;
   banned: boolean;
   createdAt: string;
+  /** How they can sign in, e.g. "Password (break-glass)", "Keycloak", "Password (turned off), Keycloak". */
+  signIn: string;
+}
+
+/** Each user's ways to sign in, from their Better Auth accounts and the password setting. */
+async function signInMethods(users: { id: string; email: string }[]): Promise<Map<string, string>> {
+  const rows = await (await getDb()).selectFrom("account").select(["userId", "providerId"]).execute();
+  const providers = new Map<string, Set<string>>();
+  for (const row of rows) {
+    const set = providers.get(row.userId) ?? new Set<string>();
+    set.add(row.providerId);
+    providers.set(row.userId, set);
+  }
+  const passwordsOn = getEnv().RECLAIM_PASSWORD_SIGNIN === "on";
+  const ssoName = oidcSettings()?.name ?? "single sign-on";
+  const result = new Map<string, string>();
+  for (const user of users) {
+    const own = providers.get(user.id) ?? new Set<string>();
+    const methods: string[] = [];
+    if (own.has("credential")) {
+      methods.push(isBreakGlass(user.email) ? "Password (break-glass)" : passwordsOn ? "Password" : "Password (turned off)");
+    }
+    if (own.has(OIDC_PROVIDER_ID)) methods.push(ssoName);
+    result.set(user.id, methods.join(", ") || "None");
+  }
+  return result;
 }
 
 class UserAdminError extends KnownError {
@@ -39,6 +69,7 @@ function reason(error: unknown): string {
 
 export async function listUsers(): Promise<UserSummary[]> {
   const result = await getAuth().api.listUsers({ query: { limit: 500, sortBy: "createdAt" }, headers: await headers() });
+  const methods = await signInMethods(result.users);
   return result.users.map((u) => ({
     id: u.id,
     email: u.email,
@@ -46,6 +77,7 @@ export async function listUsers(): Promise<UserSummary[]> {
     role: toRole(u.role),
     banned: Boolean(u.banned),
     createdAt: new Date(u.createdAt).toISOString(),
+    signIn: methods.get(u.id) ?? "None",
   }));
 }
 
@@ -96,7 +128,7 @@ export async function setRole(actor: Actor, userId: string, role: Role): Promise
   }
   await asActiveAdmin(actor, userId, async (trx, target) => {
     await trx.updateTable("user").set({ role, updatedAt: new Date().toISOString() }).where("id", "=", target.id).execute();
-    console.log(`Reclaim: ${actor.email} set the role of ${target.email} to ${role}.`);
+    logger().info({ event: "user-admin", user: actor.email, target: target.email, role }, "role changed");
   });
 }
 
@@ -111,7 +143,7 @@ export async function disableUser(actor: Actor, userId: string): Promise<void> {
       .where("id", "=", target.id)
       .execute();
     await trx.deleteFrom("session").where("userId", "=", target.id).execute();
-    console.log(`Reclaim: ${actor.email} disabled ${target.email}.`);
+    logger().info({ event: "user-admin", user: actor.email, target: target.email }, "user disabled");
   });
 }
 
@@ -122,6 +154,6 @@ export async function enableUser(actor: Actor, userId: string): Promise<void> {
       .set({ banned: 0, banReason: null, banExpires: null, updatedAt: new Date().toISOString() })
       .where("id", "=", target.id)
       .execute();
-    console.log(`Reclaim: ${actor.email} enabled ${target.email}.`);
+    logger().info({ event: "user-admin", user: actor.email, target: target.email }, "user enabled");
   });
 }

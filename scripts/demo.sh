@@ -25,9 +25,9 @@ set -a
 source "$DATA/demo-admin.env"
 set +a
 
-if [ ! -f .next/BUILD_ID ] || [ -n "$(find app components lib public next.config.js tailwind.config.ts package-lock.json -newer .next/BUILD_ID -print -quit 2>/dev/null)" ]; then
+if [ ! -f .next/standalone/serve.sh ] || [ -n "$(find app components lib public next.config.js tailwind.config.ts package-lock.json -newer .next/standalone/serve.sh -print -quit 2>/dev/null)" ]; then
   log "building the dashboard"
-  npx next build
+  bash scripts/build.sh
 fi
 
 export RECLAIM_PROFILES_FILE="$REPO/$DATA/profiles.json"
@@ -44,4 +44,5 @@ cat <<MSG
   Press Ctrl-C to stop the dashboard and the gateway.
 
 MSG
-bash scripts/serve.sh -H 127.0.0.1 -p "$PORT"
+# The server logs JSON lines (for log collectors); pino-pretty makes them readable here.
+bash scripts/serve.sh -H 127.0.0.1 -p "$PORT" 2>&1 | node_modules/.bin/pino-pretty --colorize --singleLine --translateTime "SYS:HH:MM:ss" --ignore "pid,hostname,app"

@@ -377,8 +377,10 @@ EOF
     mv "$GATEWAY_JSON.tmp" "$GATEWAY_JSON"
   )
   chmod 600 "$admin_file" "$restricted_file" "$GATEWAY_JSON"
+  # "local" is priced like AWS S3 Standard, so the demo shows what its uploads would cost;
+  # "local-restricted" is left unpriced, as a self-hosted endpoint is by default.
   cat >"$PROFILES_JSON.tmp" <<EOF
-{"profiles":[{"id":"local","label":$(json_str "Local Ceph gateway ($INSTANCE)"),"endpoint":$(json_str "$ENDPOINT"),"region":"$REGION","forcePathStyle":true,"credentials":{"file":$(json_str "$admin_file")}},{"id":"local-restricted","label":"Local gateway — restricted key","endpoint":$(json_str "$ENDPOINT"),"region":"$REGION","forcePathStyle":true,"credentials":{"file":$(json_str "$restricted_file")},"buckets":["reclaim-logs","reclaim-media"]}]}
+{"profiles":[{"id":"local","label":$(json_str "Local Ceph gateway ($INSTANCE)"),"endpoint":$(json_str "$ENDPOINT"),"region":"$REGION","forcePathStyle":true,"credentials":{"file":$(json_str "$admin_file")},"storagePrice":{"currency":"USD","perGiBMonth":0.023}},{"id":"local-restricted","label":"Local gateway — restricted key","endpoint":$(json_str "$ENDPOINT"),"region":"$REGION","forcePathStyle":true,"credentials":{"file":$(json_str "$restricted_file")},"buckets":["reclaim-logs","reclaim-media"]}]}
 EOF
   mv "$PROFILES_JSON.tmp" "$PROFILES_JSON"
 }

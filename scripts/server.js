@@ -6,10 +6,27 @@
 // lib/auth/client-address.ts reads it (and believes X-Forwarded-For only from the proxies
 // named in RECLAIM_TRUSTED_PROXIES).
 //
-// Usage: node scripts/server.js [-H host] [-p port]   (scripts/serve.sh runs it)
+// Usage: node server.js [-H host] [-p port]   (serve.sh runs it)
+//
+// scripts/build.sh puts this file into the standalone build in place of the server.js Next
+// generates, so the deployable folder runs it; there it starts the app of that folder with the
+// configuration the build recorded, as Next's own standalone server does. Run from scripts/ in
+// a checkout, it serves the checkout.
+const fs = require("node:fs");
 const http = require("node:http");
 const path = require("node:path");
 const { AsyncLocalStorage } = require("node:async_hooks");
+
+/** The app's folder, and the Next config recorded by the build when this is a standalone one. */
+function locateApp() {
+  for (const entry of fs.readdirSync(__dirname, { withFileTypes: true })) {
+    const manifest = path.join(__dirname, entry.name, "required-server-files.json");
+    if (entry.isDirectory() && fs.existsSync(manifest)) {
+      return { dir: __dirname, conf: JSON.parse(fs.readFileSync(manifest, "utf8")).config };
+    }
+  }
+  return { dir: path.resolve(__dirname, ".."), conf: undefined };
+}
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
@@ -41,9 +58,16 @@ async function main() {
   const socketPeer = new AsyncLocalStorage();
   /** @type {Record<symbol, unknown>} */ (globalThis)[Symbol.for("reclaim.socketPeer")] = socketPeer;
 
+  const { dir, conf } = locateApp();
+  if (conf) {
+    // What Next's generated standalone server.js does: its folder is the working directory,
+    // and the config comes from the build, not from a next.config.js (there is none).
+    process.chdir(dir);
+    process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(conf);
+  }
   const next = require("next");
   const server = http.createServer();
-  const app = next({ dev: false, dir: path.resolve(__dirname, ".."), hostname, port, httpServer: server });
+  const app = next({ dev: false, dir, conf, hostname, port, httpServer: server });
   const handle = app.getRequestHandler();
   await app.prepare();
   server.on("request", (req, res) => {

@@ -11,6 +11,8 @@ export RECLAIM_TEST_INSTANCE=$INSTANCE
 
 ensure_node_modules
 ensure_chromium
+# promtool (Debian's prometheus): the integration suite checks a real scrape and the alert rules with it.
+ensure_debian_packages "promtool" prometheus
 
 log "typecheck";   npm run --silent typecheck
 log "lint";        npx eslint . --max-warnings=0 && npx knip
@@ -33,10 +35,10 @@ log "database tests and integration tests (real gateway, PostgreSQL)"
 RECLAIM_TEST_DATABASE_URL="$(bash scripts/postgres.sh url "$INSTANCE")" npx vitest run --project unit lib/ledger/history.test.ts lib/auth/login-throttle.test.ts lib/auth/user-rules.test.ts
 RECLAIM_TEST_DATABASE_URL="$(bash scripts/postgres.sh url "$INSTANCE")" npx vitest run --project integration
 
-log "production build"
-npx next build
+log "production build (standalone)"
+bash scripts/build.sh
 
-log "end-to-end tests (Chromium)"
+log "end-to-end tests (Chromium, against the standalone build)"
 rm -f ".data/$INSTANCE"/e2e.sqlite* ".data/$INSTANCE"/e2e-*.json
 npx playwright test
 

@@ -9,6 +9,9 @@ export const users = {
   viewer: { email: "viewer@reclaim.test", password: "viewer-password-e2e", state: path.join(instanceDir, "e2e-viewer.json") },
 } as const;
 
+/** The e2e server's RECLAIM_METRICS_TOKEN (playwright.config.ts). */
+export const metricsToken = "e2e-metrics-token-4f1c9a7b2d";
+
 export const screenshotDir = path.resolve(__dirname, "../test-results/screenshots");
 
 export async function signIn(page: Page, who: { email: string; password: string }): Promise<void> {

@@ -1,8 +1,9 @@
 "use server";
 
 import { z } from "zod";
+import { pricedHistoryOverview } from "@/lib/ledger/cost-avoided";
 import { isUtcDay, OUTCOME_FILTERS } from "@/lib/ledger/filter-params";
-import { historyOverview, listAttempts, MAX_PAGE_SIZE } from "@/lib/ledger/history";
+import { listAttempts, MAX_PAGE_SIZE } from "@/lib/ledger/history";
 import { IN_FLIGHT_GRACE_MS, recoverUnknownAttempts, reverifyAttempt } from "@/lib/uploads/recovery";
 import { defineAction, fail, ok } from "@/lib/safe-action";
 import { bucketNameSchema, profileIdSchema } from "@/lib/schemas";
@@ -21,7 +22,7 @@ const historyFilter = z.object({
 });
 
 export const historyOverviewAction = defineAction({ input: z.object({}), role: "viewer" }, async () =>
-  ok(await historyOverview()),
+  ok(await pricedHistoryOverview()),
 );
 
 export const listAttemptsAction = defineAction(

@@ -2,43 +2,19 @@
 
 import { z } from "zod";
 import { defineAction, ok } from "@/lib/safe-action";
+import { buildBucketOverview } from "@/lib/bucket-overview";
 import { getProfile } from "@/lib/profiles";
 import { bucketNameSchema, profileIdSchema } from "@/lib/schemas";
 import { listBuckets } from "@/lib/s3/inventory";
-import {
-  MAX_RULE_DAYS,
-  MAX_RULE_PREFIX_LENGTH,
-  MIN_RULE_DAYS,
-  buildBucketOverview,
-  readAbortRulesForBuckets,
-  removeAbortRule,
-  setAbortRule,
-} from "@/lib/s3/lifecycle";
+import { readAbortRulesForBuckets, removeAbortRule, setAbortRule } from "@/lib/s3/lifecycle";
+import { MAX_RULE_DAYS, MAX_RULE_PREFIX_LENGTH, MIN_RULE_DAYS } from "@/lib/s3/lifecycle-rules";
 import { forgetLifecycleRead } from "@/lib/uploads/cleanup-status";
 import { watchUploads } from "@/lib/uploads/service";
+import { logger } from "@/lib/log";
 
 // Thin: parse → authorize (defineAction) → lib → typed result. S3 failures that stop the
 // whole answer (the bucket list, a rejected rule) are thrown by lib and become { ok: false }
 // with their sentence in defineAction.
-
-/** The abort rules of every bucket of a profile (or of the buckets given). */
-export const listLifecycleRulesAction = defineAction(
-  {
-    input: z.object({
-      profileId: profileIdSchema,
-      buckets: z.array(bucketNameSchema).max(1000).optional(),
-    }),
-    role: "viewer",
-  },
-  async ({ profileId, buckets }) => {
-    const profile = getProfile(profileId);
-    const names = buckets ?? (await listBuckets(profile)).map((b) => b.name);
-    return ok({
-      readAt: new Date().toISOString(),
-      buckets: await readAbortRulesForBuckets(profile, names),
-    });
-  },
-);
 
 /** The buckets view: per bucket, its incomplete uploads, its abort rules and what they miss. */
 export const bucketOverviewAction = defineAction(
@@ -77,9 +53,7 @@ export const setAbortRuleAction = defineAction(
   async ({ profileId, bucket, days, prefix }, { user }) => {
     const lifecycle = await setAbortRule(getProfile(profileId), bucket, { days, prefix });
     forgetLifecycleRead(profileId, bucket);
-    console.info(
-      `Reclaim: ${user.email} set the abort rule of ${profileId}/${bucket} to ${days} days, prefix "${prefix}"`,
-    );
+    logger().info({ event: "lifecycle", user: user.email, profile: profileId, bucket, days, prefix }, "abort rule set");
     return ok(lifecycle);
   },
 );
@@ -89,7 +63,7 @@ export const removeAbortRuleAction = defineAction(
   async ({ profileId, bucket }, { user }) => {
     const lifecycle = await removeAbortRule(getProfile(profileId), bucket);
     forgetLifecycleRead(profileId, bucket);
-    console.info(`Reclaim: ${user.email} removed the abort rule of ${profileId}/${bucket}`);
+    logger().info({ event: "lifecycle", user: user.email, profile: profileId, bucket }, "abort rule removed");
     return ok(lifecycle);
   },
 );

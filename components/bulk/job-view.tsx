@@ -22,7 +22,7 @@ function announcement(job: BulkJob): string {
   const c = job.counts;
   const failures = c["verify-failed"] + c.denied + c.failed + c.interrupted;
   if (!isFinished(job.status)) return `Job ${JOB_STATUSES[job.status].label.toLowerCase()}.`;
-  return `Job ${JOB_STATUSES[job.status].label.toLowerCase()}: ${plural(c.reclaimed, "upload")} reclaimed (${formatBytes(job.bytesReclaimed)}), ${c["already-gone"]} already gone, ${failures} failed${c.skipped ? `, ${c.skipped} skipped` : ""}${c["not-attempted"] ? `, ${c["not-attempted"]} not attempted` : ""}.`;
+  return `Job ${JOB_STATUSES[job.status].label.toLowerCase()}: ${plural(c.reclaimed, "upload")} reclaimed (${formatBytes(job.bytesReclaimed)}), ${c["already-gone"]} already gone, ${failures} failed${c.skipped ? `, ${c.skipped} skipped` : ""}${c["skipped-active"] ? `, ${c["skipped-active"]} skipped as active` : ""}${c["not-attempted"] ? `, ${c["not-attempted"]} not attempted` : ""}.`;
 }
 
 /** A bulk job, live while it runs (polled every second), then its report. */

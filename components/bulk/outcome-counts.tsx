@@ -3,7 +3,9 @@ import { OUTCOMES } from "@/lib/outcomes";
 import type { ItemFilter, ItemOutcome, OutcomeCounts as Counts } from "@/lib/jobs/types";
 import { cn } from "@/lib/utils";
 
-const SHOWN: readonly ItemOutcome[] = ["reclaimed", "already-gone", "verify-failed", "denied", "failed", "skipped", "not-attempted", "interrupted"];
+const SHOWN: readonly ItemOutcome[] = ["reclaimed", "already-gone", "verify-failed", "denied", "failed", "skipped", "skipped-active", "not-attempted", "interrupted"];
+/** Shown only when they happened, so the usual seven fit one row. */
+const WHEN_ANY: readonly ItemOutcome[] = ["skipped-active", "interrupted"];
 
 const TONE_CLASS = {
   neutral: "",
@@ -15,7 +17,7 @@ const TONE_CLASS = {
 
 /** Counts per outcome; each is a button that filters the item table to that outcome. */
 export function OutcomeCounts({ counts, active, onSelect }: { counts: Counts; active: ItemFilter; onSelect: (filter: ItemFilter) => void }) {
-  const shown = SHOWN.filter((o) => o !== "interrupted" || counts.interrupted > 0);
+  const shown = SHOWN.filter((o) => !WHEN_ANY.includes(o) || counts[o] > 0);
   return (
     <ul aria-label="Outcomes" className="grid grid-cols-2 gap-2 sm:grid-cols-4 xl:grid-cols-7">
       {shown.map((outcome) => {

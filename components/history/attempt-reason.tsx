@@ -17,7 +17,7 @@ export function AttemptReason({
   /** Shown when there is neither a reason nor an action (null: nothing). */
   placeholder?: string | null;
 }) {
-  const isNote = entry.outcome === "reclaimed" || entry.outcome === "already-gone";
+  const isNote = entry.outcome === "reclaimed" || entry.outcome === "already-gone" || entry.outcome === "gone-unknown";
   const text = entry.errorMessage ?? (entry.outcome === "unknown" ? OUTCOMES.unknown.hint : null);
   if (!text && !action) return placeholder === null ? null : <span className="text-muted-foreground">{placeholder}</span>;
   return (

@@ -3,6 +3,7 @@ import { useId } from "react";
 import { Card } from "@/components/ui/card";
 import { BodyRow, ColumnHeader, ScrollTable, TableHeader } from "@/components/ui/table";
 import { formatBytes, formatBytesExact, formatCount, formatDateTime } from "@/lib/format";
+import { formatMoney, type MonthlyAmount } from "@/lib/money";
 
 export interface BreakdownItem {
   id: string;
@@ -17,6 +18,8 @@ export interface BreakdownItem {
   attempts: number;
   needsAttention: number;
   lastReclaimedAt: string | null;
+  /** What the reclaimed bytes would cost per month; null when the profile has no price. */
+  costAvoided?: MonthlyAmount | null;
 }
 
 /** Storage reclaimed grouped by one dimension (bucket, profile, admin). */
@@ -25,12 +28,15 @@ export function BreakdownTable({
   nameHeader,
   items,
   compact = false,
+  showCost = false,
 }: {
   title: string;
   nameHeader: string;
   items: BreakdownItem[];
   /** Fewer columns, for a narrow column of the layout. */
   compact?: boolean;
+  /** A "saved per month" column (items carry costAvoided). */
+  showCost?: boolean;
 }) {
   const titleId = useId();
   return (
@@ -53,6 +59,11 @@ export function BreakdownTable({
             <ColumnHeader numeric className="px-3 py-2">
               Reclaimed
             </ColumnHeader>
+            {showCost ? (
+              <ColumnHeader numeric className="px-3 py-2 whitespace-nowrap">
+                Saved / month
+              </ColumnHeader>
+            ) : null}
             {compact ? null : (
               <>
                 <ColumnHeader numeric className="px-3 py-2 max-md:hidden">
@@ -77,6 +88,14 @@ export function BreakdownTable({
               <td className="px-3 py-2 text-right whitespace-nowrap tabular-nums" title={formatBytesExact(item.bytes)}>
                 {formatBytes(item.bytes)}
               </td>
+              {showCost ? (
+                <td
+                  className="px-3 py-2 text-right whitespace-nowrap tabular-nums"
+                  title={item.costAvoided ? undefined : "No storage price is set for this endpoint's profile."}
+                >
+                  {item.costAvoided ? formatMoney(item.costAvoided.perMonth, item.costAvoided.currency) : "—"}
+                </td>
+              ) : null}
               {compact ? null : (
                 <>
                   <td className="px-3 py-2 text-right whitespace-nowrap tabular-nums max-md:hidden">

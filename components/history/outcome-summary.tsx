@@ -7,7 +7,7 @@ import { OUTCOMES } from "@/lib/outcomes";
 import type { LedgerOutcome, OutcomeCounts } from "@/lib/ledger/types";
 import { formatCount, plural } from "@/lib/format";
 
-const ORDER: LedgerOutcome[] = ["reclaimed", "already-gone", "verify-failed", "failed", "denied", "unknown"];
+const ORDER: LedgerOutcome[] = ["reclaimed", "already-gone", "gone-unknown", "verify-failed", "failed", "denied", "unknown"];
 
 /** All-time attempts per outcome; each links to the attempt list filtered to it. */
 export function OutcomeSummary({ outcomes, attempts }: { outcomes: OutcomeCounts; attempts: number }) {

@@ -1,21 +1,23 @@
 import { BreakdownTable } from "@/components/history/breakdown-table";
+import { CostAvoidedCard } from "@/components/history/cost-avoided-card";
 import { DailyChart } from "@/components/history/daily-chart";
 import { historyHref } from "@/lib/ledger/filter-params";
 import { OutcomeSummary } from "@/components/history/outcome-summary";
 import { StatCard } from "@/components/history/stat-card";
-import type { HistoryOverview } from "@/lib/ledger/types";
+import type { PricedHistoryOverview } from "@/lib/ledger/types";
 
-/** Totals, the per-day chart and the per-bucket / per-profile / per-admin tables. */
-export function OverviewSection({ overview }: { overview: HistoryOverview }) {
+/** Totals, what they save per month, the per-day chart and the per-bucket / per-profile / per-admin tables. */
+export function OverviewSection({ overview }: { overview: PricedHistoryOverview }) {
   const { totals } = overview;
   const manyProfiles = overview.byProfile.length > 1;
   return (
     <>
-      <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
+      <div className="grid grid-cols-2 gap-3 lg:grid-cols-5">
         <StatCard title="Reclaimed, all time" sum={totals.allTime} emphasis />
         <StatCard title="Last 24 hours" sum={totals.last24h} />
         <StatCard title="Last 7 days" sum={totals.last7d} />
         <StatCard title="Last 30 days" sum={totals.last30d} />
+        <CostAvoidedCard total={overview.costAvoided.total} unpricedBytes={overview.costAvoided.unpricedBytes} />
       </div>
 
       <div className="grid gap-3 lg:grid-cols-3">
@@ -30,6 +32,7 @@ export function OverviewSection({ overview }: { overview: HistoryOverview }) {
           <BreakdownTable
             title="By bucket"
             nameHeader="Bucket"
+            showCost
             items={overview.byBucket.map((row) => ({
               ...row,
               id: `${row.profileId}/${row.bucket}`,

@@ -15,7 +15,7 @@ export function ResolveUnknownButton({ count, onResult }: { count: number; onRes
     mutationFn: async () => unwrap(await resolveUnknownAttemptsAction({})),
     onSuccess: (report) => {
       const parts = [
-        `${report.reclaimed} reclaimed`,
+        `${report.goneUnknown} gone (cause unknown, not counted)`,
         `${report.alreadyGone} already gone`,
         `${report.failed} still there (now failed — abort again)`,
         `${report.unresolved} could not be verified`,

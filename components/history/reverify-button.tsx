@@ -13,7 +13,7 @@ export interface ReverifyNotice {
 }
 
 function toneOf(result: ReverifyResult): ReverifyNotice["tone"] {
-  if (result.status === "reclaimed" || result.status === "already-gone") return "success";
+  if (result.status === "gone-unknown" || result.status === "already-gone") return "success";
   if (result.status === "unverifiable") return "error";
   return "info";
 }

@@ -26,7 +26,9 @@ export function LoginForm() {
       setError(
         signInError.status === 429
           ? "Too many attempts. Wait a minute before trying again."
-          : "Wrong email or password.",
+          : signInError.code === "PASSWORD_SIGNIN_OFF" || signInError.code === "password_signin_off"
+            ? "Password sign-in is turned off for this account. Use single sign-on."
+            : "Wrong email or password.",
       );
       return;
     }

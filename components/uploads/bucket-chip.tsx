@@ -1,6 +1,6 @@
 import { formatCount } from "@/lib/format";
 import { cn } from "@/lib/utils";
-import { describeBucket, type BucketChip as BucketChipData } from "@/lib/uploads/filters";
+import { describeBucket, type BucketChip as BucketChipData } from "@/lib/uploads/summary";
 
 /** One bucket in the summary: its totals or why it could not be listed. Toggles the bucket filter. */
 export function BucketChip({

@@ -1,4 +1,4 @@
-import type { SortColumn } from "@/lib/uploads/filters";
+import type { SortColumn } from "@/lib/uploads/view";
 import type { UploadRef } from "@/lib/uploads/types";
 
 // The table's columns, in order. Each row is a CSS grid with the same template as the

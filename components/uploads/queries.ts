@@ -8,12 +8,12 @@ import {
 } from "@/app/actions/uploads";
 import { isPermanentFailure, unwrap } from "@/lib/action-result";
 import { CLEANUP_STATUS_REFRESH_MS, REQUEST_BILL_REFRESH_MS } from "@/lib/poll-intervals";
-import { applyPartsUpdates, mergeListing, type LiveListing } from "@/lib/uploads/filters";
+import { applyPartsUpdates, mergeListing, type LiveListing } from "@/lib/uploads/live-listing";
 import { rowId, type UploadRef, type VerifyResult } from "@/lib/uploads/types";
 
 // Query keys and options for the uploads view. Components never write keys.
 // The list is one entry per profile; parts refreshes are merged into it
-// (lib/uploads/filters.ts), so the table reads one source. Every queryFn is a server action:
+// (lib/uploads/live-listing.ts), so the table reads one source. Every queryFn is a server action:
 // they run one at a time per browser, so each is one batched call, never one per row.
 
 export const uploadKeys = {

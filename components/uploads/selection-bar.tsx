@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { unwrap } from "@/lib/action-result";
 import { formatBytes, formatBytesExact, formatCount, plural } from "@/lib/format";
 import { describeSelection } from "@/lib/jobs/filter-params";
-import { totalsOf } from "@/lib/uploads/filters";
+import { totalsOf } from "@/lib/uploads/summary";
 import { MAX_REFS, bulkParams, toBulkSelection } from "@/components/uploads/selection";
 import type { TableSelection } from "@/components/uploads/use-selection";
 
@@ -31,7 +31,8 @@ export function SelectionBar({
   const queryClient = useQueryClient();
   const { selection: chosen, selectedRows, hidden, matchingCurrent } = selection;
   const review = useMutation({
-    mutationFn: async () => unwrap(await previewBulk(toBulkSelection(profileId, chosen, selectedRows))),
+    mutationFn: async () =>
+      unwrap(await previewBulk(toBulkSelection(profileId, chosen, selectedRows))),
     onSuccess: (state) => {
       queryClient.setQueryData(bulkKeys.preview(state.previewId), state);
       const params =
@@ -66,14 +67,18 @@ export function SelectionBar({
           </>
         )}
         {" · "}
-        {plural(totals.parts, "part")} · <span title={formatBytesExact(totals.bytes)}>{formatBytes(totals.bytes)}</span>
+        {plural(totals.parts, "part")} ·{" "}
+        <span title={formatBytesExact(totals.bytes)}>{formatBytes(totals.bytes)}</span>
         {unknown > 0 ? (
           <span className="text-warning">
             {" "}
-            · size unknown for {formatCount(unknown)} ({totals.counting > 0 ? "still counting" : "parts unreadable"})
+            · size unknown for {formatCount(unknown)} (
+            {totals.counting > 0 ? "still counting" : "parts unreadable"})
           </span>
         ) : null}
-        {hidden > 0 ? <span className="text-muted-foreground"> · {formatCount(hidden)} not in view</span> : null}
+        {hidden > 0 ? (
+          <span className="text-muted-foreground"> · {formatCount(hidden)} not in view</span>
+        ) : null}
       </p>
 
       <div className="flex flex-wrap items-center gap-2">
@@ -96,8 +101,8 @@ export function SelectionBar({
 
       {tooMany ? (
         <p className="text-muted-foreground w-full text-xs">
-          Up to {formatCount(MAX_REFS)} uploads can be sent one by one. Select all matching the current filter instead: the
-          server resolves the filter itself.
+          Up to {formatCount(MAX_REFS)} uploads can be sent one by one. Select all matching the
+          current filter instead: the server resolves the filter itself.
         </p>
       ) : null}
       {review.error ? (

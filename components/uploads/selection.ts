@@ -7,7 +7,8 @@
 // is resolved there again and is not bounded by the number of refs an action accepts.
 import { formFromSearchParams, selectionFromForm } from "@/lib/jobs/filter-params";
 import { DEFAULT_ACTIVE_WITHIN_MINUTES, type BulkSelection } from "@/lib/jobs/types";
-import { filterRows, type UploadView } from "@/lib/uploads/filters";
+import { filterRows } from "@/lib/uploads/filter-sort";
+import type { UploadView } from "@/lib/uploads/view";
 import type { UploadRow } from "@/lib/uploads/types";
 
 /** What the previewBulk action accepts as explicit refs. */
@@ -30,7 +31,11 @@ export function filterOf(view: UploadView): SelectionFilter {
  * The ids selected now, among the rows listed now: rows that left the listing drop out;
  * in "matching" mode, rows matching the filter (ages against the listing time `now`).
  */
-export function selectedIds(selection: Selection, rows: readonly UploadRow[], now: number): Set<string> {
+export function selectedIds(
+  selection: Selection,
+  rows: readonly UploadRow[],
+  now: number,
+): Set<string> {
   if (selection.mode === "matching") {
     const view: UploadView = { ...selection.filter, sort: "bytes", dir: "desc" };
     return new Set(filterRows(rows, view, now).map((row) => row.id));
@@ -113,8 +118,12 @@ export function toBulkSelection(
     const refs = rows.map(({ bucket, key, uploadId }) => ({ bucket, key, uploadId }));
     return { profileId, activeWithinMinutes: DEFAULT_ACTIVE_WITHIN_MINUTES, refs, origin };
   }
-  const built = selectionFromForm(profileId, formFromSearchParams(bulkParams(profileId, selection.filter)));
+  const built = selectionFromForm(
+    profileId,
+    formFromSearchParams(bulkParams(profileId, selection.filter)),
+  );
   // The view's values came through the same parsers: a refusal here is a bug.
-  if (!built.ok) throw new Error(`table filter refused by the bulk form: ${JSON.stringify(built.errors)}`);
+  if (!built.ok)
+    throw new Error(`table filter refused by the bulk form: ${JSON.stringify(built.errors)}`);
   return { ...built.selection, origin };
 }

@@ -4,15 +4,11 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useCallback, useMemo, useState } from "react";
 import { uploadListQuery } from "@/components/uploads/queries";
+import { monthlyCostOfRows, type StoragePrice } from "@/lib/money";
 import { cn } from "@/lib/utils";
-import {
-  applyView,
-  defaultView,
-  reconcileBucket,
-  summarize,
-  toggleSort,
-  type SortColumn,
-} from "@/lib/uploads/filters";
+import { applyView } from "@/lib/uploads/filter-sort";
+import { summarize } from "@/lib/uploads/summary";
+import { defaultView, reconcileBucket, toggleSort, type SortColumn } from "@/lib/uploads/view";
 import type { UploadRow } from "@/lib/uploads/types";
 import { announcement, isBusy, isDone, type AbortPhase } from "@/components/uploads/abort-state";
 import { AbortDialog } from "@/components/uploads/abort-dialog";
@@ -55,10 +51,12 @@ function toneOf(phase: AbortPhase): string {
  */
 export function UploadsDashboard({
   profileId,
+  storagePrice,
   canAbort,
   refreshMs,
 }: {
   profileId: string;
+  storagePrice: StoragePrice;
   canAbort: boolean;
   refreshMs: number;
 }) {
@@ -118,6 +116,14 @@ export function UploadsDashboard({
     [allRows, rowsInView, listing?.buckets],
   );
 
+  const monthlyCost = useMemo(
+    () => ({
+      inView: monthlyCostOfRows(rowsInView, storagePrice),
+      total: monthlyCostOfRows(allRows, storagePrice),
+    }),
+    [rowsInView, allRows, storagePrice],
+  );
+
   const onSort = useCallback(
     (column: SortColumn) => setView(toggleSort(view, column)),
     [setView, view],
@@ -157,6 +163,8 @@ export function UploadsDashboard({
           <UploadsSummary
             profileId={profileId}
             summary={summary}
+            storagePrice={storagePrice}
+            monthlyCost={monthlyCost}
             listedRows={listing.rows}
             listedAt={listing.listedAt}
             refreshing={list.isFetching}

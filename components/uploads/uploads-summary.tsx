@@ -3,16 +3,18 @@
 import type { ReactNode } from "react";
 import { Card } from "@/components/ui/card";
 import { formatAgo, formatBytes, formatBytesExact, formatCount, plural } from "@/lib/format";
-import type { Summary, Totals } from "@/lib/uploads/filters";
+import type { Summary, Totals } from "@/lib/uploads/summary";
 import type { UploadRow } from "@/lib/uploads/types";
 import { BucketChip } from "@/components/uploads/bucket-chip";
 import { CleanupStatusStats } from "@/components/uploads/cleanup-status-stats";
 import { RequestBill } from "@/components/uploads/request-bill";
+import { MonthlyCostStat } from "@/components/uploads/monthly-cost-stat";
+import type { StoragePrice } from "@/lib/money";
 import { useNow } from "@/components/uploads/use-now";
 
-function Stat({ label, totals, emphasis }: { label: string; totals: Totals; emphasis?: boolean }) {
+function Stat({ label, totals, emphasis, testId }: { label: string; totals: Totals; emphasis?: boolean; testId: string }) {
   return (
-    <div className="flex min-w-0 flex-col gap-0.5">
+    <div className="flex min-w-0 flex-col gap-0.5" data-testid={testId}>
       <span className="text-muted-foreground text-xs font-medium tracking-wide uppercase">
         {label}
       </span>
@@ -47,6 +49,8 @@ function Stat({ label, totals, emphasis }: { label: string; totals: Totals; emph
 export function UploadsSummary({
   profileId,
   summary,
+  storagePrice,
+  monthlyCost,
   listedRows,
   listedAt,
   refreshing,
@@ -56,6 +60,9 @@ export function UploadsSummary({
 }: {
   profileId: string;
   summary: Summary;
+  storagePrice: StoragePrice;
+  /** Per month, at the profile's storage price: the uploads in view, and all of them. */
+  monthlyCost: { inView: number; total: number };
   /** The live listing's rows, for the "not caught by a lifecycle rule" figure. */
   listedRows: readonly UploadRow[];
   listedAt: string;
@@ -71,8 +78,14 @@ export function UploadsSummary({
   return (
     <Card aria-label="Summary" className="flex flex-col gap-3 p-4">
       <div className="flex flex-wrap items-end gap-x-10 gap-y-3">
-        <Stat label={filtered ? "In view" : "Incomplete uploads"} totals={inView} emphasis />
-        {filtered ? <Stat label="Still held in total" totals={total} /> : null}
+        <Stat label={filtered ? "In view" : "Incomplete uploads"} totals={inView} emphasis testId="held-in-view" />
+        {filtered ? <Stat label="Still held in total" totals={total} testId="held-total" /> : null}
+        <MonthlyCostStat
+          price={storagePrice}
+          inView={monthlyCost.inView}
+          total={monthlyCost.total}
+          filtered={filtered}
+        />
         <CleanupStatusStats profileId={profileId} rows={listedRows} />
         <div className="text-muted-foreground ml-auto flex flex-col items-end gap-1 text-xs">
           <p data-testid="freshness">

@@ -1,7 +1,7 @@
 "use client";
 
 import { cn } from "@/lib/utils";
-import type { SortColumn, UploadView } from "@/lib/uploads/filters";
+import type { SortColumn, UploadView } from "@/lib/uploads/view";
 import { Checkbox } from "@/components/ui/checkbox";
 import { columns, placed, selectHead } from "@/components/uploads/columns";
 import type { HeaderState } from "@/components/uploads/selection";
@@ -54,7 +54,11 @@ export function UploadsTableHeader({
         aria-rowindex={1}
         className={cn("text-muted-foreground grid h-10 text-xs font-medium", gridClass)}
       >
-        <div role="columnheader" aria-colindex={1} className={placed("items-center justify-center", selectHead)}>
+        <div
+          role="columnheader"
+          aria-colindex={1}
+          className={placed("items-center justify-center", selectHead)}
+        >
           <Checkbox
             checked={selectState === "all"}
             indeterminate={selectState === "some"}

@@ -3,7 +3,7 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useEffect, useMemo, useRef } from "react";
 import { cn } from "@/lib/utils";
-import type { SortColumn, UploadView } from "@/lib/uploads/filters";
+import type { SortColumn, UploadView } from "@/lib/uploads/view";
 import type { UploadRow } from "@/lib/uploads/types";
 import type { AbortStates } from "@/components/uploads/use-upload-aborts";
 import type { TableSelection } from "@/components/uploads/use-selection";

@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { cn } from "@/lib/utils";
-import { hasFilters, type UploadView, type ViewNote } from "@/lib/uploads/filters";
+import { hasFilters, type UploadView, type ViewNote } from "@/lib/uploads/view";
 import type { ViewParam } from "@/components/uploads/use-upload-view";
 
 const TYPE_DELAY_MS = 300;

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { abortUploadAction } from "@/app/actions/uploads";
 import { unwrap } from "@/lib/action-result";
 import { uploadKeys, uploadVerifyQuery } from "@/components/uploads/queries";
-import { markGone, type LiveListing } from "@/lib/uploads/filters";
+import { markGone, type LiveListing } from "@/lib/uploads/live-listing";
 import type { UploadRow, VerifyResult } from "@/lib/uploads/types";
 import {
   SHOW_OUTCOME_MS,

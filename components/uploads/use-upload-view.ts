@@ -2,7 +2,7 @@
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useMemo, useOptimistic, useTransition } from "react";
-import { parseView, serializeView, type UploadView, type ViewNote } from "@/lib/uploads/filters";
+import { parseView, serializeView, type UploadView, type ViewNote } from "@/lib/uploads/view";
 
 export type ViewParam = "bucket" | "q" | "minAge" | "minSize" | "sort" | "dir";
 

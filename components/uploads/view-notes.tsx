@@ -1,4 +1,4 @@
-import type { ViewNote } from "@/lib/uploads/filters";
+import type { ViewNote } from "@/lib/uploads/view";
 
 /** URL values that were ignored (a bad shared link), said plainly instead of failing. */
 export function ViewNotes({ notes }: { notes: readonly ViewNote[] }) {

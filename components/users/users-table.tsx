@@ -43,6 +43,7 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
           <tr>
             <ColumnHeader className="px-4 py-2">User</ColumnHeader>
             <ColumnHeader className="px-4 py-2">Role</ColumnHeader>
+            <ColumnHeader className="px-4 py-2">Sign-in</ColumnHeader>
             <ColumnHeader className="px-4 py-2">Status</ColumnHeader>
             <ColumnHeader className="px-4 py-2">Added</ColumnHeader>
             <ColumnHeader className="px-4 py-2"><span className="sr-only">Actions</span></ColumnHeader>
@@ -70,6 +71,7 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
                     <option value="admin">admin</option>
                   </select>
                 </td>
+                <td className="px-4 py-2 text-muted-foreground">{user.signIn}</td>
                 <td className="px-4 py-2">
                   {user.banned ? <Badge tone="danger">disabled</Badge> : <Badge tone="success">active</Badge>}
                   {self ? <Badge className="ml-1">you</Badge> : null}

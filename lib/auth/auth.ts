@@ -8,17 +8,20 @@ import { nextCookies } from "better-auth/next-js";
 import { admin } from "better-auth/plugins";
 import { createAccessControl } from "better-auth/plugins/access";
 import { defaultStatements } from "better-auth/plugins/admin/access";
-import { dbFilePath, getEnv } from "@/lib/env";
+import { dbFilePath, getEnv, oidcSettings } from "@/lib/env";
 import { databaseConnection, getDb } from "@/lib/db";
 import { withSchemaLock } from "@/lib/db/dialect";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/auth/client-address";
 import { loginThrottleHooks } from "@/lib/auth/login-throttle";
+import { passwordSignInGate } from "@/lib/auth/password-signin";
+import { OIDC_PROVIDER_ID, ssoDatabaseHooks, ssoPlugin, ssoSignInGate, ssoValidateUserInfo } from "@/lib/auth/sso";
 import { installUserRules, userRuleHooks } from "@/lib/auth/user-rules";
 
 // Sign-in, sessions, roles and rate limiting come from Better Auth; we only configure it.
-// Users are created by an admin (UI or `npm run user`), never by open sign-up. Over HTTP only
-// sign-in and sign-out are reachable (app/api/auth/[...all]/route.ts); the Users page calls
-// what it needs on the server (lib/users.ts).
+// Users are created by an admin (UI or `npm run user`), never by open sign-up — except through
+// single sign-on when configured, where the identity provider's groups decide (lib/auth/sso.ts).
+// Over HTTP only sign-in and sign-out are reachable (app/api/auth/[...all]/route.ts); the Users
+// page calls what it needs on the server (lib/users.ts).
 
 // Better Auth's admin API, cut down to what lib/users.ts asks of it: list users, and create
 // one with a role. No impersonation, password setting or deletion, even when called on the
@@ -33,7 +36,7 @@ const roles = {
 function authSecret(): string {
   const fromEnv = getEnv().BETTER_AUTH_SECRET;
   if (fromEnv) return fromEnv;
-  const file = path.join(path.dirname(dbFilePath()), "auth-secret");
+  const file = path.join(/*turbopackIgnore: true*/ path.dirname(dbFilePath()), "auth-secret");
   if (!fs.existsSync(file)) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, crypto.randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
@@ -61,6 +64,7 @@ function createAuth() {
   // Better Auth runs on our Kysely instance: its users, sessions and rate limits live in the
   // same database as the ledger (SQLite, or PostgreSQL shared by every instance).
   const { db, dialect } = databaseConnection();
+  const sso = oidcSettings(env);
   return betterAuth({
     appName: "Reclaim",
     database: { db, type: dialect, transaction: true },
@@ -82,8 +86,32 @@ function createAuth() {
       ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },
     },
     hooks: loginThrottleHooks,
-    databaseHooks: userRuleHooks,
-    plugins: [admin({ defaultRole: "viewer", adminRoles: ["admin"], roles }), nextCookies()],
+    databaseHooks: {
+      user: ssoDatabaseHooks.user,
+      session: {
+        create: {
+          async before(session, context) {
+            await userRuleHooks.session.create.before(session);
+            await ssoDatabaseHooks.session.create.before(session, context);
+          },
+        },
+      },
+    },
+    // Sign-in errors from the identity provider's callback land on the sign-in page, which says
+    // what went wrong (?error=…).
+    onAPIError: { errorURL: "/login" },
+    ...(sso && {
+      user: { validateUserInfo: ssoValidateUserInfo(sso) },
+      // A local user whose email the provider signs in is linked to it (the operator chose to
+      // trust this provider); from then on their role follows the provider's groups.
+      account: { accountLinking: { enabled: true, trustedProviders: [OIDC_PROVIDER_ID], requireLocalEmailVerified: false } },
+    }),
+    plugins: [
+      admin({ defaultRole: "viewer", adminRoles: ["admin"], roles }),
+      passwordSignInGate,
+      ...(sso ? [ssoPlugin(sso), ssoSignInGate] : []),
+      nextCookies(),
+    ],
   });
 }
 

@@ -3,6 +3,7 @@ import crypto from "node:crypto";
 import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
 import { sql } from "kysely";
 import { type Db, getDb } from "@/lib/db";
+import { logger } from "@/lib/log";
 
 // Better Auth throttles sign-in per client address. This adds the per-account half: at most
 // MAX_ATTEMPTS sign-ins for one email are evaluated within WINDOW_MS of the first, whichever
@@ -67,6 +68,7 @@ export const loginThrottleHooks = {
       throw new APIError("BAD_REQUEST", { message: "That is not an email address." });
     }
     if ((await countAttempt(email)) > MAX_ATTEMPTS) {
+      logger().warn({ event: "sign-in", user: email, outcome: "throttled" }, "sign-in refused: too many attempts for this account");
       throw new APIError("TOO_MANY_REQUESTS", {
         message: "Too many failed sign-ins for this account. Wait a minute and try again.",
       });
@@ -75,6 +77,12 @@ export const loginThrottleHooks = {
   after: createAuthMiddleware(async (ctx) => {
     if (ctx.path !== "/sign-in/email") return;
     const email = emailOf(ctx.body);
-    if (email !== null && email.length <= MAX_EMAIL_LENGTH && !isAPIError(ctx.context.returned)) await clearAttempts(email);
+    if (email === null || email.length > MAX_EMAIL_LENGTH) return;
+    if (isAPIError(ctx.context.returned)) {
+      logger().warn({ event: "sign-in", user: email, outcome: "failure" }, "sign-in failed");
+    } else {
+      await clearAttempts(email);
+      logger().info({ event: "sign-in", user: email, outcome: "success" }, "signed in");
+    }
   }),
 };

@@ -30,3 +30,18 @@ export async function withSchemaLock<T>(db: Kysely<any>, work: () => Promise<T>)
     }
   });
 }
+
+/**
+ * Runs `work` in a transaction that holds the database's write lock from its first
+ * statement on SQLite (what BEGIN IMMEDIATE does; Kysely begins deferred), so what it reads
+ * before writing cannot be changed by another process in between and its write never fails
+ * for a lost snapshot. PostgreSQL: a plain transaction; callers take row or advisory locks.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function writeTransaction<D extends Kysely<any>, T>(db: D, work: (trx: D) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    // A write that matches nothing still takes SQLite's write lock (kysely_migration always exists).
+    if (dialectOf(trx) === "sqlite") await sql`DELETE FROM kysely_migration WHERE 0 = 1`.execute(trx);
+    return work(trx as unknown as D);
+  });
+}

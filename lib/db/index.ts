@@ -6,7 +6,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import { ConfigError, dbFilePath, getEnv } from "@/lib/env";
 import type { Database } from "@/lib/db/schema";
-import { type DialectName, dialectOf } from "@/lib/db/dialect";
+import { type DialectName, dialectOf, writeTransaction } from "@/lib/db/dialect";
 import { migrate } from "@/lib/db/migrate";
 
 // One database holds the ledger, bulk jobs and Better Auth's sessions, users and rate
@@ -16,7 +16,7 @@ import { migrate } from "@/lib/db/migrate";
 // so dev-mode module reloads do not open it again.
 
 export type Db = Kysely<Database>;
-export { dialectOf, type DialectName };
+export { dialectOf, type DialectName, writeTransaction };
 
 interface Opened {
   db: Db;

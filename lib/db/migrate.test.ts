@@ -118,14 +118,56 @@ describe("migrate on SQLite", () => {
     expect(await db.selectFrom("abort_attempt").select("id").execute()).toHaveLength(3);
   });
 
-  it("takes a file at user_version 4 (the last raw-SQL release) as it is, and adds what came later", async () => {
-    writeOldFile(4);
+  it("takes a file at user_version 7 (the last raw-SQL release) as it is, and adds what came later", async () => {
+    writeOldFile(7);
     db = openSqlite(file);
     await migrate(db);
     expect(await migrationsRun(db)).toEqual(migrations.map((m) => m.name));
-    expect(await db.selectFrom("abort_attempt").select("id").execute()).toHaveLength(2);
+    expect(await db.selectFrom("abort_attempt").select(["id", "outcome", "first_outcome"]).orderBy("id").execute()).toEqual([
+      { id: 1, outcome: "reclaimed", first_outcome: "reclaimed" },
+      { id: 2, outcome: "unknown", first_outcome: null },
+    ]);
     await db.insertInto("login_attempt").values({ key_hash: "k", window_start: 1, attempts: 1 }).execute();
-    expect(await db.selectFrom("bulk_job").select(["id", "lease_expires_at"]).execute()).toEqual([{ id: "job-1", lease_expires_at: null }]);
+    expect(await db.selectFrom("bulk_job").select(["id", "lease_expires_at", "n_skipped_active"]).execute()).toEqual([
+      { id: "job-1", lease_expires_at: null, n_skipped_active: 0 },
+    ]);
+  });
+
+  it("upgrades a file at user_version 4: one open attempt per upload, older open duplicates settled", async () => {
+    writeOldFile(4);
+    const old = new SqliteDatabase(file);
+    old
+      .prepare(
+        `INSERT INTO abort_attempt (started_at, actor_email, profile_id, endpoint_host, bucket, key, upload_id, parts_before, bytes_before, outcome)
+         VALUES ('2026-01-03T00:00:00.000Z', 'a@x.test', 'local', '127.0.0.1:1', 'logs', 'k2', 'u2', 1, 10, 'unknown')`,
+      )
+      .run();
+    old.close();
+    db = openSqlite(file);
+    await migrate(db);
+    expect(await db.selectFrom("abort_attempt").select(["id", "outcome", "error_code"]).where("key", "=", "k2").orderBy("id").execute()).toEqual([
+      { id: 2, outcome: "failed", error_code: "interrupted" },
+      { id: 3, outcome: "unknown", error_code: null },
+    ]);
+    const second = db.insertInto("abort_attempt").values({
+      started_at: "2026-01-04T00:00:00.000Z",
+      finished_at: null,
+      actor_id: null,
+      actor_email: "a@x.test",
+      profile_id: "local",
+      endpoint_host: "127.0.0.1:1",
+      bucket: "logs",
+      key: "k2",
+      upload_id: "u2",
+      initiated: null,
+      parts_before: 1,
+      bytes_before: 10,
+      error_code: null,
+      error_message: null,
+      duration_ms: null,
+      job_id: null,
+    });
+    await expect(second.execute()).rejects.toThrow(/UNIQUE/);
   });
 
   it("upgrades a file at user_version 2: the later column is added with its default", async () => {
@@ -137,8 +179,8 @@ describe("migrate on SQLite", () => {
     expect(await db.selectFrom("abort_attempt").select("id").execute()).toHaveLength(2);
   });
 
-  it("gives an upgraded file and a new one the same tables and columns", async () => {
-    writeOldFile(3);
+  it.each([3, 7])("gives a file upgraded from user_version %i and a new one the same tables and columns", async (version) => {
+    writeOldFile(version);
     db = openSqlite(file);
     await migrate(db);
     await db.destroy();
@@ -157,6 +199,9 @@ describe("migrate on SQLite", () => {
       for (const table of ["abort_attempt", "bulk_job", "bulk_job_item", "login_attempt"]) {
         expect(normalise(columnsOf(fresh, table))).toEqual(normalise(columnsOf(upgraded, table)));
       }
+      const indexes = (target: SqliteDatabase.Database) =>
+        target.prepare("SELECT tbl_name, name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name").all();
+      expect(indexes(fresh)).toEqual(indexes(upgraded));
       // The id stays SQLite's rowid (an `integer primary key` alias), so ids keep their meaning.
       expect(fresh.prepare("SELECT sql FROM sqlite_master WHERE name = 'abort_attempt'").pluck().get()).toMatch(/"id" integer primary key/i);
     } finally {

@@ -26,6 +26,8 @@ export interface AbortAttemptTable {
   error_message: string | null;
   duration_ms: number | null;
   job_id: string | null;
+  /** The first outcome written (never "unknown"); later re-verifications leave it. */
+  first_outcome: Generated<string | null>;
 }
 
 export interface BulkJobTable {
@@ -51,6 +53,7 @@ export interface BulkJobTable {
   n_denied: Generated<number>;
   n_failed: Generated<number>;
   n_skipped: Generated<number>;
+  n_skipped_active: Generated<number>;
   n_not_attempted: Generated<number>;
   n_interrupted: Generated<number>;
   message: string | null;
@@ -80,6 +83,8 @@ export interface BulkJobItemTable {
   started_at: string | null;
   finished_at: string | null;
   reread_parts: Generated<number>;
+  /** When the dry run read the item's parts (ISO); null = unknown. */
+  parts_read_at: string | null;
 }
 
 /** Sign-in attempts per account in the current window, for the per-account sign-in lock. */
@@ -106,6 +111,12 @@ interface UserTable {
   updatedAt: ColumnType<Date | string, never, string>;
 }
 
+interface AccountTable {
+  userId: string;
+  /** "credential" for a password, the provider's id for single sign-on. */
+  providerId: string;
+}
+
 interface SessionTable {
   id: string;
   userId: string;
@@ -118,4 +129,5 @@ export interface Database {
   login_attempt: LoginAttemptTable;
   user: UserTable;
   session: SessionTable;
+  account: AccountTable;
 }

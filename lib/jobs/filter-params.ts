@@ -1,7 +1,7 @@
 // The bulk filter as URL parameters and form fields, and back. Pure and shared by the page
 // (server), the form (browser) and the actions' validation, so it carries no "server-only".
 //
-// Parameter names and their parsing are the uploads table's (lib/uploads/filters.ts: bucket,
+// Parameter names and their parsing are the uploads table's (lib/uploads/view.ts: bucket,
 // q = case-insensitive substring of the key, minAge "7d", minSize "100MiB"), so its current
 // filter can link here; plus our own: several buckets, idle, match=prefix and active.
 import { DEFAULT_ACTIVE_WITHIN_MINUTES, type BulkSelection, type KeyMatch } from "@/lib/jobs/types";
@@ -35,12 +35,23 @@ function first(params: SearchParams, name: string): string {
 
 /** Bucket names from `bucket=a&bucket=b` or `bucket=a,b`, de-duplicated, in order. */
 export function parseBucketParam(values: string[]): string[] {
-  const names = values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+  const names = values
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter(Boolean);
   return [...new Set(names)];
 }
 
 export function emptyFilterForm(): BulkFilterForm {
-  return { buckets: [], key: "", keyMatch: "contains", minAge: "", minSize: "", idle: "", active: String(DEFAULT_ACTIVE_WITHIN_MINUTES) };
+  return {
+    buckets: [],
+    key: "",
+    keyMatch: "contains",
+    minAge: "",
+    minSize: "",
+    idle: "",
+    active: String(DEFAULT_ACTIVE_WITHIN_MINUTES),
+  };
 }
 
 /** The form prefilled from `/bulk?bucket=…&q=…&minAge=…&minSize=…&idle=…&match=…&active=…`. */
@@ -66,7 +77,10 @@ export function selectionFromForm(
   form: BulkFilterForm,
 ): { ok: true; selection: BulkSelection } | { ok: false; errors: FilterFieldErrors } {
   const errors: FilterFieldErrors = {};
-  const selection: BulkSelection = { profileId, activeWithinMinutes: DEFAULT_ACTIVE_WITHIN_MINUTES };
+  const selection: BulkSelection = {
+    profileId,
+    activeWithinMinutes: DEFAULT_ACTIVE_WITHIN_MINUTES,
+  };
   if (form.buckets.length > 0) selection.buckets = [...form.buckets];
   if (form.key !== "") {
     selection.key = form.key;
@@ -106,25 +120,42 @@ export function searchParamsFromSelection(selection: BulkSelection): URLSearchPa
     params.set("q", selection.key);
     if (selection.keyMatch === "prefix") params.set("match", "prefix");
   }
-  if (selection.olderThanMs !== undefined) params.set("minAge", formatDurationParam(selection.olderThanMs));
-  if (selection.largerThanBytes !== undefined) params.set("minSize", formatSizeParam(selection.largerThanBytes));
-  if (selection.idleForMs !== undefined) params.set("idle", formatDurationParam(selection.idleForMs));
-  if (selection.activeWithinMinutes !== DEFAULT_ACTIVE_WITHIN_MINUTES) params.set("active", String(selection.activeWithinMinutes));
+  if (selection.olderThanMs !== undefined)
+    params.set("minAge", formatDurationParam(selection.olderThanMs));
+  if (selection.largerThanBytes !== undefined)
+    params.set("minSize", formatSizeParam(selection.largerThanBytes));
+  if (selection.idleForMs !== undefined)
+    params.set("idle", formatDurationParam(selection.idleForMs));
+  if (selection.activeWithinMinutes !== DEFAULT_ACTIVE_WITHIN_MINUTES)
+    params.set("active", String(selection.activeWithinMinutes));
   return params;
 }
 
 /** Short phrases for a selection: ["bucket `logs`", "key contains `tmp/`", "older than 7d"]. */
-export function describeSelection(selection: BulkSelection, { activity = true }: { activity?: boolean } = {}): string[] {
+export function describeSelection(
+  selection: BulkSelection,
+  { activity = true }: { activity?: boolean } = {},
+): string[] {
   const parts: string[] = [];
-  if (selection.refs) parts.push(`${selection.refs.length} chosen upload${selection.refs.length === 1 ? "" : "s"}`);
+  if (selection.refs)
+    parts.push(`${selection.refs.length} chosen upload${selection.refs.length === 1 ? "" : "s"}`);
   const buckets = selection.buckets ?? [];
   // Chosen uploads name their buckets themselves: "all buckets" would mislead.
   if (buckets.length === 0 && !selection.refs) parts.push("all buckets");
-  else if (buckets.length > 0) parts.push(`${buckets.length === 1 ? "bucket" : "buckets"} ${buckets.map((b) => `\`${b}\``).join(", ")}`);
-  if (selection.key) parts.push(`key ${selection.keyMatch === "prefix" ? "starts with" : "contains"} \`${selection.key}\``);
-  if (selection.olderThanMs !== undefined) parts.push(`older than ${formatDurationParam(selection.olderThanMs)}`);
-  if (selection.largerThanBytes !== undefined) parts.push(`at least ${formatSizeParam(selection.largerThanBytes)}`);
-  if (selection.idleForMs !== undefined) parts.push(`idle for ${formatDurationParam(selection.idleForMs)}`);
+  else if (buckets.length > 0)
+    parts.push(
+      `${buckets.length === 1 ? "bucket" : "buckets"} ${buckets.map((b) => `\`${b}\``).join(", ")}`,
+    );
+  if (selection.key)
+    parts.push(
+      `key ${selection.keyMatch === "prefix" ? "starts with" : "contains"} \`${selection.key}\``,
+    );
+  if (selection.olderThanMs !== undefined)
+    parts.push(`older than ${formatDurationParam(selection.olderThanMs)}`);
+  if (selection.largerThanBytes !== undefined)
+    parts.push(`at least ${formatSizeParam(selection.largerThanBytes)}`);
+  if (selection.idleForMs !== undefined)
+    parts.push(`idle for ${formatDurationParam(selection.idleForMs)}`);
   if (!activity) return parts;
   parts.push(
     selection.activeWithinMinutes > 0

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import type { Profile } from "@/lib/profiles";
+import { assertBucketsInProfile, type Profile } from "@/lib/profiles";
 import { toReclaimError } from "@/lib/s3/errors";
 import { withS3Cause } from "@/lib/s3/request-events";
 import { mapWithConcurrency } from "@/lib/s3/concurrency";
@@ -87,6 +87,7 @@ function toSelected(row: UploadRow, parts: PartsInfo | null, partsError: boolean
     parts: partsError || !parts ? null : parts.parts,
     bytes: partsError || !parts ? null : parts.bytes,
     lastPartAt: partsError || !parts ? null : parts.lastPartAt,
+    partsReadAt: partsError || !parts ? null : parts.checkedAt,
   };
 }
 
@@ -185,6 +186,7 @@ export function buildPreview(previewId: string, selection: BulkSelection, resolv
 /** Starts resolving a preview in the background; the entry's state says how far it got. */
 export function startPreview(profile: Profile, selection: BulkSelection, actorId: string): PreviewEntry {
   if (selection.profileId !== profile.id) throw new Error(`selection is for profile ${selection.profileId}, not ${profile.id}`);
+  assertBucketsInProfile(profile, [...(selection.buckets ?? []), ...(selection.refs ?? []).map((ref) => ref.bucket)]);
   prune();
   const id = randomUUID();
   const entry: PreviewEntry = {

@@ -7,6 +7,7 @@ import { JOB_STATUSES } from "@/lib/outcomes";
 import { getProfile, toPublicProfile, type Profile } from "@/lib/profiles";
 import {
   cancelledMessage,
+  databaseFailureMessage,
   finalStatus,
   interruptedMessage,
   isFinished,
@@ -33,14 +34,18 @@ import {
   requeueItem,
   settleItems,
   unfinishedJobs,
+  type ItemResult,
   type JobItemInput,
   type RunnableItem,
 } from "@/lib/jobs/store";
-import type { AbortResult, BulkJob, BulkJobItem, BulkSelection } from "@/lib/jobs/types";
-import { latestJobAttempt } from "@/lib/ledger/ledger";
+import { formatDateTime } from "@/lib/format";
+import { looksActive, partsReadIsRecent } from "@/lib/jobs/selection";
+import type { AbortResult, BulkJob, BulkJobItem, BulkSelection, ItemOutcome, SelectedUpload } from "@/lib/jobs/types";
+import { latestJobAttempt, recordAbortResult } from "@/lib/ledger/ledger";
 import type { PartsSnapshot } from "@/lib/s3/abort";
+import { errorMessage, logger } from "@/lib/log";
 import { withS3Cause } from "@/lib/s3/request-events";
-import { abortUpload, finishInterruptedAbort } from "@/lib/uploads/service";
+import { abortUpload, finishInterruptedAbort, LedgerWriteError, readUploadParts } from "@/lib/uploads/service";
 
 // Bulk jobs run inside a server process, not the browser: closing the tab does not stop
 // them, and the page polls the job by id. Every item goes through abortUpload (parts
@@ -51,12 +56,13 @@ import { abortUpload, finishInterruptedAbort } from "@/lib/uploads/service";
 // Any instance shows its progress and can cancel it: the holder sees the cancel when it
 // starts its next item. If the holder dies, its lease expires and another instance takes
 // the job over: items that were in flight are verified (intent written, outcome missing →
-// ListParts: gone is counted once on that row, still listed is aborted now on that row;
-// no intent → never sent, back in line) and the rest is run as before.
+// ListParts: gone is "gone (cause unknown)" on that row, as for any abort whose own
+// verification was lost; still listed is aborted now on that row; no intent → never sent,
+// back in line) and the rest is run as before.
 //
 // Stopping early never leaves a guess behind: an item not started stays "pending" until the
-// job settles it as "skipped" (cancel) or "not attempted" (endpoint unreachable), and such
-// an item has no ledger row, because no abort was sent for it.
+// job settles it as "skipped" (cancel) or "not attempted" (endpoint unreachable, database
+// failure), and such an item has no ledger row, because no abort was sent for it.
 
 export interface RunnerOptions {
   /** Items in flight at once (default 8). */
@@ -67,17 +73,24 @@ export interface RunnerOptions {
   throttleBaseMs?: number;
   /** Stop after this many "endpoint unreachable" failures in a row (default 10). */
   unreachableLimit?: number;
+  /**
+   * A dry run's parts read older than this is read again right before the abort (default
+   * one minute): a job started from an old preview re-checks each upload's activity.
+   */
+  rereadPartsOlderThanMs?: number;
 }
 
 export const DEFAULT_JOB_CONCURRENCY = 8;
 const DEFAULT_THROTTLE_RETRIES = 3;
 const DEFAULT_THROTTLE_BASE_MS = 500;
 const DEFAULT_UNREACHABLE_LIMIT = 10;
+export const DEFAULT_REREAD_PARTS_OLDER_THAN_MS = 60_000;
 
 export type JobActor = { id: string | null; email: string };
 
 interface Control {
   jobId: string;
+  profileId: string;
   /** Stop taking items: cancelled here or from another instance. */
   cancelled: boolean;
   /** Another instance holds the job now: stop taking items and leave the job to it. */
@@ -105,8 +118,8 @@ function leaseMs(): number {
   return getEnv().RECLAIM_JOB_LEASE_MS;
 }
 
-function logError(what: string, error: unknown): void {
-  console.error(`Reclaim: ${what}:`, error instanceof Error ? error.message : error);
+function logError(what: string, error: unknown, fields: Record<string, unknown> = {}): void {
+  logger().error({ event: "bulk-job", ...fields, error: errorMessage(error) }, what);
 }
 
 /** Renews the lease of every job this process runs, three times per lease. */
@@ -143,7 +156,7 @@ function sleep(ms: number): Promise<void> {
 // ---------------------------------------------------------------- running
 
 function internalFailure(item: BulkJobItem, error: unknown): AbortResult {
-  console.error(`Reclaim: bulk job item ${item.bucket}/${item.key} failed unexpectedly:`, error instanceof Error ? error.message : error);
+  logError("bulk job item failed unexpectedly", error, { bucket: item.bucket, key: item.key, uploadId: item.uploadId });
   const now = new Date().toISOString();
   return {
     bucket: item.bucket,
@@ -154,17 +167,98 @@ function internalFailure(item: BulkJobItem, error: unknown): AbortResult {
     partsBefore: item.partsBefore ?? 0,
     bytesBefore: item.bytesBefore ?? 0,
     partsRemaining: 0,
-    error: { code: "unknown", message: "Unexpected server error while aborting this upload — see the server log, then run the filter again." },
+    error: {
+      code: "unknown",
+      // A known failure (a profile edited meanwhile no longer lists the bucket) says so; anything else is a bug.
+      message:
+        error instanceof KnownError
+          ? error.message
+          : "Unexpected server error while aborting this upload — see the server log, then run the filter again.",
+    },
     startedAt: now,
     finishedAt: now,
     durationMs: 0,
   };
 }
 
-/** The dry run's parts and bytes, when they may stand as the ledger's "before" (see RunnableItem). */
-function dryRunSnapshot(item: RunnableItem): PartsSnapshot | undefined {
-  if (item.rereadParts || item.partsBefore === null || item.bytesBefore === null) return undefined;
-  return { parts: item.partsBefore, bytes: item.bytesBefore };
+/** What the runner knows of the job while it runs it. */
+interface JobContext {
+  jobId: string;
+  profile: Profile;
+  actor: JobActor;
+  selection: BulkSelection;
+  includeActive: boolean;
+  options: Required<RunnerOptions>;
+  control: Control;
+}
+
+/** An item's fate that the job could not write (the database failed); written again at the end. */
+interface Unrecorded {
+  seq: number;
+  /** The item's result to write; null when nothing was sent for it (it stays untouched). */
+  result: ItemResult | null;
+  /** The ledger row the abort's outcome must still be written to, when that write failed. */
+  ledger?: { id: number; result: AbortResult };
+}
+
+type ItemRun =
+  | { recorded: true; result: AbortResult | null }
+  | { recorded: false; unrecorded: Unrecorded; error: unknown };
+
+/**
+ * The parts to record as the ledger's "before": the dry run's, when they may stand (an idle
+ * upload read less than a minute ago), else read now. Read now and active again since the
+ * preview (and active uploads were not included on purpose): "skipped-active".
+ */
+async function partsBeforeAbort(ctx: JobContext, item: RunnableItem): Promise<PartsSnapshot | { activeAt: string | null } | undefined> {
+  const dryRun = item.partsBefore !== null && item.bytesBefore !== null ? { parts: item.partsBefore, bytes: item.bytesBefore } : undefined;
+  if (dryRun && !item.rereadParts && partsReadIsRecent(item.partsReadAt, Date.now(), ctx.options.rereadPartsOlderThanMs)) return dryRun;
+  const ref = { bucket: item.bucket, key: item.key, uploadId: item.uploadId };
+  const fresh = await readUploadParts(ctx.profile, ref);
+  // Gone or unreadable: abortUpload reads again and records what it finds.
+  if (fresh.status !== "listed") return undefined;
+  const now: SelectedUpload = { ...ref, initiated: item.initiated, parts: fresh.parts.parts, bytes: fresh.parts.bytes, lastPartAt: fresh.parts.lastPartAt };
+  if (!ctx.includeActive && looksActive(now, ctx.selection, Date.now())) return { activeAt: fresh.parts.lastPartAt };
+  return { parts: fresh.parts.parts, bytes: fresh.parts.bytes };
+}
+
+function skippedActive(activeAt: string | null, ctx: JobContext): ItemResult {
+  const when = activeAt ? ` at ${formatDateTime(activeAt, { seconds: true })}` : "";
+  return {
+    outcome: "skipped-active",
+    attempts: 0,
+    bytesReclaimed: 0,
+    errorCode: null,
+    errorMessage: `Skipped (active) — a part arrived${when}, after the preview, within the ${ctx.selection.activeWithinMinutes}-minute activity window; it was not touched.`,
+    ledgerId: null,
+  };
+}
+
+function notSent(error: unknown): ItemResult {
+  return {
+    outcome: "not-attempted",
+    attempts: 0,
+    bytesReclaimed: 0,
+    errorCode: null,
+    errorMessage: `Not attempted — the database failed before this abort was sent (${describe(error)}); the upload was not touched.`,
+    ledgerId: null,
+  };
+}
+
+function describe(error: unknown): string {
+  const cause = error instanceof LedgerWriteError ? error.cause : error;
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+function itemResult(result: AbortResult, calls: number, ledgerId: number | null): ItemResult {
+  return {
+    outcome: result.outcome,
+    attempts: calls,
+    bytesReclaimed: result.outcome === "reclaimed" ? result.bytesBefore : 0,
+    errorCode: result.error?.code ?? null,
+    errorMessage: result.error?.message ?? null,
+    ledgerId,
+  };
 }
 
 /** Why an item could not start: a cancel (from any instance) or a takeover. */
@@ -177,48 +271,107 @@ async function noteWhyNotStarted(jobId: string, control: Control): Promise<void>
   }
 }
 
-async function processItem(
-  jobId: string,
-  profile: Profile,
-  actor: JobActor,
-  item: RunnableItem,
-  options: Required<RunnerOptions>,
-  control: Control,
-): Promise<AbortResult | null> {
-  if (!(await markItemRunning(jobId, item.seq, runtime().runnerId))) {
-    await noteWhyNotStarted(jobId, control);
-    return null;
-  }
+/**
+ * One item: re-read if its dry run is old, abort through the ledger, record. Never throws: a
+ * database failure comes back as `recorded: false` with what must still be written. Null
+ * result: the item was not started here (cancelled, or another instance holds the job).
+ */
+async function processItem(ctx: JobContext, item: RunnableItem): Promise<ItemRun> {
+  const { jobId, options, control } = ctx;
   const ref = { bucket: item.bucket, key: item.key, uploadId: item.uploadId };
+  try {
+    if (!(await markItemRunning(jobId, item.seq, runtime().runnerId))) {
+      await noteWhyNotStarted(jobId, control);
+      return { recorded: true, result: null };
+    }
+  } catch (error) {
+    return { recorded: false, unrecorded: { seq: item.seq, result: null }, error };
+  }
   let calls = 0;
   let result: AbortResult;
+  /** The last throttled abortUpload call, when this one is a retry. */
+  let previous: AbortResult | undefined;
   for (;;) {
     calls++;
     try {
-      result = await abortUpload(
-        profile,
-        ref,
-        { id: actor.id ?? "", email: actor.email },
-        { jobId, initiated: item.initiated, snapshot: dryRunSnapshot(item) },
-      );
+      const snapshot = await partsBeforeAbort(ctx, item);
+      if (snapshot && "activeAt" in snapshot) {
+        const skipped = skippedActive(snapshot.activeAt, ctx);
+        try {
+          await finishItem(jobId, item.seq, skipped);
+        } catch (error) {
+          return { recorded: false, unrecorded: { seq: item.seq, result: skipped }, error };
+        }
+        return { recorded: true, result: null };
+      }
+      result = await abortUpload(ctx.profile, ref, { id: ctx.actor.id ?? "", email: ctx.actor.email }, { jobId, initiated: item.initiated, snapshot });
     } catch (error) {
+      if (error instanceof LedgerWriteError) {
+        if (!error.abortSent) {
+          const earlier = previous ? itemResult(previous, calls - 1, null) : notSent(error);
+          return { recorded: false, unrecorded: { seq: item.seq, result: earlier }, error };
+        }
+        const sent = error.attempt;
+        return {
+          recorded: false,
+          unrecorded: { seq: item.seq, result: sent ? itemResult(sent.result, calls, sent.ledgerId) : null, ...(sent ? { ledger: { id: sent.ledgerId, result: sent.result } } : {}) },
+          error,
+        };
+      }
       result = internalFailure(item, error);
     }
     if (isThrottled(result) && calls <= options.maxThrottleRetries && !control.cancelled && !control.lost) {
+      previous = result;
       await sleep(throttleBackoffMs(calls - 1, options.throttleBaseMs));
       continue;
     }
     break;
   }
-  await finishItem(jobId, item.seq, {
-    outcome: result.outcome,
-    attempts: calls,
-    bytesReclaimed: result.outcome === "reclaimed" ? result.bytesBefore : 0,
-    errorCode: result.error?.code ?? null,
-    errorMessage: result.error?.message ?? null,
-    ledgerId: (await latestJobAttempt(jobId, ref))?.id ?? null,
-  });
-  return result;
+  let recorded: ItemResult | null = null;
+  try {
+    recorded = itemResult(result, calls, (await latestJobAttempt(jobId, ref))?.id ?? null);
+    await finishItem(jobId, item.seq, recorded);
+  } catch (error) {
+    return { recorded: false, unrecorded: { seq: item.seq, result: recorded ?? itemResult(result, calls, null) }, error };
+  }
+  return { recorded: true, result };
+}
+
+/**
+ * After a database failure, with every worker stopped: write what could not be written
+ * (ledger outcomes first, then the items), then settle the rest — items never started "not
+ * attempted", items whose result still cannot be written "interrupted" (their ledger rows say
+ * what happened, or stay "unknown" for re-verification) — and fail the job, saying why.
+ * If the database still refuses, the job stays unfinished under this instance's lease; once
+ * the lease runs out an instance takes it over (this one too) and settles it.
+ */
+async function settleAfterDatabaseFailure(jobId: string, unrecorded: readonly Unrecorded[], cause: unknown): Promise<void> {
+  for (const item of unrecorded) {
+    try {
+      let result = item.result;
+      if (item.ledger) {
+        const written = await recordAbortResult(item.ledger.id, item.ledger.result);
+        if (result && written !== result.outcome) result = { ...result, outcome: written as ItemOutcome, bytesReclaimed: 0 };
+      }
+      if (result) await finishItem(jobId, item.seq, result);
+    } catch {
+      // Still failing: settled as interrupted below.
+    }
+  }
+  const reason = describe(cause);
+  const notAttempted = await settleItems(
+    jobId,
+    ["pending"],
+    "not-attempted",
+    `Not attempted — the job stopped when the database failed (${reason}); the upload was not touched.`,
+  );
+  const interrupted = await settleItems(
+    jobId,
+    ["running"],
+    "interrupted",
+    `Interrupted — the database failed while this abort's result was recorded (${reason}); the ledger row keeps its outcome, or "unknown" until it is verified again.`,
+  );
+  await finishJob(jobId, runtime().runnerId, "failed", databaseFailureMessage(reason, notAttempted, interrupted));
 }
 
 /**
@@ -234,9 +387,10 @@ async function settleInFlight(jobId: string, profile: Profile): Promise<void> {
       continue;
     }
     if (attempt.outcome !== "unknown") {
-      // The outcome was recorded; only the item was not.
+      // The outcome was recorded; only the item was not. (A row re-verified meanwhile as
+      // gone (cause unknown) counts nothing: for the job, the upload was gone.)
       await finishItem(jobId, item.seq, {
-        outcome: attempt.outcome,
+        outcome: attempt.outcome === "gone-unknown" ? "already-gone" : attempt.outcome,
         attempts: 1,
         bytesReclaimed: attempt.outcome === "reclaimed" ? attempt.bytesBefore : 0,
         errorCode: attempt.errorCode,
@@ -257,29 +411,25 @@ async function settleInFlight(jobId: string, profile: Profile): Promise<void> {
       });
       continue;
     }
-    const { result } = finished;
+    const { result, note } = finished;
     await finishItem(jobId, item.seq, {
       outcome: result.outcome,
       attempts: 1,
       bytesReclaimed: result.outcome === "reclaimed" ? attempt.bytesBefore : 0,
       errorCode: result.error?.code ?? null,
-      errorMessage: result.error?.message ?? null,
+      errorMessage: note ?? result.error?.message ?? null,
       ledgerId: attempt.id,
     });
   }
 }
 
-async function run(
-  jobId: string,
-  profile: Profile,
-  actor: JobActor,
-  options: Required<RunnerOptions>,
-  control: Control,
-  resumed: boolean,
-): Promise<void> {
+async function run(ctx: JobContext, resumed: boolean): Promise<void> {
+  const { jobId, profile, actor, options, control } = ctx;
   const owner = runtime().runnerId;
   const streak = new UnreachableStreak(options.unreachableLimit);
   let stop: StopReason = null;
+  let databaseError: unknown = null;
+  const unrecorded: Unrecorded[] = [];
   try {
     await markJobRunning(jobId, owner);
     if (resumed) await settleInFlight(jobId, profile);
@@ -288,13 +438,25 @@ async function run(
       while (!control.cancelled && !control.lost && stop === null) {
         const next = queue.next();
         if (next.done) return;
-        const result = await processItem(jobId, profile, actor, next.value, options, control);
-        if (result && streak.record(result) && stop === null) stop = "unreachable";
+        const ran = await processItem(ctx, next.value);
+        if (!ran.recorded) {
+          // The database failed: stop every worker; the items in flight finish and report.
+          unrecorded.push(ran.unrecorded);
+          logError("the database failed recording an item; stopping the job", describe(ran.error), { jobId, profile: profile.id });
+          if (stop === null) {
+            stop = "error";
+            databaseError = ran.error;
+          }
+          continue;
+        }
+        if (ran.result && streak.record(ran.result) && stop === null) stop = "unreachable";
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+    // Every worker has stopped before the job is settled: none can still be sending aborts.
+    await Promise.allSettled(Array.from({ length: Math.max(1, options.concurrency) }, worker));
     if (control.lost) return; // the instance that took the job over finishes it
 
+    if (databaseError !== null) return await settleAfterDatabaseFailure(jobId, unrecorded, databaseError);
     // A cancel from another instance may not have been seen by a worker yet.
     if ((await jobRunInfo(jobId))?.status === "cancelling") control.cancelled = true;
     // A stop that came after the last item was taken leaves nothing behind: finish normally.
@@ -316,7 +478,7 @@ async function run(
     const status = finalStatus(job.counts, null);
     await finishJob(jobId, owner, status, summaryMessage(status, job.counts));
   } catch (error) {
-    logError(`bulk job ${jobId} stopped on an unexpected error`, error);
+    logError("bulk job stopped on an unexpected error", error, { jobId, profile: profile.id });
     try {
       const notAttempted = await settleItems(jobId, ["pending"], "not-attempted", "Not attempted — the job stopped on a server error before this upload; it was not touched.");
       await finishJob(
@@ -332,6 +494,31 @@ async function run(
   } finally {
     runtime().running.delete(jobId);
     stopRenewalWhenIdle();
+    if (!control.lost) await logJobEnd(jobId, actor);
+  }
+}
+
+/** One line when a job ends here, with its outcome counts (each abort has its own line too). */
+async function logJobEnd(jobId: string, actor: JobActor): Promise<void> {
+  try {
+    const job = await getJob(jobId);
+    if (!job) return;
+    logger()[job.status === "done" ? "info" : "warn"](
+      {
+        event: "bulk-job",
+        jobId,
+        user: actor.email,
+        profile: job.profileId,
+        status: job.status,
+        total: job.total,
+        counts: job.counts,
+        bytesReclaimed: job.bytesReclaimed,
+        message: job.message,
+      },
+      `bulk job ${job.status}`,
+    );
+  } catch (error) {
+    logError("bulk job end could not be logged", error, { jobId });
   }
 }
 
@@ -341,12 +528,13 @@ function withDefaults(options: RunnerOptions = {}): Required<RunnerOptions> {
     maxThrottleRetries: options.maxThrottleRetries ?? DEFAULT_THROTTLE_RETRIES,
     throttleBaseMs: options.throttleBaseMs ?? DEFAULT_THROTTLE_BASE_MS,
     unreachableLimit: options.unreachableLimit ?? DEFAULT_UNREACHABLE_LIMIT,
+    rereadPartsOlderThanMs: options.rereadPartsOlderThanMs ?? DEFAULT_REREAD_PARTS_OLDER_THAN_MS,
   };
 }
 
-function launch(jobId: string, work: (control: Control) => Promise<void>): Control {
+function launch(jobId: string, profileId: string, work: (control: Control) => Promise<void>): Control {
   const rt = runtime();
-  const control: Control = { jobId, cancelled: false, lost: false, done: Promise.resolve() };
+  const control: Control = { jobId, profileId, cancelled: false, lost: false, done: Promise.resolve() };
   rt.running.set(jobId, control);
   startRenewal();
   // Every S3 request of the job is billed as "bulk" (lib/s3/request-events).
@@ -371,6 +559,12 @@ export interface StartJobParams {
 export async function startJob(params: StartJobParams): Promise<BulkJob> {
   const { profile, actor } = params;
   if (params.items.length === 0) throw new KnownError("empty-selection", "Nothing to abort: the selection has no uploads.");
+  // A job whose workers still run here holds the profile, whatever its row says (the database
+  // may have failed writing it).
+  const stillRunning = [...runtime().running.values()].find((c) => c.profileId === profile.id);
+  if (stillRunning) {
+    throw new KnownError("job-running", `Bulk job ${stillRunning.jobId.slice(0, 8)} is still running on this profile — wait for it to finish or cancel it first.`);
+  }
   const busy = (await unfinishedJobs(profile.id))[0];
   if (busy) {
     throw new KnownError(
@@ -390,7 +584,16 @@ export async function startJob(params: StartJobParams): Promise<BulkJob> {
     leaseUntil: new Date(Date.now() + leaseMs()),
     items: params.items,
   });
-  launch(id, (control) => run(id, profile, actor, withDefaults(params.options), control, false));
+  launch(id, profile.id, (control) =>
+    run(
+      { jobId: id, profile, actor, selection: params.selection, includeActive: params.includeActive, options: withDefaults(params.options), control },
+      false,
+    ),
+  );
+  logger().info(
+    { event: "bulk-job", jobId: id, user: actor.email, profile: profile.id, total: job.total, bytesSelected: job.bytesSelected, selection: params.selection },
+    "bulk job started",
+  );
   return job;
 }
 
@@ -446,8 +649,14 @@ async function resume(jobId: string, control: Control, lookup: ProfileLookup): P
     }
     return;
   }
-  console.log(`Reclaim: took over bulk job ${jobId.slice(0, 8)} (its instance stopped renewing it); verifying the aborts it had in flight.`);
-  await run(jobId, profile, info.actor, withDefaults(), control, true);
+  const job = await getJob(jobId);
+  if (!job) return;
+  control.profileId = profile.id;
+  logger().warn(
+    { event: "bulk-job", jobId, profile: profile.id, runner: runtime().runnerId },
+    "took over a bulk job (its instance stopped renewing it); verifying the aborts it had in flight",
+  );
+  await run({ jobId, profile, actor: info.actor, selection: job.selection, includeActive: job.includeActive, options: withDefaults(), control }, true);
 }
 
 /**
@@ -463,7 +672,7 @@ export async function takeOverExpiredJobs(options: { anyLease?: boolean; profile
     if (id === null) return taken;
     if (rt.running.has(id)) continue;
     taken.push(id);
-    launch(id, (control) => resume(id, control, options.profiles ?? getProfile));
+    launch(id, "", (control) => resume(id, control, options.profiles ?? getProfile));
   }
 }
 
@@ -503,12 +712,14 @@ export function recentJobs(options: { profileId?: string; limit?: number } = {})
  * (cancelled)" and stay untouched; aborts in flight finish and are verified and recorded.
  */
 export async function cancelJob(id: string): Promise<BulkJob> {
+  // First the workers in this process: the cancel reaches them even if the database fails below.
+  const control = runtime().running.get(id);
+  if (control) control.cancelled = true;
   const job = await getJob(id);
   if (!job) throw new KnownError("not-found", "No bulk job with this id.");
   if (isFinished(job.status) || job.status === "cancelling") return job;
-  const control = runtime().running.get(id);
-  if (control) control.cancelled = true;
   await requestCancel(id);
+  logger().info({ event: "bulk-job", jobId: id, profile: job.profileId }, "bulk job cancel requested");
   return (await getJob(id)) ?? job;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classify, lastActivity, listingPrefix, looksActive, matchesListing, matchesParts, refKey, summarize } from "@/lib/jobs/selection";
+import { classify, lastActivity, listingPrefix, looksActive, matchesListing, matchesParts, partsReadIsRecent, refKey, summarize } from "@/lib/jobs/selection";
 import type { BulkSelection, SelectedUpload } from "@/lib/jobs/types";
 
 const NOW = Date.parse("2026-06-01T12:00:00Z");
@@ -94,5 +94,16 @@ describe("summarize", () => {
 
   it("is all zero for nothing", () => {
     expect(summarize([]).totals).toEqual({ count: 0, parts: 0, bytes: 0, partsUnknown: 0, oldestInitiated: null, newestInitiated: null });
+  });
+});
+
+describe("partsReadIsRecent", () => {
+  it("lets a dry run's read stand only while it is younger than the limit", () => {
+    expect(partsReadIsRecent(iso(59_999), NOW, MIN)).toBe(true);
+    expect(partsReadIsRecent(iso(MIN), NOW, MIN)).toBe(false);
+    expect(partsReadIsRecent(iso(15 * MIN), NOW, MIN)).toBe(false);
+    expect(partsReadIsRecent(iso(0), NOW, 0)).toBe(false);
+    expect(partsReadIsRecent(null, NOW, MIN)).toBe(false);
+    expect(partsReadIsRecent("not a time", NOW, MIN)).toBe(false);
   });
 });

@@ -86,6 +86,16 @@ export function looksActive(upload: SelectedUpload, selection: BulkSelection, no
   return last !== null && now - last < selection.activeWithinMinutes * MINUTE;
 }
 
+/**
+ * Whether a job item's parts, read by the dry run at `partsReadAt`, may still stand as the
+ * ledger's "before" at `now`: only when read less than `maxAgeMs` ago. A job started right
+ * after its preview saves a request per upload; one started from an old preview reads again.
+ */
+export function partsReadIsRecent(partsReadAt: string | null | undefined, now: number, maxAgeMs: number): boolean {
+  const read = time(partsReadAt);
+  return read !== null && now - read < maxAgeMs;
+}
+
 function emptyTotals(): SelectionTotals {
   return { count: 0, parts: 0, bytes: 0, partsUnknown: 0, oldestInitiated: null, newestInitiated: null };
 }

@@ -76,6 +76,17 @@ export function unreachableMessage(limit: number, notAttempted: number, last: Re
   );
 }
 
+export function databaseFailureMessage(reason: string, notAttempted: number, interrupted: number): string {
+  const unwritten =
+    interrupted > 0
+      ? ` ${plural(interrupted, "abort's result", "aborts' results")} could not be written to the job: the ledger keeps what happened, or "unknown" until verified again.`
+      : "";
+  return (
+    `Stopped: the database failed (${reason}), so every abort stopped. ${plural(notAttempted, "upload was", "uploads were")} not attempted and left untouched — run the same filter again once the database is healthy.` +
+    unwritten
+  );
+}
+
 export function cancelledMessage(skipped: number): string {
   return `Cancelled: ${plural(skipped, "upload was", "uploads were")} not started and left untouched; aborts already sent were verified and recorded.`;
 }
@@ -89,7 +100,12 @@ export function interruptedMessage(notAttempted: number, interrupted: number): s
 }
 
 export function summaryMessage(status: JobStatus, counts: OutcomeCounts): string | null {
-  if (status === "done") return null;
+  if (status === "done") {
+    const skipped = counts["skipped-active"];
+    return skipped > 0
+      ? `Done. ${plural(skipped, "upload was", "uploads were")} skipped: they became active after the preview (a part arrived within the activity window), so they were left untouched.`
+      : null;
+  }
   if (status !== "finished-with-failures") return null;
   const failures = (["verify-failed", "denied", "failed"] as const)
     .filter((o) => counts[o] > 0)

@@ -27,6 +27,7 @@ type CountColumn =
   | "n_denied"
   | "n_failed"
   | "n_skipped"
+  | "n_skipped_active"
   | "n_not_attempted"
   | "n_interrupted";
 
@@ -37,6 +38,7 @@ const COUNT_COLUMN: Record<ItemOutcome, CountColumn> = {
   denied: "n_denied",
   failed: "n_failed",
   skipped: "n_skipped",
+  "skipped-active": "n_skipped_active",
   "not-attempted": "n_not_attempted",
   interrupted: "n_interrupted",
 };
@@ -117,9 +119,12 @@ export interface RunnableItem extends BulkJobItem {
   /**
    * Read ListParts again right before the abort. False when the upload looked idle and its
    * size was read by the dry run: that snapshot is the ledger's "before", saving one
-   * request per upload (a part landing meanwhile is caught by the verify step).
+   * request per upload (a part landing meanwhile is caught by the verify step) — as long as
+   * that read is recent (see partsReadAt).
    */
   rereadParts: boolean;
+  /** When the dry run read its parts (ISO); null = unknown. */
+  partsReadAt: string | null;
 }
 
 /** The job row and all its items, in one transaction; status "queued". */
@@ -164,6 +169,7 @@ export async function insertJob(job: NewJob, now = new Date()): Promise<BulkJob>
         parts_before: item.parts,
         bytes_before: item.bytes,
         reread_parts: reread ? 1 : 0,
+        parts_read_at: item.partsReadAt ?? null,
       };
     });
     // Several rows per statement (SQLite allows 32,766 bound values: 500 rows × 9 stay well below).
@@ -363,7 +369,7 @@ export async function itemsIn(jobId: string, state: "pending" | "running"): Prom
     .where("state", "=", state)
     .orderBy("seq")
     .execute();
-  return rows.map((row) => ({ ...toItem(row), rereadParts: Number(row.reread_parts) !== 0 }));
+  return rows.map((row) => ({ ...toItem(row), rereadParts: Number(row.reread_parts) !== 0, partsReadAt: row.parts_read_at }));
 }
 
 /**
@@ -480,7 +486,7 @@ export async function finishJob(id: string, owner: string, status: JobStatus, me
     .execute();
 }
 
-const PROBLEM_STATES: readonly ItemState[] = ["verify-failed", "denied", "failed", "interrupted", "not-attempted", "skipped"];
+const PROBLEM_STATES: readonly ItemState[] = ["verify-failed", "denied", "failed", "interrupted", "not-attempted", "skipped", "skipped-active"];
 
 /** One page of a job's items; `problems` = anything not reclaimed / already gone / pending. */
 export async function listItems(

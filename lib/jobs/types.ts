@@ -49,6 +49,8 @@ export interface SelectedUpload extends UploadRef {
   parts: number | null;
   bytes: number | null;
   lastPartAt: string | null;
+  /** When ListParts was read for these numbers (ISO); null when unknown. */
+  partsReadAt?: string | null;
 }
 
 export interface SelectionTotals {
@@ -111,6 +113,8 @@ export type ItemOutcome =
   | AbortOutcome
   /** Not started because the job was cancelled: the upload was not touched. */
   | "skipped"
+  /** Read again just before its abort, it had become active after the preview: not touched. */
+  | "skipped-active"
   /** Not started because the job stopped (endpoint unreachable, server restart): untouched. */
   | "not-attempted"
   /** Running when the server stopped: the abort may have been sent; the ledger row says "unknown". */
@@ -125,6 +129,7 @@ export const ITEM_OUTCOMES: readonly ItemOutcome[] = [
   "denied",
   "failed",
   "skipped",
+  "skipped-active",
   "not-attempted",
   "interrupted",
 ];

@@ -23,6 +23,7 @@
 // (bytes, parts, ids) are never prefixed: they are written from numbers, not text.
 
 import type { LedgerEntry } from "@/lib/ledger/types";
+import type { MonthlyAmount } from "@/lib/money";
 
 export type CsvValue = string | number | null | undefined;
 
@@ -177,3 +178,15 @@ export const LEDGER_CSV_COLUMNS: readonly CsvColumn<LedgerEntry>[] = [
   { header: "error_message", value: (e) => e.errorMessage },
   { header: "job_id", value: (e) => e.jobId },
 ];
+
+/**
+ * The export's columns with what each reclaimed attempt saves per month at its profile's
+ * storage price (empty for other outcomes and unpriced profiles); 8 decimals, no exponent.
+ */
+export function ledgerCsvColumns(costAvoided: (entry: LedgerEntry) => MonthlyAmount | null): CsvColumn<LedgerEntry>[] {
+  return [
+    ...LEDGER_CSV_COLUMNS,
+    { header: "cost_avoided_per_month", value: (e) => costAvoided(e)?.perMonth.toFixed(8) },
+    { header: "currency", value: (e) => costAvoided(e)?.currency },
+  ];
+}

@@ -9,6 +9,7 @@ export const OUTCOME_FILTERS = [
   "needs-attention",
   "reclaimed",
   "already-gone",
+  "gone-unknown",
   "verify-failed",
   "denied",
   "failed",

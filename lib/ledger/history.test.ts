@@ -103,6 +103,7 @@ describe("historyTotals", () => {
     await insert({ at: ago(2 * HOUR), bytes: 7_000, parts: 7, outcome: "verify-failed" });
     await insert({ at: ago(2 * HOUR), bytes: 0, parts: 0, outcome: "already-gone" });
     await insert({ at: ago(2 * HOUR), bytes: 1_000, parts: 1, outcome: "denied" });
+    await insert({ at: ago(2 * HOUR), bytes: 3_000, parts: 3, outcome: "gone-unknown" });
 
     const totals = await historyTotals({ db, now: NOW });
     expect(totals.allTime).toEqual({ uploads: 4, parts: 10, bytes: 1_000 });
@@ -112,12 +113,13 @@ describe("historyTotals", () => {
     expect(totals.outcomes).toEqual({
       reclaimed: 4,
       "already-gone": 1,
+      "gone-unknown": 1,
       "verify-failed": 1,
       denied: 1,
       failed: 1,
       unknown: 1,
     });
-    expect(totals.attempts).toBe(9);
+    expect(totals.attempts).toBe(10);
   });
 
   it("includes a row exactly at the window's start and excludes one just before", async () => {

@@ -51,7 +51,7 @@ const ATTENTION_OUTCOMES: readonly LedgerOutcome[] = ["failed", "verify-failed",
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 function emptyOutcomeCounts(): OutcomeCounts {
-  return { reclaimed: 0, "already-gone": 0, "verify-failed": 0, denied: 0, failed: 0, unknown: 0 };
+  return { reclaimed: 0, "already-gone": 0, "gone-unknown": 0, "verify-failed": 0, denied: 0, failed: 0, unknown: 0 };
 }
 
 function isOutcome(value: string): value is LedgerOutcome {
@@ -374,4 +374,43 @@ export async function* attemptChunks(
     if (!last || rows.length < chunkSize) return;
     afterId = Number(last.id);
   }
+}
+
+/** What the Prometheus counters read: every instance's aborts, as the shared ledger holds them. */
+export interface LedgerCounters {
+  /** Bytes reclaimed per profile (outcome 'reclaimed', the snapshot before each abort). */
+  reclaimedBytes: { profileId: string; bytes: number }[];
+  /** Finished attempts per profile and first recorded outcome (a count that only grows). */
+  attempts: { profileId: string; outcome: AbortOutcomeLabel; count: number }[];
+}
+
+type AbortOutcomeLabel = Exclude<LedgerOutcome, "unknown">;
+
+export async function ledgerCounters(options: QueryOptions = {}): Promise<LedgerCounters> {
+  const db = await dbOf(options);
+  return db.transaction().execute(async (trx) => {
+    const reclaimedBytes = await trx
+      .selectFrom("abort_attempt")
+      .select((eb) => ["profile_id as profileId", eb.fn.coalesce(eb.fn.sum<number>("bytes_before"), eb.lit(0)).as("bytes")])
+      .where("outcome", "=", "reclaimed")
+      .groupBy("profile_id")
+      .orderBy("profile_id")
+      .execute();
+    const attempts = await trx
+      .selectFrom("abort_attempt")
+      .select((eb) => ["profile_id as profileId", "first_outcome as outcome", eb.fn.countAll<number>().as("count")])
+      .where("first_outcome", "is not", null)
+      .groupBy(["profile_id", "first_outcome"])
+      .orderBy("profile_id")
+      .orderBy("first_outcome")
+      .execute();
+    return {
+      reclaimedBytes: reclaimedBytes.map((row) => ({ profileId: row.profileId, bytes: Number(row.bytes) })),
+      attempts: attempts.flatMap((row) =>
+        row.outcome !== null && isOutcome(row.outcome) && row.outcome !== "unknown"
+          ? [{ profileId: row.profileId, outcome: row.outcome, count: Number(row.count) }]
+          : [],
+      ),
+    };
+  });
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { type Selectable, sql } from "kysely";
-import { type Db, dialectOf, getDb } from "@/lib/db";
+import { type Db, dialectOf, getDb, writeTransaction } from "@/lib/db";
 import type { AbortAttemptTable } from "@/lib/db/schema";
 import { unfinishedJobIds } from "@/lib/jobs/store";
 import type { AbortIntent, LedgerEntry, LedgerOutcome } from "@/lib/ledger/types";
@@ -35,56 +35,177 @@ export function toEntry(row: Row): LedgerEntry {
   };
 }
 
-/** Writes the "unknown" row before the abort is sent; returns its id. */
+function attemptValues(intent: AbortIntent, now: Date) {
+  return {
+    started_at: now.toISOString(),
+    actor_id: intent.actor.id,
+    actor_email: intent.actor.email,
+    profile_id: intent.profileId,
+    endpoint_host: intent.endpointHost,
+    bucket: intent.bucket,
+    key: intent.key,
+    upload_id: intent.uploadId,
+    initiated: intent.initiated,
+    parts_before: intent.partsBefore,
+    bytes_before: intent.bytesBefore,
+    job_id: intent.jobId ?? null,
+  };
+}
+
+type UploadOf = Pick<LedgerEntry, "profileId" | "bucket" | "key" | "uploadId">;
+
+export type OpenAttempt =
+  | { opened: true; id: number }
+  /** Another attempt of the same upload is open (outcome "unknown"): no row was written. */
+  | { opened: false; openAttempt: LedgerEntry };
+
+async function openAttemptOf(db: Db, upload: UploadOf): Promise<LedgerEntry | null> {
+  const row = await db
+    .selectFrom("abort_attempt")
+    .selectAll()
+    .where("profile_id", "=", upload.profileId)
+    .where("bucket", "=", upload.bucket)
+    .where("key", "=", upload.key)
+    .where("upload_id", "=", upload.uploadId)
+    .where("outcome", "=", "unknown")
+    .limit(1)
+    .executeTakeFirst();
+  return row ? toEntry(row) : null;
+}
+
+/**
+ * Writes the "unknown" row before the abort is sent — unless another attempt of the same
+ * upload is open, which is returned instead. The unique index abort_attempt_one_open decides
+ * (in one process, across processes and across instances on one PostgreSQL): of two aborts
+ * of one upload at the same time, exactly one may send. The insert yields to an open row
+ * (ON CONFLICT DO NOTHING, the same statement on both databases); a row that closed between
+ * that insert and the read of it is tried again.
+ */
+export async function openAttempt(intent: AbortIntent, now = new Date()): Promise<OpenAttempt> {
+  const db = await getDb();
+  for (let round = 0; ; round++) {
+    const inserted = await db
+      .insertInto("abort_attempt")
+      .values(attemptValues(intent, now))
+      .onConflict((oc) => oc.doNothing())
+      .returning("id")
+      .executeTakeFirst();
+    if (inserted) return { opened: true, id: Number(inserted.id) };
+    const open = await openAttemptOf(db, intent);
+    if (open) return { opened: false, openAttempt: open };
+    if (round >= 10) throw new Error("the ledger refused a new attempt of this upload, but shows none open");
+  }
+}
+
+/** Writes the "unknown" row before the abort is sent; returns its id. Throws when another attempt of the upload is open. */
 export async function recordIntent(intent: AbortIntent, now = new Date()): Promise<number> {
+  const opened = await openAttempt(intent, now);
+  if (!opened.opened) throw new Error(`attempt #${opened.openAttempt.id} of this upload is still open`);
+  return opened.id;
+}
+
+/** A row for an attempt that sent no abort (the upload was gone, or another attempt had it): final at once. */
+export async function recordFinishedAttempt(
+  intent: AbortIntent,
+  outcome: { outcome: LedgerOutcome; errorCode?: string | null; errorMessage?: string | null },
+  now = new Date(),
+): Promise<number> {
   const db = await getDb();
   const row = await db
     .insertInto("abort_attempt")
     .values({
-      started_at: now.toISOString(),
-      actor_id: intent.actor.id,
-      actor_email: intent.actor.email,
-      profile_id: intent.profileId,
-      endpoint_host: intent.endpointHost,
-      bucket: intent.bucket,
-      key: intent.key,
-      upload_id: intent.uploadId,
-      initiated: intent.initiated,
-      parts_before: intent.partsBefore,
-      bytes_before: intent.bytesBefore,
-      job_id: intent.jobId ?? null,
+      ...attemptValues(intent, now),
+      outcome: outcome.outcome,
+      first_outcome: outcome.outcome === "unknown" ? null : outcome.outcome,
+      attempts: 0,
+      error_code: outcome.errorCode ?? null,
+      error_message: outcome.errorMessage ?? null,
+      duration_ms: 0,
+      finished_at: now.toISOString(),
     })
     .returning("id")
     .executeTakeFirstOrThrow();
   return Number(row.id);
 }
 
+/** Another attempt of the same upload that already counts it as reclaimed. */
+async function reclaimedByOtherAttempt(db: Db, entry: UploadOf & Pick<LedgerEntry, "id">): Promise<number | null> {
+  const row = await db
+    .selectFrom("abort_attempt")
+    .select("id")
+    .where("profile_id", "=", entry.profileId)
+    .where("bucket", "=", entry.bucket)
+    .where("key", "=", entry.key)
+    .where("upload_id", "=", entry.uploadId)
+    .where("outcome", "=", "reclaimed")
+    .where("id", "<>", entry.id)
+    .orderBy("id")
+    .limit(1)
+    .executeTakeFirst();
+  return row ? Number(row.id) : null;
+}
+
 /**
- * Completes an intent with what happened. Only an "unknown" row is completed: an outcome is
- * written once, so a slow first writer cannot overwrite what a re-verification settled.
+ * Serialises writes that decide whether an upload counts as reclaimed, until the
+ * transaction ends, so two of them never both find "not counted yet". PostgreSQL (several
+ * instances): a transaction advisory lock keyed by the upload. SQLite: its one writer
+ * already serialises them once the transaction writes (see writeTransaction).
+ */
+async function lockUpload(trx: Db, entry: UploadOf): Promise<void> {
+  if (dialectOf(trx) !== "postgres") return;
+  const key = JSON.stringify([entry.profileId, entry.bucket, entry.key, entry.uploadId]);
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+}
+
+/**
+ * Completes an intent with what happened; returns the outcome written. In one transaction,
+ * "reclaimed" becomes "already-gone" when another attempt of the upload already counts it,
+ * so the same bytes are never reclaimed twice. Only an "unknown" row is completed: an
+ * outcome is written once, so a slow first writer cannot overwrite what a re-verification
+ * settled (then the outcome already there is returned).
  */
 export async function recordOutcome(
   id: number,
   outcome: { outcome: LedgerOutcome; attempts: number; error?: ReclaimError | null; durationMs: number | null },
   now = new Date(),
-): Promise<void> {
+): Promise<LedgerOutcome> {
   const db = await getDb();
-  await db
-    .updateTable("abort_attempt")
-    .set({
-      outcome: outcome.outcome,
-      attempts: outcome.attempts,
-      error_code: outcome.error?.s3Code ?? outcome.error?.code ?? null,
-      error_message: outcome.error?.message ?? null,
-      duration_ms: outcome.durationMs,
-      finished_at: now.toISOString(),
-    })
-    .where("id", "=", id)
-    .where("outcome", "=", "unknown")
-    .execute();
+  return writeTransaction(db, async (trx): Promise<LedgerOutcome> => {
+    const entry = await readEntry(trx, id);
+    if (!entry) throw new Error(`there is no attempt #${id} in the ledger`);
+    if (entry.outcome !== "unknown") return entry.outcome;
+    let written = outcome.outcome;
+    let errorCode = outcome.error?.s3Code ?? outcome.error?.code ?? null;
+    let errorMessage = outcome.error?.message ?? null;
+    if (written === "reclaimed") {
+      await lockUpload(trx, entry);
+      const other = await reclaimedByOtherAttempt(trx, entry);
+      if (other !== null) {
+        written = "already-gone";
+        errorCode = null;
+        errorMessage = `Proven gone, but attempt #${other} already counts this upload as reclaimed, so it is not counted again.`;
+      }
+    }
+    await trx
+      .updateTable("abort_attempt")
+      .set((eb) => ({
+        outcome: written,
+        attempts: outcome.attempts,
+        error_code: errorCode,
+        error_message: errorMessage,
+        duration_ms: outcome.durationMs,
+        finished_at: now.toISOString(),
+        first_outcome: written === "unknown" ? eb.ref("first_outcome") : eb.fn.coalesce("first_outcome", eb.val(written)),
+      }))
+      .where("id", "=", id)
+      .where("outcome", "=", "unknown")
+      .execute();
+    return written;
+  });
 }
 
-export function recordAbortResult(id: number, result: AbortResult): Promise<void> {
+/** Records an abort's result; returns the outcome written (see recordOutcome). */
+export function recordAbortResult(id: number, result: AbortResult): Promise<LedgerOutcome> {
   return recordOutcome(id, {
     outcome: result.outcome,
     attempts: result.attempts,
@@ -170,6 +291,7 @@ async function resolveIn(db: Db, entry: LedgerEntry, update: Resolution): Promis
       error_code: update.errorCode,
       error_message: update.errorMessage,
       finished_at: update.finishedAt ?? eb.ref("finished_at"),
+      first_outcome: update.outcome === "unknown" ? eb.ref("first_outcome") : eb.fn.coalesce("first_outcome", eb.val(update.outcome)),
     }))
     .where("id", "=", entry.id)
     .where("outcome", "=", entry.outcome)
@@ -182,49 +304,23 @@ export async function resolveEntry(entry: LedgerEntry, update: Resolution): Prom
   return resolveIn(await getDb(), entry, update);
 }
 
-/** Another attempt of the same upload that already counts its bytes. */
-async function reclaimedElsewhere(db: Db, entry: LedgerEntry): Promise<number | null> {
-  const row = await db
-    .selectFrom("abort_attempt")
-    .select("id")
-    .where("profile_id", "=", entry.profileId)
-    .where("bucket", "=", entry.bucket)
-    .where("key", "=", entry.key)
-    .where("upload_id", "=", entry.uploadId)
-    .where("outcome", "=", "reclaimed")
-    .where("id", "<>", entry.id)
-    .orderBy("id")
-    .limit(1)
-    .executeTakeFirst();
-  return row ? Number(row.id) : null;
-}
-
 /**
- * Serialises resolutions of one upload's attempts until the transaction ends, so two of
- * them never both find "not counted yet". PostgreSQL (several instances): a transaction
- * advisory lock keyed by the upload. SQLite: its one writer already serialises them.
- */
-async function lockUpload(trx: Db, entry: LedgerEntry): Promise<void> {
-  if (dialectOf(trx) !== "postgres") return;
-  const key = JSON.stringify([entry.profileId, entry.bucket, entry.key, entry.uploadId]);
-  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
-}
-
-/**
- * The upload is gone: the row counts as reclaimed, unless another attempt of the same upload
- * already does (then already-gone, so the same bytes are never counted twice). `message`
- * gets that other attempt's id, or null. Null when the row changed meanwhile.
+ * The upload was found gone on a later re-verification: the row becomes gone-unknown (nothing
+ * proves our abort ended it: its uploader may have completed it, a lifecycle rule aborted it),
+ * or already-gone when another attempt of the same upload already counts it as reclaimed.
+ * Neither is counted. `message` gets that other attempt's id, or null. Null when the row
+ * changed meanwhile.
  */
 export async function recordGone(
   entry: LedgerEntry,
   at: Date,
   message: (countedBy: number | null) => string,
-): Promise<{ outcome: "reclaimed" | "already-gone"; message: string; entry: LedgerEntry | null } | null> {
+): Promise<{ outcome: "gone-unknown" | "already-gone"; message: string; entry: LedgerEntry | null } | null> {
   const db = await getDb();
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
     await lockUpload(trx, entry);
-    const other = await reclaimedElsewhere(trx, entry);
-    const outcome = other === null ? ("reclaimed" as const) : ("already-gone" as const);
+    const other = await reclaimedByOtherAttempt(trx, entry);
+    const outcome = other === null ? ("gone-unknown" as const) : ("already-gone" as const);
     const text = message(other);
     const changed = await resolveIn(trx, entry, { outcome, errorCode: null, errorMessage: text, finishedAt: at.toISOString() });
     return changed ? { outcome, message: text, entry: await readEntry(trx, entry.id) } : null;

@@ -4,6 +4,8 @@ import type { DialectName } from "@/lib/db/dialect";
 // Versioned schema of Reclaim's own tables (Better Auth manages its tables itself), for
 // SQLite and PostgreSQL alike: each entry runs once, in order, at start (lib/db/migrate.ts
 // records what ran). Never edit a released entry: append a new one with the next number.
+// The first seven are the releases' raw-SQL migrations 1–7 (PRAGMA user_version), in order,
+// so a SQLite file at user_version N is adopted with the first N recorded as run.
 //
 // Where the two databases differ it is spelled out here, side by side:
 // - an auto-numbered id is SQLite's `integer primary key` (the rowid) and PostgreSQL's
@@ -153,10 +155,59 @@ export const migrations: readonly Migration[] = [
     },
   },
   {
+    // At most one open ("unknown") attempt per upload, so two aborts of one upload at the
+    // same time (two tabs, two admins, a bulk job and a row click, two instances) cannot both
+    // send and both count: the second finds the first open and waits for its outcome
+    // (lib/uploads/service.ts). Open duplicates left by older versions keep the newest; the
+    // others become "failed" for re-verification. The upload index serves the "already
+    // counted elsewhere" checks.
+    name: "0005-one-open-attempt",
+    async up(db) {
+      await sql`UPDATE abort_attempt
+          SET outcome = 'failed', error_code = 'interrupted', finished_at = COALESCE(finished_at, started_at),
+              error_message = 'Interrupted together with a newer attempt of the same upload, which keeps the result; re-verify this one to resolve it.'
+        WHERE outcome = 'unknown'
+          AND id < (SELECT MAX(o.id) FROM abort_attempt o
+                     WHERE o.outcome = 'unknown' AND o.profile_id = abort_attempt.profile_id AND o.bucket = abort_attempt.bucket
+                       AND o.key = abort_attempt.key AND o.upload_id = abort_attempt.upload_id)`.execute(db);
+      await db.schema
+        .createIndex("abort_attempt_one_open")
+        .unique()
+        .on("abort_attempt")
+        .columns(["profile_id", "bucket", "key", "upload_id"])
+        .where(sql.ref("outcome"), "=", sql.lit("unknown"))
+        .execute();
+      await db.schema.createIndex("abort_attempt_upload").on("abort_attempt").column("upload_id").execute();
+    },
+  },
+  {
+    // When the dry run read each job item's parts (an item read more than a minute before its
+    // abort is read again, and skipped if it came back to life), and the count of items
+    // skipped that way. Older rows have no time: they are read again.
+    name: "0006-job-item-parts-read-at",
+    async up(db) {
+      await db.schema.alterTable("bulk_job_item").addColumn("parts_read_at", "text").execute();
+      await db.schema
+        .alterTable("bulk_job")
+        .addColumn("n_skipped_active", "bigint", (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+  },
+  {
+    // The first outcome recorded for an attempt (never 'unknown'). A later re-verification
+    // may change `outcome` (failed → gone-unknown); this stays, so counts by it only ever
+    // grow (the Prometheus counter reclaim_abort_attempts_total).
+    name: "0007-first-outcome",
+    async up(db) {
+      await db.schema.alterTable("abort_attempt").addColumn("first_outcome", "text").execute();
+      await db.updateTable("abort_attempt").set((eb) => ({ first_outcome: eb.ref("outcome") })).where("outcome", "<>", "unknown").execute();
+    },
+  },
+  {
     // A bulk job is run by the instance that holds its lease (runner_id) until
     // lease_expires_at; the holder renews it while running. When it expires (the holder
     // died), another instance takes the job over. Jobs from before have no lease: expired.
-    name: "0005-bulk-job-lease",
+    name: "0008-bulk-job-lease",
     async up(db) {
       await db.schema.alterTable("bulk_job").addColumn("lease_expires_at", "text").execute();
     },

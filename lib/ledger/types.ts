@@ -1,9 +1,15 @@
+import type { MoneyTotals, MonthlyAmount } from "@/lib/money";
 import type { AbortOutcome } from "@/lib/s3/types";
 
 // What the ledger records and what the history view reads from it. Plain types: the
 // browser's components use them too.
 
-export type LedgerOutcome = AbortOutcome | "unknown";
+export type LedgerOutcome =
+  | AbortOutcome
+  /** Intent written, outcome not (yet): an abort in flight, or one a crash interrupted. */
+  | "unknown"
+  /** Found gone on a later re-verification; nothing proves our abort did it: not reclaimed. */
+  | "gone-unknown";
 
 interface Actor {
   id: string | null;
@@ -130,4 +136,16 @@ export interface AttemptPage {
   page: number;
   pageSize: number;
   pageCount: number;
+}
+
+/** The history overview with what the reclaimed bytes would cost per month (lib/ledger/cost-avoided.ts). */
+export interface PricedHistoryOverview extends HistoryOverview {
+  byBucket: (BucketBreakdown & { costAvoided: MonthlyAmount | null })[];
+  byProfile: (ProfileBreakdown & { costAvoided: MonthlyAmount | null })[];
+  costAvoided: {
+    /** Per currency, over every priced profile. */
+    total: MoneyTotals;
+    /** Reclaimed bytes of profiles with no price (unset, or no longer configured). */
+    unpricedBytes: number;
+  };
 }

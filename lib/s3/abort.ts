@@ -88,7 +88,18 @@ export async function verifyGone(profile: Profile, ref: UploadRef, options: S3Ca
   return check;
 }
 
-type AbortRequestResult = "sent" | "no-such-upload" | { denied: ReclaimError } | { error: ReclaimError };
+type AbortRequestResult =
+  | "sent"
+  /** NoSuchUpload; `retried`: the SDK had sent this abort more than once in this call. */
+  | { noSuchUpload: true; retried: boolean }
+  | { denied: ReclaimError }
+  | { error: ReclaimError };
+
+/** How many times the SDK sent the request before this error (its retry middleware records it). */
+function sdkAttempts(error: unknown): number {
+  const metadata = (error as { $metadata?: { attempts?: unknown } } | null)?.$metadata;
+  return typeof metadata?.attempts === "number" ? metadata.attempts : 1;
+}
 
 async function sendAbort(client: S3Client, profile: Profile, ref: UploadRef, signal: AbortSignal | undefined): Promise<AbortRequestResult> {
   const context: ErrorContext = { operation: "abort", bucket: ref.bucket, key: ref.key, endpoint: profile.endpoint };
@@ -104,7 +115,7 @@ async function sendAbort(client: S3Client, profile: Profile, ref: UploadRef, sig
     );
     return "sent";
   } catch (error) {
-    if (s3ErrorCode(error) === "NoSuchUpload") return "no-such-upload";
+    if (s3ErrorCode(error) === "NoSuchUpload") return { noSuchUpload: true, retried: sdkAttempts(error) > 1 };
     if (isAccessDeniedError(error)) return { denied: toReclaimError(error, context) };
     return { error: toReclaimError(error, context) };
   }
@@ -161,11 +172,16 @@ export async function abortAndVerify(profile: Profile, ref: UploadRef, options: 
     options.onStateChange?.("aborting");
     attempts++;
     const sent = await sendAbort(client, profile, ref, options.signal);
-    // NoSuchUpload on the first abort: someone else got there first. On a re-abort it only
-    // means our earlier abort took; verification below decides.
-    if (sent === "no-such-upload" && attempts === 1) return finish("already-gone");
-    if (typeof sent === "object" && "denied" in sent) return finish("denied", { error: sent.denied });
-    if (typeof sent === "object") return finish("failed", { error: sent.error });
+    // NoSuchUpload on the first abort, sent once: someone else got there first. On a re-abort,
+    // or on the SDK's retry of an abort whose answer was lost, it means an earlier abort of
+    // ours took: verification below decides.
+    if (typeof sent === "object" && "noSuchUpload" in sent) {
+      if (attempts === 1 && !sent.retried) return finish("already-gone");
+    } else if (typeof sent === "object" && "denied" in sent) {
+      return finish("denied", { error: sent.denied });
+    } else if (typeof sent === "object") {
+      return finish("failed", { error: sent.error });
+    }
 
     options.onStateChange?.("verifying");
     const check = await checkGone(profile, ref, calls);

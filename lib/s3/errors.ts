@@ -206,6 +206,7 @@ function composeMessage(code: S3ErrorCode, fields: ErrorFields, context: ErrorCo
     case "rejected":
     case "pager-stuck":
     case "page-cap":
+    case "abort-in-progress": // never classified from an SDK error; set by lib/uploads/service.ts
     case "unknown":
       return `Unexpected error (${s3}) ${doing} — try again; if it persists, check the endpoint's logs.`;
   }

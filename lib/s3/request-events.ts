@@ -1,5 +1,6 @@
 import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
+import { errorMessage, logger } from "@/lib/log";
 
 // Every S3 request Reclaim sends, as one event. The SDK middleware installed on each
 // profile's client (lib/s3/client.ts) emits them; whoever needs the numbers subscribes
@@ -49,7 +50,7 @@ export function emitS3Request(event: S3RequestEvent): void {
     try {
       listener(event);
     } catch (error) {
-      console.error("Reclaim: an S3 request listener failed:", error instanceof Error ? error.message : error);
+      logger().error({ event: "server-error", error: errorMessage(error) }, "an S3 request listener failed");
     }
   }
 }

@@ -16,6 +16,8 @@ export type S3ErrorCode =
   | "pager-stuck"
   | "page-cap"
   | "server-error"
+  /** Not sent: another abort of the same upload was in flight (lib/uploads/service.ts). */
+  | "abort-in-progress"
   | "unknown";
 
 export interface ReclaimError {

@@ -6,6 +6,7 @@ import type { BucketLifecycle } from "@/lib/lifecycle-coverage";
 import type { Profile } from "@/lib/profiles";
 import { readAbortRulesForBuckets } from "@/lib/s3/lifecycle";
 import { lifecycleReuseMs, rereadSettings } from "@/lib/uploads/reread-policy";
+import { noteLifecycles } from "@/lib/uploads/inventory-record";
 
 // What the dashboard header needs beside the live listing it already holds: what Reclaim
 // has reclaimed on this profile (the ledger), and the abort rules of the buckets holding
@@ -54,9 +55,8 @@ export async function cleanupStatus(
     // A failed read (timeout, 5xx) is asked again next time.
     if (lifecycle.status !== "error") rulesRead.set(ruleKey(profile.id, bucket), { readAt: now, lifecycle });
   }
-  return {
-    reclaimed: { allTime: totals.allTime, last7d: totals.last7d },
-    // fromEntries defines own properties: a bucket named "__proto__" stays data.
-    lifecycles: Object.fromEntries(known),
-  };
+  // fromEntries defines own properties: a bucket named "__proto__" stays data.
+  const lifecycles = Object.fromEntries(known);
+  noteLifecycles(profile.id, lifecycles);
+  return { reclaimed: { allTime: totals.allTime, last7d: totals.last7d }, lifecycles };
 }

@@ -12,21 +12,25 @@ import {
   unresolvedEntries,
 } from "@/lib/ledger/ledger";
 import type { LedgerEntry } from "@/lib/ledger/types";
-import { getProfile, type Profile, toPublicProfile, UnknownProfileError } from "@/lib/profiles";
+import { assertBucketsInProfile, BucketNotInProfileError, getProfile, type Profile, toPublicProfile, UnknownProfileError } from "@/lib/profiles";
 import { verifyGone } from "@/lib/s3/abort";
 import { withS3Cause } from "@/lib/s3/request-events";
 import { mapWithConcurrency } from "@/lib/s3/concurrency";
 import { toReclaimError } from "@/lib/s3/errors";
 import type { UploadRef } from "@/lib/s3/types";
+import { errorMessage, logger } from "@/lib/log";
 import type { RecoveryReport, ReverifyResult, ReverifyStatus } from "@/lib/uploads/types";
 
 // Resolving ledger rows after the fact (docs/architecture.md, "The ledger's rule": a crash between intent and
 // outcome leaves an "unknown" row that the next verification resolves; nothing is lost).
 //
-// - unknown, upload gone        → reclaimed: the interrupted abort took; its snapshot bytes
-//                                  count once, on this row (no new row is written).
+// - unknown, upload gone        → gone-unknown ("gone (cause unknown)"): the interrupted abort
+//                                  may have done it, or the uploader completed it, or a
+//                                  lifecycle rule aborted it; nothing proves ours, so its
+//                                  bytes are not counted as reclaimed.
 // - unknown, upload still there → failed: "the abort was interrupted; … abort it again".
-// - failed / verify-failed, re-verified gone → reclaimed, with a note.
+// - failed / verify-failed, re-verified gone → gone-unknown, with a note. Only an abort
+//   followed by its own verification (lib/s3/abort.ts) proves "reclaimed".
 // - gone, but another attempt of the same upload is already 'reclaimed' → already-gone,
 //   so the same bytes are never counted twice.
 // - profile no longer configured (or now pointing at another endpoint), or the endpoint
@@ -66,9 +70,15 @@ function profileFor(entry: LedgerEntry): Profile | NotVerifiable {
     }
     if (error instanceof ConfigError) {
       // The ledger row is shown to every viewer: the details go to the server log only.
-      console.error(`Reclaim: cannot re-verify attempt ${entry.id}:`, error.message);
+      logger().error({ event: "ledger-recovery", attemptId: entry.id, error: error.message }, "cannot re-verify an attempt: configuration problem");
       return new NotVerifiable("config", `Cannot re-verify: ${publicConfigProblem(error).message}`);
     }
+    throw error;
+  }
+  try {
+    assertBucketsInProfile(profile, [entry.bucket]);
+  } catch (error) {
+    if (error instanceof BucketNotInProfileError) return new NotVerifiable("bucket-not-in-profile", `Cannot re-verify: ${error.message}`);
     throw error;
   }
   const host = toPublicProfile(profile).endpointHost;
@@ -104,7 +114,7 @@ async function changedMeanwhile(entry: LedgerEntry): Promise<ReverifyResult> {
   };
 }
 
-/** Gone: count it on this row, unless another attempt of the same upload already does. */
+/** Gone: gone-unknown on this row, or already-gone when another attempt of the upload counts it. */
 async function resolveGone(entry: LedgerEntry, note: string, at: Date): Promise<ReverifyResult> {
   const resolved = await recordGone(entry, at, (countedBy) =>
     countedBy === null
@@ -120,13 +130,13 @@ function describeRemaining(parts: number, bytes: number): string {
 }
 
 /**
- * The upload of an interrupted abort is gone: counted on its row, once (already-gone when
- * another attempt counts it). For a bulk job taking over an item in flight, too.
+ * The upload of an interrupted abort is gone: gone (cause unknown) on its row (already-gone
+ * when another attempt counts it). For a bulk job taking over an item in flight, too.
  */
 export function resolveInterruptedAsGone(entry: LedgerEntry, at = new Date()): Promise<ReverifyResult> {
   return resolveGone(
     entry,
-    `Resolved ${formatDateTime(at.toISOString())}: the abort was interrupted before its result was recorded; ListParts shows the upload is gone, so its parts were reclaimed.`,
+    `Resolved ${formatDateTime(at.toISOString())}: the abort was interrupted before its result was recorded; ListParts shows the upload is gone, but not who ended it (this abort, its uploader completing it, or a lifecycle rule), so it is not counted as reclaimed.`,
     at,
   );
 }
@@ -166,7 +176,7 @@ async function resolveUnknown(entry: LedgerEntry, minAgeMs: number): Promise<Rev
 }
 
 /**
- * Re-verifies a failed / verify-failed attempt. Gone → reclaimed (with a note); still
+ * Re-verifies a failed / verify-failed attempt. Gone → gone-unknown (with a note); still
  * there → the row is left as it is and the result says what is left.
  */
 export async function retryVerification(id: number): Promise<ReverifyResult> {
@@ -185,7 +195,11 @@ export async function retryVerification(id: number): Promise<ReverifyResult> {
   const at = new Date();
   if (check.gone) {
     const earlier = entry.errorMessage ? ` Earlier: ${entry.errorMessage}` : "";
-    return resolveGone(entry, `Re-verified ${formatDateTime(at.toISOString())}: ListParts shows the upload is gone, so its parts were reclaimed.${earlier}`, at);
+    return resolveGone(
+      entry,
+      `Re-verified ${formatDateTime(at.toISOString())}: ListParts shows the upload is gone, but not who ended it (a later abort of ours, its uploader completing it, or a lifecycle rule), so it is not counted as reclaimed.${earlier}`,
+      at,
+    );
   }
   return {
     id,
@@ -232,7 +246,7 @@ async function runRecovery(options: RecoveryOptions): Promise<RecoveryReport> {
   const count = (status: ReverifyStatus) => results.filter((r) => r.status === status).length;
   return {
     checked: results.length,
-    reclaimed: count("reclaimed"),
+    goneUnknown: count("gone-unknown"),
     alreadyGone: count("already-gone"),
     failed: count("still-there"),
     unresolved: count("unverifiable"),
@@ -253,13 +267,14 @@ export function startLedgerRecovery(): void {
     try {
       const pending = await countUnresolved();
       if (pending === 0) return;
-      console.log(`Reclaim: re-verifying ${plural(pending, "interrupted abort")} left unknown in the ledger…`);
-      const report = await recoverUnknownAttempts({ minAgeMs: configuredDialect() === "sqlite" ? 0 : IN_FLIGHT_GRACE_MS });
-      console.log(
-        `Reclaim: ledger recovery checked ${report.checked}: ${report.reclaimed} reclaimed, ${report.alreadyGone} already gone, ${report.failed} still there (now failed), ${report.unresolved} could not be verified (still unknown).`,
+      logger().info({ event: "ledger-recovery", pending }, `re-verifying ${plural(pending, "interrupted abort")} left unknown in the ledger`);
+      const { results: _results, ...summary } = await recoverUnknownAttempts({ minAgeMs: configuredDialect() === "sqlite" ? 0 : IN_FLIGHT_GRACE_MS });
+      logger().info(
+        { event: "ledger-recovery", ...summary },
+        `ledger recovery checked ${summary.checked}: ${summary.goneUnknown} gone (cause unknown), ${summary.alreadyGone} already gone, ${summary.failed} still there (now failed), ${summary.unresolved} could not be verified (still unknown)`,
       );
     } catch (error) {
-      console.error("Reclaim: ledger recovery failed:", error instanceof Error ? error.message : error);
+      logger().error({ event: "ledger-recovery", error: errorMessage(error) }, "ledger recovery failed");
     }
   })();
 }

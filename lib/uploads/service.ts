@@ -1,12 +1,12 @@
 import "server-only";
 import type { SessionUser } from "@/lib/auth/session";
-import { recordAbortResult, recordIntent } from "@/lib/ledger/ledger";
-import type { LedgerEntry } from "@/lib/ledger/types";
-import { resolveInterruptedAsGone } from "@/lib/uploads/recovery";
+import { getEntry, openAttempt, recordAbortResult, recordFinishedAttempt } from "@/lib/ledger/ledger";
+import type { LedgerEntry, LedgerOutcome } from "@/lib/ledger/types";
 import type { Profile } from "@/lib/profiles";
-import { toPublicProfile } from "@/lib/profiles";
+import { assertBucketsInProfile, toPublicProfile } from "@/lib/profiles";
 import { abortAndVerify, verifyGone, type PartsSnapshot } from "@/lib/s3/abort";
 import { getEnv } from "@/lib/env";
+import { logger } from "@/lib/log";
 import { mapWithConcurrency } from "@/lib/s3/concurrency";
 import { toReclaimError } from "@/lib/s3/errors";
 import {
@@ -17,8 +17,10 @@ import {
   type UploadPartsResult,
 } from "@/lib/s3/inventory";
 import { withS3Cause } from "@/lib/s3/request-events";
-import type { AbortResult, BucketInventory, ReclaimError, UploadRef } from "@/lib/s3/types";
+import type { AbortOutcome, AbortResult, BucketInventory, ReclaimError, UploadRef } from "@/lib/s3/types";
+import { noteGone, noteListing, noteListingFailure } from "@/lib/uploads/inventory-record";
 import { recordListing } from "@/lib/uploads/listing-journal";
+import { IN_FLIGHT_GRACE_MS, resolveInterruptedAsGone, reverifyAttempt } from "@/lib/uploads/recovery";
 import { forgetParts, getLastRead, getParts, pruneParts, setParts } from "@/lib/uploads/parts-cache";
 import { dueAt, isDue, relistAfterMs, rereadSettings, type ReadWhere, type RereadSettings } from "@/lib/uploads/reread-policy";
 import {
@@ -69,6 +71,7 @@ function timeOf(iso: string | null): number | null {
 /** The upload is gone (aborted, or seen gone): forget its parts, and re-list next time. */
 function forgetUpload(profileId: string, id: string): void {
   forgetParts(profileId, id);
+  noteGone(profileId, id);
   recentListings.delete(profileId);
   goneCounts.set(profileId, (goneCounts.get(profileId) ?? 0) + 1);
 }
@@ -140,7 +143,8 @@ function scanParts(profile: Profile, refs: UploadRef[]): Promise<void> {
   )
     .then(() => undefined)
     .catch((error: unknown) => {
-      console.error(`Reclaim: background parts scan for profile ${profile.id} failed:`, toReclaimError(error, { operation: "list-parts" }).message);
+      const detail = toReclaimError(error, { operation: "list-parts" });
+      logger().error({ event: "inventory", profile: profile.id, errorCode: detail.code, error: detail.message }, "background parts scan failed");
     })
     .finally(() => scans.delete(profile.id));
   scans.set(profile.id, scan);
@@ -186,6 +190,7 @@ export function listUploads(
   options: { buckets?: string[]; prefix?: string } = {},
 ): Promise<UploadListing> {
   return withS3Cause("listing", async () => {
+    if (options.buckets) assertBucketsInProfile(profile, options.buckets);
     const bucketNames = options.buckets ?? (await listBuckets(profile)).map((b) => b.name);
     const listedAt = new Date().toISOString();
     const rowsPerBucket = bucketNames.map(() => [] as UploadRow[]);
@@ -251,7 +256,7 @@ async function readDueParts(profile: Profile, listing: UploadListing): Promise<U
 }
 
 /** Every upload of the profile: the recent listing with today's parts numbers, or a new one. */
-async function currentListing(profile: Profile): Promise<UploadListing> {
+export async function currentListing(profile: Profile): Promise<UploadListing> {
   const recent = recentListings.get(profile.id);
   if (recent && Date.now() - recent.readAt < relistAfterMs(recent.tookMs, settings())) {
     return withCurrentParts(profile.id, recent.listing);
@@ -267,7 +272,12 @@ async function currentListing(profile: Profile): Promise<UploadListing> {
         const read = { listing, readAt, tookMs: Date.now() - readAt, initiatedById };
         // An upload that left while this ran may still be in it: answer with it once, re-list next time.
         if ((goneCounts.get(profile.id) ?? 0) === goneBefore) recentListings.set(profile.id, read);
+        noteListing(profile.id, listing);
         return read;
+      })
+      .catch((error: unknown) => {
+        noteListingFailure(profile.id, toReclaimError(error, { operation: "list-buckets", endpoint: profile.endpoint }));
+        throw error;
       })
       .finally(() => listingsInFlight.delete(profile.id));
     listingsInFlight.set(profile.id, inFlight);
@@ -313,6 +323,7 @@ function withTotals(
  * by every tab) and answers the others from the cache.
  */
 export async function refreshVisibleParts(profile: Profile, refs: UploadRef[]): Promise<PartsUpdate[]> {
+  assertBucketsInProfile(profile, refs.map((ref) => ref.bucket));
   const policy = settings();
   const now = Date.now();
   return withS3Cause("in-view", () =>
@@ -326,12 +337,14 @@ export async function refreshVisibleParts(profile: Profile, refs: UploadRef[]): 
 
 /** Re-reads ListParts for these uploads now, whatever the schedule (a bulk dry run). */
 export async function refreshParts(profile: Profile, refs: UploadRef[]): Promise<PartsUpdate[]> {
+  assertBucketsInProfile(profile, refs.map((ref) => ref.bucket));
   const results = await readParts(profile, refs);
   return results.map((result) => applyPartsResult(profile.id, result));
 }
 
 /** Live verification column: is each upload gone, and if not, how much is left. */
 export async function verifyUploads(profile: Profile, refs: UploadRef[]): Promise<VerifyResult[]> {
+  assertBucketsInProfile(profile, refs.map((ref) => ref.bucket));
   return withS3Cause("verify", () => verifyEach(profile, refs));
 }
 
@@ -351,6 +364,39 @@ async function verifyEach(profile: Profile, refs: UploadRef[]): Promise<VerifyRe
   return results;
 }
 
+/** ListParts of one upload now (the parts cache learns it too). */
+export async function readUploadParts(profile: Profile, ref: UploadRef): Promise<UploadPartsResult> {
+  assertBucketsInProfile(profile, [ref.bucket]);
+  const [result] = await readParts(profile, [ref]);
+  if (!result) throw new Error("ListParts returned no result for the upload");
+  applyPartsResult(profile.id, result);
+  return result;
+}
+
+/**
+ * The ledger could not be written (database busy, disk full…). `abortSent` says whether the
+ * abort had gone out: never before its intent was written. After it, `attempt` holds what
+ * happened, to be written once the database answers again.
+ */
+export class LedgerWriteError extends Error {
+  override name = "LedgerWriteError";
+  constructor(
+    readonly abortSent: boolean,
+    readonly cause: unknown,
+    readonly attempt?: { ledgerId: number; result: AbortResult },
+  ) {
+    super(`the ledger could not be written${abortSent ? " after the abort" : "; no abort was sent"}: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+async function beforeAbort<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    throw new LedgerWriteError(false, error);
+  }
+}
+
 /** ListParts now, as the ledger's "before"; 0/0 when the parts could not be read. */
 async function readSnapshot(profile: Profile, ref: UploadRef): Promise<PartsSnapshot | "gone"> {
   const [result] = await readParts(profile, [ref]);
@@ -358,10 +404,39 @@ async function readSnapshot(profile: Profile, ref: UploadRef): Promise<PartsSnap
   return result?.status === "listed" ? { parts: result.parts.parts, bytes: result.parts.bytes } : { parts: 0, bytes: 0 };
 }
 
+/** How long an abort waits for another attempt of the same upload to finish before giving up. */
+const OPEN_ATTEMPT_WAIT_MS = 30_000;
+const OPEN_ATTEMPT_POLL_MS = 50;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The other attempt once it has an outcome; null when it is still open after `waitMs`. */
+async function outcomeOf(id: number, waitMs: number): Promise<LedgerEntry | null> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const entry = await beforeAbort(() => getEntry(id));
+    if (!entry || entry.outcome !== "unknown") return entry;
+    if (Date.now() >= deadline) return null;
+    await sleep(OPEN_ATTEMPT_POLL_MS);
+  }
+}
+
+function isStaleOpenAttempt(entry: LedgerEntry, now = Date.now()): boolean {
+  const started = Date.parse(entry.startedAt);
+  return Number.isFinite(started) && now - started >= IN_FLIGHT_GRACE_MS;
+}
+
 /**
  * One upload, through the ledger: intent with the parts snapshot, abort + verify, outcome.
  * The snapshot is read with ListParts now, unless the caller holds a recent one (a bulk job's
  * dry run of an idle upload).
+ *
+ * Two aborts of one upload at the same time (two tabs, two admins, a row click during a bulk
+ * job): the ledger lets only one open its attempt; the other sends nothing, waits for that
+ * attempt's outcome and records "already-gone" — or tries itself if that attempt failed.
+ * An attempt left open by a crash long ago is re-verified first instead of waited for.
  */
 export async function abortUpload(
   profile: Profile,
@@ -369,8 +444,11 @@ export async function abortUpload(
   actor: Pick<SessionUser, "id" | "email">,
   options: { jobId?: string; initiated?: string | null; snapshot?: PartsSnapshot } = {},
 ): Promise<AbortResult> {
+  assertBucketsInProfile(profile, [ref.bucket]);
   // A bulk job's items keep the job's cause (the outermost one wins).
-  return withS3Cause("abort", () => abortThroughLedger(profile, ref, actor, options));
+  const result = await withS3Cause("abort", () => abortThroughLedger(profile, ref, actor, options));
+  logAbort(profile, actor, result, options.jobId);
+  return result;
 }
 
 async function abortThroughLedger(
@@ -379,35 +457,115 @@ async function abortThroughLedger(
   actor: Pick<SessionUser, "id" | "email">,
   options: { jobId?: string; initiated?: string | null; snapshot?: PartsSnapshot },
 ): Promise<AbortResult> {
-  const snapshot = options.snapshot ?? (await readSnapshot(profile, ref));
-  if (snapshot === "gone") {
-    // Nothing to abort and nothing reclaimed by us; still recorded, so the history is whole.
-    const id = await recordIntent({ ...intentBase(profile, ref, actor, options), partsBefore: 0, bytesBefore: 0 });
-    const now = new Date().toISOString();
-    const result: AbortResult = { ...ref, outcome: "already-gone", attempts: 0, partsBefore: 0, bytesBefore: 0, partsRemaining: 0, startedAt: now, finishedAt: now, durationMs: 0 };
-    await recordAbortResult(id, result);
-    forgetUpload(profile.id, rowId(ref));
-    return result;
+  const started = Date.now();
+  let snapshot = options.snapshot ?? (await readSnapshot(profile, ref));
+  for (let round = 1; ; round++) {
+    if (snapshot === "gone") {
+      // Nothing to abort and nothing reclaimed by us; still recorded, so the history is whole.
+      await beforeAbort(() => recordFinishedAttempt({ ...intentBase(profile, ref, actor, options), partsBefore: 0, bytesBefore: 0 }, { outcome: "already-gone" }));
+      forgetUpload(profile.id, rowId(ref));
+      return heldBackResult(ref, "already-gone", { parts: 0, bytes: 0 }, started);
+    }
+    const intent = { ...intentBase(profile, ref, actor, options), partsBefore: snapshot.parts, bytesBefore: snapshot.bytes };
+    const opened = await beforeAbort(() => openAttempt(intent));
+    if (opened.opened) {
+      const result = await abortAndVerify(profile, ref, { snapshot });
+      let written: LedgerOutcome;
+      try {
+        written = await recordAbortResult(opened.id, result);
+      } catch (error) {
+        throw new LedgerWriteError(true, error, { ledgerId: opened.id, result });
+      }
+      const final: AbortResult = written === result.outcome ? result : { ...result, outcome: written as AbortOutcome };
+      if (final.outcome === "reclaimed" || final.outcome === "already-gone") forgetUpload(profile.id, rowId(ref));
+      return final;
+    }
+
+    const other = opened.openAttempt;
+    if (isStaleOpenAttempt(other) && round === 1) {
+      // Left open by a crash long ago (nothing of ours runs that long): resolve it, then go on.
+      await reverifyAttempt(other.id);
+      continue;
+    }
+    const settled = await outcomeOf(other.id, OPEN_ATTEMPT_WAIT_MS);
+    const by = `attempt #${other.id} (${other.actorEmail}, started ${other.startedAt})`;
+    if (settled && (settled.outcome === "reclaimed" || settled.outcome === "already-gone")) {
+      const message = `Aborted at the same time by ${by}, which ended ${settled.outcome}; this one sent nothing and counts nothing.`;
+      await beforeAbort(() => recordFinishedAttempt(intent, { outcome: "already-gone", errorMessage: message }));
+      forgetUpload(profile.id, rowId(ref));
+      return heldBackResult(ref, "already-gone", snapshot, started);
+    }
+    if (settled && round < 3) {
+      // That attempt failed (denied, unreachable…): this one tries for itself, with fresh parts.
+      snapshot = await readSnapshot(profile, ref);
+      continue;
+    }
+    const error: ReclaimError = {
+      code: "abort-in-progress",
+      message: settled
+        ? `Another abort of \`${ref.key}\` in \`${ref.bucket}\` (${by}) ended ${settled.outcome}; nothing was sent by this one — abort it again.`
+        : `Another abort of \`${ref.key}\` in \`${ref.bucket}\` (${by}) is still running; nothing was sent by this one — see its outcome in the history.`,
+      bucket: ref.bucket,
+      key: ref.key,
+    };
+    await beforeAbort(() => recordFinishedAttempt(intent, { outcome: "failed", errorCode: error.code, errorMessage: error.message }));
+    return heldBackResult(ref, "failed", snapshot, started, error);
   }
-  const { parts: partsBefore, bytes: bytesBefore } = snapshot;
-  const id = await recordIntent({ ...intentBase(profile, ref, actor, options), partsBefore, bytesBefore });
-  const result = await abortAndVerify(profile, ref, { snapshot });
-  await recordAbortResult(id, result);
-  if (result.outcome === "reclaimed" || result.outcome === "already-gone") forgetUpload(profile.id, rowId(ref));
-  return result;
+}
+
+/** The result of an attempt that sent no abort. */
+function heldBackResult(ref: UploadRef, outcome: AbortOutcome, snapshot: PartsSnapshot, started: number, error?: ReclaimError): AbortResult {
+  const finished = Date.now();
+  return {
+    ...ref,
+    outcome,
+    attempts: 0,
+    partsBefore: snapshot.parts,
+    bytesBefore: snapshot.bytes,
+    partsRemaining: 0,
+    ...(error ? { error } : {}),
+    startedAt: new Date(started).toISOString(),
+    finishedAt: new Date(finished).toISOString(),
+    durationMs: finished - started,
+  };
+}
+
+/** One log line per abort, as the ledger recorded it; failures at warn. */
+function logAbort(profile: Profile, actor: Pick<SessionUser, "email">, result: AbortResult, jobId: string | undefined): void {
+  const fine = result.outcome === "reclaimed" || result.outcome === "already-gone";
+  logger()[fine ? "info" : "warn"](
+    {
+      event: "abort",
+      user: actor.email,
+      profile: profile.id,
+      bucket: result.bucket,
+      key: result.key,
+      uploadId: result.uploadId,
+      outcome: result.outcome,
+      attempts: result.attempts,
+      partsBefore: result.partsBefore,
+      bytesBefore: result.bytesBefore,
+      durationMs: result.durationMs,
+      ...(jobId ? { jobId } : {}),
+      ...(result.error ? { errorCode: result.error.s3Code ?? result.error.code, error: result.error.message } : {}),
+    },
+    `abort ${result.outcome}`,
+  );
 }
 
 /**
  * Finishes an abort that another process started and never recorded (a bulk job taken over
  * from an instance that died): `entry` is its "unknown" ledger row, the intent with the
- * parts snapshot. Gone now → counted on that row, once (already-gone when another attempt
- * counts it). Still listed → the abort is sent now and recorded on the same row, so the
- * upload keeps one row. The endpoint cannot answer → the row stays unknown; the error says why.
+ * parts snapshot. Still listed → the abort is sent now and recorded on the same row, so the
+ * upload keeps one row. Gone now → that row becomes "gone (cause unknown)" (the lost abort
+ * may have ended it, or its uploader, or a lifecycle rule: nothing proves ours, so it is not
+ * counted), or already-gone when another attempt counts it; the job's item is already-gone
+ * and `note` says why. The endpoint cannot answer → the row stays unknown; the error says why.
  */
 export async function finishInterruptedAbort(
   profile: Profile,
   entry: LedgerEntry,
-): Promise<{ result: AbortResult } | { unverifiable: ReclaimError }> {
+): Promise<{ result: AbortResult; note: string | null } | { unverifiable: ReclaimError }> {
   const ref: UploadRef = { bucket: entry.bucket, key: entry.key, uploadId: entry.uploadId };
   const snapshot = { parts: entry.partsBefore, bytes: entry.bytesBefore };
   let gone: boolean;
@@ -417,19 +575,19 @@ export async function finishInterruptedAbort(
     return { unverifiable: toReclaimError(error, { operation: "verify", ...ref }) };
   }
   if (!gone) {
-    const result = await abortAndVerify(profile, ref, { snapshot });
-    await recordAbortResult(entry.id, result);
+    const sent = await abortAndVerify(profile, ref, { snapshot });
+    const written = await recordAbortResult(entry.id, sent);
+    const result: AbortResult = written === sent.outcome ? sent : { ...sent, outcome: written as AbortOutcome };
     if (result.outcome === "reclaimed" || result.outcome === "already-gone") forgetUpload(profile.id, rowId(ref));
-    return { result };
+    return { result, note: null };
   }
   const resolved = await resolveInterruptedAsGone(entry);
   forgetUpload(profile.id, rowId(ref));
   const now = new Date().toISOString();
-  const counted = resolved.entry?.outcome === "reclaimed" && resolved.entry.id === entry.id;
   return {
     result: {
       ...ref,
-      outcome: counted ? "reclaimed" : "already-gone",
+      outcome: "already-gone",
       attempts: entry.attempts,
       partsBefore: snapshot.parts,
       bytesBefore: snapshot.bytes,
@@ -438,6 +596,7 @@ export async function finishInterruptedAbort(
       finishedAt: now,
       durationMs: Date.now() - Date.parse(entry.startedAt),
     },
+    note: resolved.message,
   };
 }
 

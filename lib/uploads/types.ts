@@ -82,8 +82,8 @@ export function rowId(ref: UploadRef): string {
 // ------------------------------------------------------------------ re-verifying ledger rows
 
 export type ReverifyStatus =
-  /** Gone: this row now counts as reclaimed. */
-  | "reclaimed"
+  /** Gone, by a cause nothing proves (our abort, a completion, a lifecycle rule): not counted. */
+  | "gone-unknown"
   /** Gone, but another attempt of the same upload already counts it. */
   | "already-gone"
   /** Still listed on the endpoint. */
@@ -106,7 +106,8 @@ export interface ReverifyResult {
 
 export interface RecoveryReport {
   checked: number;
-  reclaimed: number;
+  /** Gone, cause unknown: not counted as reclaimed. */
+  goneUnknown: number;
   alreadyGone: number;
   /** Rows resolved to failed: the upload is still there. */
   failed: number;

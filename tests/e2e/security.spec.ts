@@ -4,12 +4,15 @@ import fs from "node:fs";
 import { expect, screenshotDir, test, users } from "../fixtures";
 import { findSecrets, filesBelow, gatewaySecrets } from "../support/secrets";
 
-const distDir = path.resolve(__dirname, "../..", process.env.RECLAIM_DIST_DIR || ".next");
+const distName = process.env.RECLAIM_DIST_DIR || ".next";
+// What ships: the standalone folder these tests' server runs (scripts/build.sh, scripts/serve.sh).
+const shipped = path.resolve(__dirname, "../..", distName, "standalone");
 
-test("no S3 key is in any file the build sends to browsers", () => {
+test("no S3 key is in any file of the deployable build, browser files or server", () => {
   const secrets = gatewaySecrets();
-  const files = filesBelow(path.join(distDir, "static"));
-  expect(files.length).toBeGreaterThan(0);
+  expect(filesBelow(path.join(shipped, distName, "static")).length).toBeGreaterThan(0);
+  const files = filesBelow(shipped);
+  expect(files).toContain(path.join(shipped, "server.js"));
   for (const file of files) {
     expect(findSecrets(fs.readFileSync(file, "latin1"), secrets), file).toEqual([]);
   }

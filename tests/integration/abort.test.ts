@@ -1,7 +1,7 @@
 // Abort + verify against the real gateway, on uploads this file creates in its own bucket
 // (the seeded set that other tests compare to stays untouched).
 import { Readable } from "node:stream";
-import { UploadPartCommand } from "@aws-sdk/client-s3";
+import { AbortMultipartUploadCommand, UploadPartCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { abortAndVerify, verifyGone } from "@/lib/s3/abort";
 import { collectInventory } from "@/lib/s3/inventory";
@@ -119,7 +119,7 @@ describe("abortAndVerify", () => {
   });
 });
 
-describe("abortAndVerify when parts reappear after the abort (through a fault proxy)", () => {
+describe("abortAndVerify through a fault proxy: parts reappearing, answers lost", () => {
   let proxy: FaultProxy;
 
   beforeAll(async () => {
@@ -153,6 +153,29 @@ describe("abortAndVerify when parts reappear after the abort (through a fault pr
     expect(states).toEqual(["aborting", "verifying", "aborting", "verifying"]);
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(await rawListParts(raw, ref)).toEqual({ error: "NoSuchKey" });
+  });
+
+  it("our own abort whose answer was lost and retried by the SDK (NoSuchUpload on the retry) is verified and reclaimed, not already-gone", async () => {
+    const ref = await createUpload(raw, bucket, "retry/answer-lost.bin", [300, 45]);
+    proxy.clearFaults();
+    const abortsBefore = proxy.count("AbortMultipartUpload");
+    // The first abort reaches the gateway and takes effect; its answer never reaches us.
+    proxy.addFault({ match: "AbortMultipartUpload", action: { type: "drop-answer" }, times: 1 });
+    const result = await abortAndVerify(testProfile(uniqueName("proxy"), { endpoint: proxy.url }), ref);
+    // The SDK sent it twice inside one call: the retry answered NoSuchUpload.
+    expect(proxy.count("AbortMultipartUpload") - abortsBefore).toBe(2);
+    expect(result).toMatchObject({ outcome: "reclaimed", partsBefore: 2, bytesBefore: 345, partsRemaining: 0 });
+    expect(await rawListParts(raw, ref)).toEqual({ error: "NoSuchKey" });
+    proxy.clearFaults();
+  });
+
+  it("NoSuchUpload on the first abort, not retried, stays already-gone (someone else got there first)", async () => {
+    const ref = await createUpload(raw, bucket, "retry/someone-else.bin", [10]);
+    proxy.clearFaults();
+    const snapshot = { parts: 1, bytes: 10 };
+    await raw.send(new AbortMultipartUploadCommand({ Bucket: ref.bucket, Key: ref.key, UploadId: ref.uploadId }));
+    const result = await abortAndVerify(testProfile(uniqueName("proxy"), { endpoint: proxy.url }), ref, { snapshot });
+    expect(result).toMatchObject({ outcome: "already-gone", attempts: 1 });
   });
 
   it("ends verify-failed, never reclaimed, while parts stay listed — within a bounded time", async () => {

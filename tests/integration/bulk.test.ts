@@ -13,7 +13,8 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { scratchAppDatabase } from "../support/database";
+import { sql } from "kysely";
+import { scratchAppDatabase, testDialect } from "../support/database";
 import { profilesFile, rawClient, readGateway } from "../support/gateway";
 import { startFaultProxy, type FaultProxy } from "../support/fault-proxy";
 import { countParts, listUploads } from "../support/sdk";
@@ -298,9 +299,11 @@ describe("bulk job", () => {
     const [valid1, valid2, goneLater] = await createUploads(bucket, "mixed/", [[100], [200, 200], [300]]);
     const [inLogs] = await createUploads("reclaim-logs", logsPrefix, [[400]]);
     if (!valid1 || !valid2 || !goneLater || !inLogs) throw new Error("uploads not created");
-    const restricted = await profile("local-restricted");
+    // The restricted key, in a profile that does not limit its buckets (the key's permissions decide).
+    const { buckets: _listed, ...restrictedKey } = await profile("local-restricted");
+    const restricted: Profile = { ...restrictedKey, id: "it-bulk-restricted-key" };
     const refs = [valid1, valid2, goneLater, inLogs].map(({ bucket: b, key, uploadId }) => ({ bucket: b, key, uploadId }));
-    const preview = await previewOf(restricted, { profileId: "local-restricted", refs, activeWithinMinutes: 0 });
+    const preview = await previewOf(restricted, { profileId: restricted.id, refs, activeWithinMinutes: 0 });
     expect(preview.eligible.totals).toMatchObject({ count: 4, parts: 5, bytes: 1200 });
     expect(preview.eligible.buckets.map((b) => b.bucket).sort()).toEqual([bucket, "reclaim-logs"].sort());
 
@@ -465,6 +468,175 @@ describe("bulk job", () => {
   });
 });
 
+describe("a preview that has aged", () => {
+  it("re-reads parts only for items whose preview read is old, and skips an upload that came back to life", async () => {
+    const proxy = await startFaultProxy(readGateway().endpoint);
+    try {
+      const p = await viaProxy(proxy, "it-bulk-stale");
+      // A 3-second activity window (lib takes minutes as any number; the page offers whole
+      // minutes): uploads written more than 3 s ago look idle, one written to now looks active.
+      const window = 0.05;
+      await createUploads(bucket, "aged-fresh/", sameSize(2, [10]));
+      const stale = await createUploads(bucket, "aged-stale/", sameSize(3, [10]));
+      await new Promise((resolve) => setTimeout(resolve, 3_500));
+      const select = (prefix: string): Selection => ({ profileId: p.id, buckets: [bucket], key: prefix, keyMatch: "prefix", activeWithinMinutes: window });
+
+      // Started right after its preview: the dry run's ListParts stands, no re-read.
+      const freshPreview = await previewOf(p, select("aged-fresh/"));
+      expect(freshPreview.eligible.totals.count).toBe(2);
+      const listPartsBefore = proxy.count("ListParts");
+      const freshJob = await finished((await startFrom(freshPreview, 2)).id);
+      expect(freshJob.counts.reclaimed).toBe(2);
+      expect(proxy.count("ListParts") - listPartsBefore).toBe(2); // the verifications only
+
+      // From an old preview: every item is read again before its abort. One upload got a part
+      // after the preview: it is skipped and left alone, the others are aborted with fresh sizes.
+      const stalePreview = await previewOf(p, select("aged-stale/"));
+      expect(stalePreview.eligible.totals.count).toBe(3);
+      const [rewritten, revived, idle] = stale;
+      if (!rewritten || !revived || !idle) throw new Error("uploads not created");
+      // Two uploads come back to life: one gets a new part, the other has its part 1 written again.
+      await admin.send(new UploadPartCommand({ Bucket: bucket, Key: revived.key, UploadId: revived.uploadId, PartNumber: 2, Body: randomBytes(500) }));
+      await admin.send(new UploadPartCommand({ Bucket: bucket, Key: rewritten.key, UploadId: rewritten.uploadId, PartNumber: 1, Body: randomBytes(20) }));
+      const before = proxy.count("ListParts");
+      // "Old": the preview's reads count as older than the threshold (0 ms), as a preview
+      // opened a quarter of an hour ago would with the default of a minute.
+      const job = await finished((await startFrom(stalePreview, 3, { rereadPartsOlderThanMs: 0 })).id);
+      expect(proxy.count("ListParts") - before).toBe(3 + 1); // 3 re-reads + 1 verification
+      expect(job.counts).toMatchObject({ reclaimed: 1, "skipped-active": 2, failed: 0 });
+      expect(job.status).toBe("done");
+      expect(job.message).toMatch(/2 uploads were skipped: they became active after the preview/);
+      const items = await allItems(job.id);
+      const state = (u: { uploadId: string }) => items.find((i) => i.uploadId === u.uploadId);
+      expect(state(revived)).toMatchObject({ state: "skipped-active", ledgerId: null });
+      expect(state(revived)?.errorMessage).toMatch(/Skipped \(active\) — a part arrived .* after the preview/);
+      expect(state(rewritten)?.state).toBe("skipped-active");
+      expect(state(idle)?.state).toBe("reclaimed");
+      // S3: the revived uploads untouched, with their new parts.
+      expect(ids(await listUploads(admin, bucket, "aged-stale/"))).toEqual(ids([rewritten, revived]));
+      expect(await countParts(admin, revived)).toEqual({ parts: 2, bytes: 510 });
+      // Ledger: one row, for the upload that was aborted.
+      expect((await ledgerRows(job.id)).map((r) => [r.upload_id, r.bytes_before])).toEqual([[idle.uploadId, 10]]);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe("the database failing under a running job", () => {
+  /**
+   * A real database failure for a test: a trigger that refuses a write when `condition` holds
+   * (as a full disk or a lock would). SQLite and PostgreSQL spell triggers differently.
+   */
+  async function failWrites(name: string, on: { event: string; table: string }, condition: string, message: string): Promise<() => Promise<void>> {
+    const target = await db();
+    const run = (statement: string) => sql.raw(statement).execute(target);
+    if (testDialect === "sqlite") {
+      await run(`CREATE TRIGGER ${name} BEFORE ${on.event} ON ${on.table} WHEN ${condition} BEGIN SELECT RAISE(ABORT, '${message}'); END`);
+      return async () => void (await run(`DROP TRIGGER IF EXISTS ${name}`));
+    }
+    await run(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+               BEGIN IF ${condition} THEN RAISE EXCEPTION '${message}'; END IF; RETURN NEW; END $$`);
+    await run(`CREATE TRIGGER ${name} BEFORE ${on.event} ON ${on.table} FOR EACH ROW EXECUTE FUNCTION ${name}()`);
+    return async () => {
+      await run(`DROP TRIGGER IF EXISTS ${name} ON ${on.table}`);
+      await run(`DROP FUNCTION IF EXISTS ${name}()`);
+    };
+  }
+
+  it("writing an item's result fails: every worker stops, no second job starts meanwhile, cancel reaches them, every item's fate is recorded", async () => {
+    const proxy = await startFaultProxy(readGateway().endpoint);
+    let repair = async () => {};
+    try {
+      proxy.addFault({ match: "AbortMultipartUpload", action: { type: "delay", ms: 800 } });
+      await createUploads(bucket, "dbfail/", sameSize(16, [32]));
+      await createUploads(bucket, "dbfail-next/", sameSize(2, [32]));
+      const p = await viaProxy(proxy, "it-bulk-dbfail");
+      const preview = await previewOf(p, { profileId: p.id, buckets: [bucket], key: "dbfail/", keyMatch: "prefix", activeWithinMinutes: 0 });
+      const nextPreview = await previewOf(p, { profileId: p.id, buckets: [bucket], key: "dbfail-next/", keyMatch: "prefix", activeWithinMinutes: 0 });
+      // A real SQLite failure: after three results, every further "reclaimed" item write fails
+      // as a full disk would make it (the ledger's own rows still write).
+      repair = await failWrites(
+        "it_item_write_fails",
+        { event: "UPDATE OF state", table: "bulk_job_item" },
+        "NEW.state = 'reclaimed' AND (SELECT n_reclaimed FROM bulk_job WHERE id = NEW.job_id) >= 3",
+        "database or disk is full",
+      );
+      const job = await startFrom(preview, 16, { concurrency: 4 });
+      // The first four aborts answer after 0.8 s; three workers record and take the next item,
+      // the fourth fails writing its result.
+      await until(() => proxy.count("AbortMultipartUpload"), (n) => n >= 7);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+
+      // Meanwhile (three aborts still in flight): no second job on this profile…
+      const { startJobFromPreview } = await lib.service();
+      const second = await rejectionOf(startJobFromPreview({ previewId: nextPreview.previewId, actor, includeActive: false, confirmCount: 2 }));
+      expect(second).toMatchObject({ code: "job-running" });
+      // …and cancel still reaches the workers: nothing is sent after the ones in flight.
+      const { cancelJob, jobSettled, readJob } = await lib.runner();
+      const sentAtCancel = proxy.count("AbortMultipartUpload");
+      await cancelJob(job.id);
+      await jobSettled(job.id);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(proxy.count("AbortMultipartUpload")).toBe(sentAtCancel);
+
+      const done = await readJob(job.id);
+      expect(done?.status).toBe("failed");
+      expect(done?.message).toMatch(/database/i);
+      const items = await allItems(job.id);
+      expect(items.filter((i) => i.state === "pending" || i.state === "running")).toEqual([]);
+      const rows = await ledgerRows(job.id);
+      // Every abort sent had its intent written first; every aborted upload is in the ledger.
+      expect(rows).toHaveLength(sentAtCancel);
+      const left = new Set(ids(await listUploads(admin, bucket, "dbfail/")));
+      const aborted = new Set(rows.map((r) => r.upload_id));
+      for (const item of items) expect(left.has(item.uploadId), `${item.key}: ${item.state}`).toBe(!aborted.has(item.uploadId));
+      // Items never started say so, and were not touched.
+      const untouched = items.filter((i) => i.state === "not-attempted" || i.state === "skipped");
+      expect(untouched.length).toBe(16 - sentAtCancel);
+      for (const item of untouched) expect(left.has(item.uploadId)).toBe(true);
+      // Those whose result could not be written say so; their ledger rows keep the outcome.
+      const unwritten = items.filter((i) => i.state === "interrupted");
+      expect(unwritten.length).toBeGreaterThan(0);
+      for (const item of unwritten) expect(rows.find((r) => r.upload_id === item.uploadId)?.outcome).toBe("reclaimed");
+      expect(items.filter((i) => i.state === "reclaimed")).toHaveLength(3);
+    } finally {
+      await repair();
+      await proxy.close();
+    }
+  });
+
+  it("writing an abort's intent fails: that abort is never sent, the job stops and says what was left untouched", async () => {
+    const proxy = await startFaultProxy(readGateway().endpoint);
+    let repair = async () => {};
+    try {
+      await createUploads(bucket, "intentfail/", sameSize(10, [16]));
+      const p = await viaProxy(proxy, "it-bulk-intentfail");
+      const preview = await previewOf(p, { profileId: p.id, buckets: [bucket], key: "intentfail/", keyMatch: "prefix", activeWithinMinutes: 0 });
+      repair = await failWrites(
+        "it_intent_fails",
+        { event: "INSERT", table: "abort_attempt" },
+        "NEW.job_id IS NOT NULL AND (SELECT COUNT(*) FROM abort_attempt WHERE job_id = NEW.job_id) >= 2",
+        "database is locked",
+      );
+      const job = await finished((await startFrom(preview, 10, { concurrency: 1 })).id);
+      const rows = await ledgerRows(job.id);
+      expect(rows).toHaveLength(2);
+      expect(proxy.count("AbortMultipartUpload")).toBe(2); // no abort without its intent
+      expect(job.status).toBe("failed");
+      expect(job.message).toMatch(/database/i);
+      expect(job.counts).toMatchObject({ reclaimed: 2, "not-attempted": 8, failed: 0 });
+      const items = await allItems(job.id);
+      const notAttempted = items.filter((i) => i.state === "not-attempted");
+      expect(notAttempted.every((i) => i.ledgerId === null)).toBe(true);
+      expect(ids(await listUploads(admin, bucket, "intentfail/"))).toEqual(ids(notAttempted));
+    } finally {
+      await repair();
+      await proxy.close();
+    }
+  });
+});
+
 describe("jobs across instances", () => {
   /** A job as an instance that died left it: its lease held by that instance until `leaseUntil`. */
   async function orphanedJob(prefix: string, sizes: number[][], leaseUntil: Date, profile?: Profile) {
@@ -528,9 +700,11 @@ describe("jobs across instances", () => {
       expect(await takeOverExpiredJobs({ profiles: () => viaCounter })).toEqual([id]);
       const done = await finished(id);
       expect(done.status).toBe("done");
-      expect(done.counts.reclaimed).toBe(uploads.length);
+      // Item 0's upload is gone, but its abort's own verification was lost with its instance:
+      // nothing proves that abort ended it, so it is not counted (gone (cause unknown)).
+      expect(done.counts).toMatchObject({ reclaimed: uploads.length - 1, "already-gone": 1 });
       const total = uploads.reduce((a, u) => a + u.bytes, 0);
-      expect(done.bytesReclaimed).toBe(total);
+      expect(done.bytesReclaimed).toBe(total - sentNotRecorded.bytes);
       // One abort for each of items 1, 3, 4 and 5; none for 0 and 2, already aborted.
       const abortsOf = (u: RawUpload) =>
         proxy.requests.filter((r) => r.kind === "AbortMultipartUpload" && r.query.get("uploadId") === u.uploadId).length;
@@ -539,14 +713,17 @@ describe("jobs across instances", () => {
       await proxy.close();
     }
 
-    // Exactly one final row per upload, all reclaimed, their bytes what ListParts showed.
+    // Exactly one final row per upload, their bytes what ListParts showed: reclaimed, except
+    // the one whose outcome was lost (gone (cause unknown), on its own row).
     const rows = await ledgerRows(id);
     expect(rows.map((r) => r.upload_id).sort()).toEqual(ids(uploads));
-    expect(rows.every((r) => r.outcome === "reclaimed")).toBe(true);
+    const outcomeOf = (u: RawUpload) => rows.find((r) => r.upload_id === u.uploadId)?.outcome;
+    expect(uploads.map(outcomeOf)).toEqual(uploads.map((u) => (u === sentNotRecorded ? "gone-unknown" : "reclaimed")));
     for (const u of uploads) expect(rows.find((r) => r.upload_id === u.uploadId)).toMatchObject({ parts_before: u.parts, bytes_before: u.bytes });
     expect(await listUploads(admin, bucket, "takeover/")).toEqual([]);
     const items = await allItems(id);
-    expect(items.map((i) => i.state)).toEqual(uploads.map(() => "reclaimed"));
+    expect(items.map((i) => i.state)).toEqual(uploads.map((u) => (u === sentNotRecorded ? "already-gone" : "reclaimed")));
+    expect(items[0]?.errorMessage).toMatch(/not counted as reclaimed/);
     expect(new Set(items.map((i) => i.ledgerId))).toEqual(new Set(rows.map((r) => r.id)));
     // Taken once: nothing left to take.
     expect(await takeOverExpiredJobs()).toEqual([]);

@@ -23,6 +23,7 @@ import type { UploadRef } from "@/lib/s3/types";
 import { scratchAppDatabase } from "../support/database";
 import { profilesFile, rawClient } from "../support/gateway";
 import { countParts } from "../support/sdk";
+import { idempotentAbort, startFaultProxy } from "../support/fault-proxy";
 import { removeBucket } from "./helpers";
 
 // Before any app module reads its environment: our own scratch database, the test gateway.
@@ -173,6 +174,43 @@ describe("abortUpload → ledger", () => {
   });
 });
 
+describe("two aborts of one upload at the same time", () => {
+  it("end with exactly one reclaimed row and one already-gone, whatever the endpoint answers (service layer)", async () => {
+    // An endpoint that answers 204 to every abort of the upload, and slowly, so both aborts
+    // are in flight together: only the ledger can tell them apart.
+    const proxy = await startFaultProxy(profile.endpoint);
+    try {
+      proxy.addFault(idempotentAbort(300));
+      const viaProxy: Profile = { ...profile, endpoint: proxy.url };
+      const ref = await createUpload("race/two-tabs.bin", [1_000, 234]);
+      const before = await reclaimedInTable();
+      const results = await Promise.all([
+        service.abortUpload(viaProxy, ref, actor),
+        service.abortUpload(viaProxy, ref, actor), // a second tab of the same admin
+      ]);
+      expect(results.map((r) => r.outcome).sort()).toEqual(["already-gone", "reclaimed"]);
+      const rows = await rowsFor(ref);
+      expect(rows.map((r) => r.outcome).sort()).toEqual(["already-gone", "reclaimed"]);
+      expect(await reclaimedInTable()).toEqual({ uploads: before.uploads + 1, parts: before.parts + 2, bytes: before.bytes + 1_234 });
+      // The second never sent its own abort: the ledger held it back.
+      expect(proxy.count("AbortMultipartUpload")).toBe(1);
+      expect(rows.find((r) => r.outcome === "already-gone")?.error_message).toMatch(/attempt #\d+/);
+      expect(await rawListed(ref)).toBe(false);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("an attempt left open by a crash long ago does not block a new abort: it is re-verified first", async () => {
+    const ref = await createUpload("race/stale-open.bin", [64]);
+    const stale = await intentFor(ref); // ten minutes old, never completed
+    const result = await service.abortUpload(profile, ref, actor);
+    expect(result.outcome).toBe("reclaimed");
+    expect(await row(stale)).toMatchObject({ outcome: "failed", error_code: "interrupted" });
+    expect((await rowsFor(ref)).map((r) => r.outcome)).toEqual(["failed", "reclaimed"]);
+  });
+});
+
 describe("history over real rows", () => {
   it("totals, breakdowns and the per-day chart equal the sum of the rows", async () => {
     const table = await reclaimedInTable();
@@ -208,29 +246,33 @@ describe("history over real rows", () => {
 });
 
 describe("recovery of interrupted aborts", () => {
-  it("resolves an intent whose abort went through to reclaimed, counted once", async () => {
+  it("resolves an intent whose upload is gone since to gone (cause unknown): its bytes are not counted as reclaimed", async () => {
     const ref = await createUpload("crash/after-abort.bin", [4_000, 1_234]);
     const snapshot = await countParts(raw, ref);
     const id = await intentFor(ref);
-    // The process "dies" here, after sending the abort and before recording the outcome.
+    // The process "dies" here. The upload is gone later — by our abort, its uploader
+    // completing it, or a lifecycle rule: nothing proves which.
     await raw.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: ref.key, UploadId: ref.uploadId }));
     expect((await row(id)).outcome).toBe("unknown");
     const before = await reclaimedInTable();
     expect((await history.historyTotals()).allTime).toEqual(before);
 
     const report = await recovery.recoverUnknownAttempts();
-    expect(report.results.find((r) => r.id === id)).toMatchObject({ status: "reclaimed" });
-    expect(await row(id)).toMatchObject({ outcome: "reclaimed", parts_before: snapshot.parts, bytes_before: snapshot.bytes });
+    expect(report.results.find((r) => r.id === id)).toMatchObject({ status: "gone-unknown" });
+    expect(await row(id)).toMatchObject({ outcome: "gone-unknown", parts_before: snapshot.parts, bytes_before: snapshot.bytes });
     expect((await row(id)).error_message).toMatch(/interrupted/);
+    expect((await row(id)).error_message).toMatch(/not counted as reclaimed/);
     expect(await rowsFor(ref)).toHaveLength(1);
-    const after = { uploads: before.uploads + 1, parts: before.parts + snapshot.parts, bytes: before.bytes + snapshot.bytes };
-    expect((await history.historyTotals()).allTime).toEqual(after);
+    expect(await reclaimedInTable()).toEqual(before);
+    expect((await history.historyTotals()).allTime).toEqual(before);
+    expect((await history.historyTotals()).outcomes["gone-unknown"]).toBeGreaterThanOrEqual(1);
+    expect((await history.listAttempts({ outcome: "gone-unknown", bucket })).entries.map((e) => e.id)).toContain(id);
 
     // A second run (another start, another click) changes nothing.
     const again = await recovery.recoverUnknownAttempts();
     expect(again.results.find((r) => r.id === id)).toBeUndefined();
     expect((await recovery.reverifyAttempt(id)).status).toBe("not-applicable");
-    expect((await history.historyTotals()).allTime).toEqual(after);
+    expect((await history.historyTotals()).allTime).toEqual(before);
   });
 
   it("resolves an intent whose upload is still there to failed, and leaves the upload alone", async () => {
@@ -262,19 +304,25 @@ describe("recovery of interrupted aborts", () => {
     expect((await history.historyTotals()).allTime).toEqual(await reclaimedInTable());
   });
 
-  it("re-verifies a failed row that is gone now as reclaimed, with a note", async () => {
+  it("re-verifies a failed row whose upload vanished as gone (cause unknown), with a note, its bytes kept out of reclaimed", async () => {
     const ref = await createUpload("retry/gone-later.bin", [777, 1]);
     const id = await intentFor(ref);
     await recovery.recoverUnknownAttempts();
     expect((await row(id)).outcome).toBe("failed");
     const before = await reclaimedInTable();
 
+    // Completed by its uploader, aborted by a lifecycle rule or by another tool: here, someone else.
     await raw.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: ref.key, UploadId: ref.uploadId }));
     const result = await recovery.reverifyAttempt(id);
-    expect(result.status).toBe("reclaimed");
-    expect((await row(id)).outcome).toBe("reclaimed");
+    expect(result.status).toBe("gone-unknown");
+    expect((await row(id)).outcome).toBe("gone-unknown");
     expect((await row(id)).error_message).toMatch(/^Re-verified .*gone.*Earlier: The abort was interrupted/);
-    expect(await reclaimedInTable()).toEqual({ uploads: before.uploads + 1, parts: before.parts + 2, bytes: before.bytes + 778 });
+    expect(await reclaimedInTable()).toEqual(before);
+    const goneRows: LedgerEntry[] = [];
+    for await (const chunk of history.attemptChunks({ outcome: "gone-unknown", bucket }, 1_000)) goneRows.push(...chunk);
+    const csvText = csv.toCsv(csv.LEDGER_CSV_COLUMNS, goneRows);
+    const exported = csv.parseCsvObjects(csvText, { unprotect: true });
+    expect(exported.find((r) => Number(r.id) === id)?.outcome).toBe("gone-unknown");
   });
 
   it("leaves a row whose profile is no longer configured unknown, with a clear message", async () => {

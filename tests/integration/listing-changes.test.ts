@@ -3,7 +3,7 @@
 // own merge, the answers must add up to exactly what the raw SDK lists.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Profile } from "@/lib/profiles";
-import { mergeListing, type LiveListing } from "@/lib/uploads/filters";
+import { mergeListing, type LiveListing } from "@/lib/uploads/live-listing";
 import { rowId, type UploadListingChanges } from "@/lib/uploads/types";
 import { scratchAppDatabase } from "../support/database";
 import { startFaultProxy } from "../support/fault-proxy";
@@ -26,7 +26,9 @@ const bucket = uniqueName("it-changes");
 const actor = { id: "it-user", email: "it-admin@reclaim.test" };
 
 /** One refresh as the dashboard does it: send the cursor held, merge the answer. */
-async function refresh(held: LiveListing | undefined): Promise<{ answer: UploadListingChanges; live: LiveListing }> {
+async function refresh(
+  held: LiveListing | undefined,
+): Promise<{ answer: UploadListingChanges; live: LiveListing }> {
   const answer = await service.listUploadChanges(profile, held?.cursor ?? undefined);
   return { answer, live: mergeListing(held, answer) };
 }
@@ -48,7 +50,9 @@ afterAll(async () => {
 
 describe("listing changes", () => {
   it("sends every row first, then only changes, and adds up to the gateway's listing", async () => {
-    const first = await Promise.all([1, 2, 3].map((n) => createUpload(raw, bucket, `k/${n}.bin`, [1024 * n])));
+    const first = await Promise.all(
+      [1, 2, 3].map((n) => createUpload(raw, bucket, `k/${n}.bin`, [1024 * n])),
+    );
 
     let { answer, live } = await refresh(undefined);
     expect(answer.full).toBe(true);
@@ -90,15 +94,23 @@ describe("listing changes", () => {
     const proxy = await startFaultProxy(profile.endpoint);
     try {
       // Own profile id: a cold parts cache, so the listing waits on its parts scan.
-      const viaProxy = testProfile(uniqueName("changes-race"), { endpoint: proxy.url, buckets: [bucket] });
+      const viaProxy = testProfile(uniqueName("changes-race"), {
+        endpoint: proxy.url,
+        buckets: [bucket],
+      });
       const [aborted, held] = await Promise.all([
         createUpload(raw, bucket, "race/aborted.bin", [256]),
         createUpload(raw, bucket, "race/held.bin", [256]),
       ]);
       // Hold the scan's ListParts of one upload, so the listing is still running after the abort.
-      proxy.addFault({ match: (r) => r.kind === "ListParts" && r.query.get("uploadId") === held.uploadId, action: { type: "delay", ms: 3_000 }, times: 1 });
+      proxy.addFault({
+        match: (r) => r.kind === "ListParts" && r.query.get("uploadId") === held.uploadId,
+        action: { type: "delay", ms: 3_000 },
+        times: 1,
+      });
       const running = service.listUploadChanges(viaProxy);
-      for (let i = 0; i < 500 && proxy.count("ListParts") === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      for (let i = 0; i < 500 && proxy.count("ListParts") === 0; i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
       expect(proxy.count("ListParts")).toBeGreaterThan(0); // listed, and now counting parts
       expect((await service.abortUpload(viaProxy, aborted, actor)).outcome).toBe("reclaimed");
 
@@ -115,7 +127,10 @@ describe("listing changes", () => {
 
   it("answers a cursor it cannot serve (another server process) with every row", async () => {
     const { answer } = await refresh(undefined);
-    const stale = await service.listUploadChanges(profile, { epoch: "before-a-restart", seq: answer.cursor.seq });
+    const stale = await service.listUploadChanges(profile, {
+      epoch: "before-a-restart",
+      seq: answer.cursor.seq,
+    });
     expect(stale.full).toBe(true);
     expect(stale.rows.map((r) => r.id).sort()).toEqual(await rawIds());
   });

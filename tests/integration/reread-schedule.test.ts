@@ -7,7 +7,7 @@ import { type S3Client, UploadPartCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { UploadRef } from "@/lib/s3/types";
 import { listUploadChanges, refreshVisibleParts } from "@/lib/uploads/service";
-import { applyPartsUpdates, mergeListing, type LiveListing } from "@/lib/uploads/filters";
+import { applyPartsUpdates, mergeListing, type LiveListing } from "@/lib/uploads/live-listing";
 import { type FaultProxy, type SeenRequest, startFaultProxy } from "../support/fault-proxy";
 import { rawClient } from "../support/gateway";
 import { createBucket, createUpload, removeBucket, testProfile, uniqueName } from "./helpers";

@@ -26,6 +26,8 @@ export interface AppServerOptions {
   /** BETTER_AUTH_URL; default the server's own loopback URL. null: not set at all. */
   publicUrl?: string | null;
   env?: Record<string, string>;
+  /** A port chosen beforehand (e.g. registered with an identity provider); default a free one. */
+  port?: number;
 }
 
 async function freePort(): Promise<number> {
@@ -102,7 +104,7 @@ function prepare(options: AppServerOptions, port: number) {
 
 /** Starts a server with a fresh database; resolves once /api/health answers. */
 export async function startAppServer(options: AppServerOptions = {}): Promise<AppServer> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const p = prepare(options, port);
   const child = spawnServer(port, p.env, p.logFile);
   const stop = stopper(child);

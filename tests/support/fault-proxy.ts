@@ -41,7 +41,14 @@ export type FaultAction =
   /** Forward, then rewrite the response body (Content-Length is fixed up). */
   | { type: "rewrite"; rewrite: (body: string, request: SeenRequest) => string }
   /** Answer without forwarding. */
-  | { type: "respond"; status: number; body: string; contentType?: string };
+  | { type: "respond"; status: number; body: string; contentType?: string }
+  /**
+   * Forward, let the gateway act and answer, then drop the client's connection without
+   * passing the answer on: the request took effect, the client saw a reset (and retries).
+   */
+  | { type: "drop-answer" }
+  /** Forward (after `delayMs`), then replace the answer's status and body. */
+  | { type: "replace"; delayMs?: number; replace: (answer: { status: number; body: string }, request: SeenRequest) => { status: number; body: string } };
 
 export interface FaultRule {
   match: S3RequestKind | ((request: SeenRequest) => boolean);
@@ -114,7 +121,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     incoming: http.IncomingMessage,
     outgoing: http.ServerResponse,
     seen: SeenRequest,
-    rewrite?: (body: string, request: SeenRequest) => string,
+    rewrite?: (answer: { status: number; body: string }, request: SeenRequest) => { status: number; body: string } | null,
   ): void {
     const proxied = http.request(
       {
@@ -134,10 +141,12 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         const chunks: Buffer[] = [];
         answer.on("data", (chunk: Buffer) => chunks.push(chunk));
         answer.on("end", () => {
-          const body = Buffer.from(rewrite(Buffer.concat(chunks).toString("utf8"), seen), "utf8");
+          const replaced = rewrite({ status: answer.statusCode ?? 502, body: Buffer.concat(chunks).toString("utf8") }, seen);
+          if (replaced === null) return void incoming.socket.destroy();
+          const body = Buffer.from(replaced.body, "utf8");
           const headers = { ...answer.headers, "content-length": String(body.length) };
           delete headers["transfer-encoding"];
-          outgoing.writeHead(answer.statusCode ?? 502, headers);
+          outgoing.writeHead(replaced.status, headers);
           outgoing.end(body);
         });
       },
@@ -180,7 +189,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         setTimeout(() => forward(incoming, outgoing, seen), action.ms);
         return;
       case "rewrite":
-        forward(incoming, outgoing, seen, action.rewrite);
+        forward(incoming, outgoing, seen, (answer, request) => ({ status: answer.status, body: action.rewrite(answer.body, request) }));
+        return;
+      case "drop-answer":
+        forward(incoming, outgoing, seen, () => null);
+        return;
+      case "replace":
+        setTimeout(() => forward(incoming, outgoing, seen, action.replace), action.delayMs ?? 0);
         return;
       case "respond":
         incoming.resume();
@@ -247,4 +262,19 @@ export function syntheticPartsXml(bucket: string, key: string, uploadId: string,
     .map((size, index) => `<Part><PartNumber>${index + 1}</PartNumber><LastModified>${now}</LastModified><ETag>"00000000000000000000000000000000"</ETag><Size>${size}</Size></Part>`)
     .join("");
   return `<?xml version="1.0" encoding="UTF-8"?><ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${escape(bucket)}</Bucket><Key>${escape(key)}</Key><UploadId>${escape(uploadId)}</UploadId><PartNumberMarker>0</PartNumberMarker><NextPartNumberMarker>${sizes.length}</NextPartNumberMarker><MaxParts>1000</MaxParts><IsTruncated>false</IsTruncated>${parts}</ListPartsResult>`;
+}
+
+/**
+ * An endpoint whose abort is idempotent: aborting an upload that is gone answers 204, as
+ * some S3-compatible services do, instead of 404 NoSuchUpload. Optionally slowed down.
+ */
+export function idempotentAbort(delayMs = 0): FaultRule {
+  return {
+    match: "AbortMultipartUpload",
+    action: {
+      type: "replace",
+      delayMs,
+      replace: (answer) => (answer.status === 404 && answer.body.includes("NoSuchUpload") ? { status: 204, body: "" } : answer),
+    },
+  };
 }

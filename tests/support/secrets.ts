@@ -12,13 +12,14 @@ export function findSecrets(text: string, secrets: string[]): string[] {
   return secrets.filter((secret) => text.includes(secret));
 }
 
-/** All files below a folder (the build's static output). */
+/** All files below a folder (a build's output). Symbolic links are skipped: in a build they point
+ * at packages inside the same folder, which are listed where they are. */
 export function filesBelow(dir: string): string[] {
   const out: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) out.push(...filesBelow(full));
-    else out.push(full);
+    else if (entry.isFile()) out.push(full);
   }
   return out;
 }

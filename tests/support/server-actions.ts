@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { repoRoot } from "./gateway";
 
-const distDir = path.resolve(repoRoot, process.env.RECLAIM_DIST_DIR || ".next");
+export const distDir = path.resolve(repoRoot, process.env.RECLAIM_DIST_DIR || ".next");
 
 interface ManifestEntry {
   workers: Record<string, unknown>;
@@ -19,18 +19,29 @@ export interface ActionRef {
   page: string;
 }
 
-/** The id of `exportedName` from `file` (e.g. "app/actions/users.ts") in the current build. */
-export function actionRef(file: string, exportedName: string): ActionRef {
+export interface BuiltAction extends ActionRef {
+  /** Where it is defined, e.g. "app/actions/users.ts", and its export name. */
+  file: string;
+  exportedName: string;
+}
+
+/** Every server action the current build serves. */
+export function builtActions(): BuiltAction[] {
   const manifest = JSON.parse(fs.readFileSync(path.join(distDir, "server/server-reference-manifest.json"), "utf8")) as {
     node: Record<string, ManifestEntry>;
   };
-  for (const [id, entry] of Object.entries(manifest.node)) {
-    if (entry.filename !== file || entry.exportedName !== exportedName) continue;
+  return Object.entries(manifest.node).map(([id, entry]) => {
     const worker = Object.keys(entry.workers)[0] ?? "app/page";
     const page = worker.replace(/^app/, "").replace(/\/page$/, "") || "/";
-    return { id, page };
-  }
-  throw new Error(`no server action ${exportedName} from ${file} in ${distDir}`);
+    return { id, page, file: entry.filename ?? "", exportedName: entry.exportedName ?? "" };
+  });
+}
+
+/** The id of `exportedName` from `file` (e.g. "app/actions/users.ts") in the current build. */
+export function actionRef(file: string, exportedName: string): ActionRef {
+  const found = builtActions().find((action) => action.file === file && action.exportedName === exportedName);
+  if (!found) throw new Error(`no server action ${exportedName} from ${file} in ${distDir}`);
+  return { id: found.id, page: found.page };
 }
 
 export interface ActionCall {

@@ -1,7 +1,9 @@
 import { parseHistoryParams } from "@/lib/ledger/filter-params";
 import { currentUser } from "@/lib/auth/session";
-import { csvHeader, csvRows, LEDGER_CSV_COLUMNS } from "@/lib/ledger/csv";
+import { attemptCostAvoided, profilePrices } from "@/lib/ledger/cost-avoided";
+import { csvHeader, csvRows, ledgerCsvColumns } from "@/lib/ledger/csv";
 import { attemptChunks } from "@/lib/ledger/history";
+import { errorMessage, logger } from "@/lib/log";
 
 // CSV download of the attempts matching the history page's filters (same URL parameters).
 // A route handler is not a server action, so it checks the session itself.
@@ -27,18 +29,20 @@ export async function GET(request: Request): Promise<Response> {
   // Chunks of rows, each read by its own short query, so a big ledger streams without
   // holding the database (sessions share it) or the whole file in memory.
   const chunks = attemptChunks(filter, 1_000);
+  const priceOf = profilePrices();
+  const columns = ledgerCsvColumns((entry) => attemptCostAvoided(entry, priceOf));
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      controller.enqueue(encoder.encode(csvHeader(LEDGER_CSV_COLUMNS)));
+      controller.enqueue(encoder.encode(csvHeader(columns)));
     },
     async pull(controller) {
       try {
         const next = await chunks.next();
         if (next.done) controller.close();
-        else controller.enqueue(encoder.encode(csvRows(LEDGER_CSV_COLUMNS, next.value)));
+        else controller.enqueue(encoder.encode(csvRows(columns, next.value)));
       } catch (error) {
-        console.error("Reclaim: CSV export failed:", error instanceof Error ? error.message : error);
+        logger().error({ event: "server-error", route: "/api/history/export", user: user.email, error: errorMessage(error) }, "CSV export failed");
         controller.error(error);
       }
     },

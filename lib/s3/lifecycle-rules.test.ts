@@ -2,16 +2,13 @@ import type { LifecycleRule, LifecycleRuleFilter } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import {
   RECLAIM_RULE_ID,
-  buildBucketOverview,
-  isRejection,
-  lifecycleError,
   normalizeRuleForWrite,
   ruleScope,
   toLifecycleView,
   validateRuleInput,
   withOurRule,
   withoutOurRule,
-} from "@/lib/s3/lifecycle";
+} from "@/lib/s3/lifecycle-rules";
 
 const expiration: LifecycleRule = {
   ID: "expire-logs",
@@ -192,118 +189,5 @@ describe("validateRuleInput", () => {
     for (const days of [0, -1, 3651, 1.5, Number.NaN])
       expect(() => validateRuleInput({ days })).toThrow(RangeError);
     expect(() => validateRuleInput({ days: 1, prefix: "x".repeat(1025) })).toThrow(RangeError);
-  });
-});
-
-describe("buildBucketOverview", () => {
-  it("adds up uploads, bytes, the oldest upload and coverage per bucket", () => {
-    const overview = buildBucketOverview(
-      "local",
-      {
-        listedAt: "2026-11-27T10:00:00.000Z",
-        rows: [
-          {
-            bucket: "a",
-            key: "tmp/1",
-            initiated: "2026-11-20T00:00:00.000Z",
-            partsInfo: { bytes: 10 },
-          },
-          {
-            bucket: "a",
-            key: "x/2",
-            initiated: "2026-08-01T00:00:00.000Z",
-            partsInfo: { bytes: 5 },
-          },
-          { bucket: "a", key: "x/3", initiated: null, partsInfo: null },
-        ],
-        buckets: [
-          { bucket: "a", uploads: 3, complete: true },
-          {
-            bucket: "b",
-            uploads: 0,
-            complete: false,
-            error: { code: "access-denied", message: "no list" },
-          },
-        ],
-      },
-      {
-        a: {
-          status: "rules",
-          otherRules: 0,
-          rules: [{ id: "r", ours: false, enabled: true, days: 7, prefix: "tmp/", conditions: [] }],
-        },
-        b: { status: "none" },
-      },
-    );
-    const [a, b] = overview.buckets;
-    expect(a).toMatchObject({
-      bucket: "a",
-      uploads: 3,
-      bytes: 15,
-      uncounted: 1,
-      oldestInitiated: "2026-08-01T00:00:00.000Z",
-      complete: true,
-    });
-    expect(a?.coverage.uncovered).toEqual({ uploads: 2, bytes: 5, uncounted: 1 });
-    expect(b).toMatchObject({
-      bucket: "b",
-      uploads: 0,
-      bytes: 0,
-      oldestInitiated: null,
-      complete: false,
-      listError: { code: "access-denied" },
-    });
-    expect(overview.totals).toMatchObject({
-      buckets: 2,
-      uploads: 3,
-      bytes: 15,
-      protectedBuckets: 1,
-      unreadableBuckets: 0,
-    });
-    expect(overview.totals.uncovered).toEqual({ uploads: 2, bytes: 5, uncounted: 1 });
-  });
-});
-
-describe("lifecycleError", () => {
-  const sdkError = (name: string, status: number) =>
-    Object.assign(new Error("UnknownError"), {
-      name,
-      Code: name,
-      $metadata: { httpStatusCode: status },
-    });
-
-  it("names the bucket, the S3 code and the permission", () => {
-    const e = lifecycleError(sdkError("AccessDenied", 403), "write", "logs");
-    expect(e).toMatchObject({
-      code: "access-denied",
-      s3Code: "AccessDenied",
-      httpStatus: 403,
-      bucket: "logs",
-    });
-    expect(e.message).toContain("`logs`");
-    expect(e.message).toContain("s3:PutLifecycleConfiguration");
-    expect(e.message).not.toContain("UnknownError");
-  });
-
-  it("maps NotImplemented, 501 and MethodNotAllowed to not-implemented", () => {
-    expect(lifecycleError(sdkError("NotImplemented", 501), "read", "b").code).toBe(
-      "not-implemented",
-    );
-    expect(lifecycleError(sdkError("MethodNotAllowed", 405), "read", "b").code).toBe(
-      "not-implemented",
-    );
-    expect(
-      lifecycleError(
-        Object.assign(new Error(""), { name: "UnknownError", $metadata: { httpStatusCode: 501 } }),
-        "read",
-        "b",
-      ).code,
-    ).toBe("not-implemented");
-  });
-
-  it("says plainly when the endpoint rejects the rules", () => {
-    const e = lifecycleError(sdkError("InvalidArgument", 400), "write", "b");
-    expect(isRejection(e)).toBe(true);
-    expect(e.message).toMatch(/rejected.*InvalidArgument.*nothing was changed/);
   });
 });

@@ -1,0 +1,34 @@
+"use client";
+
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { authClient } from "@/lib/auth/client";
+
+/** Starts sign-in at the identity provider (Better Auth builds the redirect with state, PKCE and nonce). */
+export function SsoButton({ providerName, primary }: { providerName: string; primary: boolean }) {
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function start() {
+    setPending(true);
+    setError(null);
+    const { error: startError } = await authClient.signIn.social({ provider: "oidc", callbackURL: "/", errorCallbackURL: "/login" });
+    if (startError) {
+      setPending(false);
+      setError(`Could not reach ${providerName}. Try again in a moment.`);
+    }
+  }
+
+  return (
+    <div className="flex flex-col gap-2">
+      <Button variant={primary ? "primary" : "outline"} onClick={start} disabled={pending}>
+        {pending ? `Opening ${providerName}…` : `Sign in with ${providerName}`}
+      </Button>
+      {error && (
+        <p role="alert" className="text-sm text-destructive">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,94 @@
+// A real OpenID provider on loopback for the single sign-on tests: `oidc-provider` (an
+// OpenID-certified implementation) with its development login form, which signs in whatever
+// login is typed. Accounts are the test users below; their groups can be changed while it
+// runs, as an administrator would in Keycloak or Entra ID.
+import http from "node:http";
+import net from "node:net";
+import { Provider } from "oidc-provider";
+
+export interface IdpUser {
+  email: string;
+  name: string;
+  groups: string[];
+  /** Seconds an authorization code issued to this user lives (default 60). */
+  codeTtl?: number;
+}
+
+export interface IdentityProvider {
+  issuer: string;
+  /** Replaces a user's groups; takes effect at their next sign-in. */
+  setGroups(login: string, groups: string[]): void;
+  /** Whether the provider considers this authorization code expired. */
+  codeExpired(code: string): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startIdentityProvider(options: {
+  client: { id: string; secret: string; redirectUri: string };
+  users: Record<string, IdpUser>;
+}): Promise<IdentityProvider> {
+  const users = structuredClone(options.users);
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}`;
+  const provider = new Provider(issuer, {
+    clients: [
+      {
+        client_id: options.client.id,
+        client_secret: options.client.secret,
+        redirect_uris: [options.client.redirectUri],
+        grant_types: ["authorization_code"],
+        response_types: ["code"],
+      },
+    ],
+    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"], groups: ["groups"] },
+    scopes: ["openid", "email", "profile", "groups"],
+    // Claims go into the ID token, as Keycloak's and Entra ID's group claims do.
+    conformIdTokenClaims: false,
+    cookies: { keys: ["reclaim-test-idp-cookie-key"] },
+    features: { devInteractions: { enabled: true } },
+    ttl: {
+      AuthorizationCode: (_ctx, code) => users[String(code.accountId)]?.codeTtl ?? 60,
+    },
+    async findAccount(_ctx, login) {
+      const user = users[login];
+      if (!user) return undefined;
+      return {
+        accountId: login,
+        async claims() {
+          return { sub: `idp-${login}`, email: user.email, email_verified: true, name: user.name, groups: [...user.groups] };
+        },
+      };
+    },
+  });
+  const server = http.createServer(provider.callback());
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return {
+    issuer,
+    setGroups(login, groups) {
+      const user = users[login];
+      if (!user) throw new Error(`no test user ${login}`);
+      user.groups = [...groups];
+    },
+    async codeExpired(code) {
+      const found = await provider.AuthorizationCode.find(code, { ignoreExpiration: true });
+      if (!found) throw new Error("the provider never issued this code");
+      return found.isExpired;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
