@@ -58,7 +58,7 @@ async function runJob(ctx: BenchContext, bucket: string, n: number, options?: Ru
   const count = preview.value.eligible.totals.count;
   if (count !== n) throw new Error(`preview selected ${count} uploads, seeded ${n}`);
   const job = await timed(async (): Promise<BulkJob> => {
-    const started: BulkJob = startJobFromPreview({
+    const started: BulkJob = await startJobFromPreview({
       previewId: preview.value.previewId,
       actor: ACTOR,
       includeActive: false,
@@ -66,7 +66,7 @@ async function runJob(ctx: BenchContext, bucket: string, n: number, options?: Ru
       options,
     });
     await jobSettled(started.id);
-    const finished = readJob(started.id);
+    const finished = await readJob(started.id);
     if (!finished) throw new Error("the job vanished");
     return finished;
   });

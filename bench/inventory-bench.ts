@@ -4,13 +4,14 @@
  * the rows as JSON to bench/out/ (git-ignored).
  *
  *   npm run bench -- [--quick] [--uploads N] [--concurrency C] [--rounds R] [--sample S]
- *                    [--bulk B] [--only inventory,cli,abort,bulk,scaling,cost,browser]
+ *                    [--bulk B] [--only inventory,cli,abort,bulk,instances,scaling,cost,browser]
  *
  * Sections (one module each):
  *   inventory  bench/inventory.ts   lib/s3 inventory vs the raw SDK (target ≥ 0.9×)
  *   cli        bench/cli-tools.ts   the same inventory with aws-cli / s3cmd loops (≥ 20×)
  *   abort      bench/abort.ts       lib/s3 abortAndVerify vs raw SDK aborts (≥ 0.45×)
  *   bulk       bench/bulk-bench.ts  a bulk job over 1,000 uploads vs raw SDK / rclone / CLIs
+ *   instances  bench/instances-bench.ts  2 instances on PostgreSQL vs 1 on SQLite (bulk jobs)
  *   scaling    bench/scaling.ts     time vs uploads and parts; the concurrency sweep
  *   cost       bench/cost.ts        S3 requests/hour of open tabs and freshness, vs the old schedule
  *   browser    bench/browser-bench.ts  10,000-row table in Chromium; server peak RSS 2k vs 20k
@@ -29,6 +30,7 @@ import { runBulkBench } from "./bulk-bench";
 import { runCliInventoryBench, setUpCliTools } from "./cli-tools";
 import { runCostBench } from "./cost";
 import { createContext, deleteBuckets, ensureGateway, stopGateway } from "./gateway";
+import { runInstancesBench } from "./instances-bench";
 import { runInventoryBench, seedInventoryPool } from "./inventory";
 import { parseArgs, type Section } from "./options";
 import { type BenchRow, OUT_DIR, printTable, REPO, writeResults } from "./report";
@@ -102,6 +104,7 @@ async function main(): Promise<void> {
     });
     await section("abort", () => runAbortBench(ctx));
     await section("bulk", () => runBulkBench(ctx, tools));
+    await section("instances", () => runInstancesBench(ctx));
     await section("scaling", async () => {
       if (!pool) throw new Error("needs the inventory pool");
       const scaling = await runScalingBench(ctx, pool);

@@ -3,7 +3,7 @@
  * round count for development; explicit flags still win over it.
  */
 
-export const SECTIONS = ["inventory", "cli", "abort", "bulk", "scaling", "cost", "browser"] as const;
+export const SECTIONS = ["inventory", "cli", "abort", "bulk", "instances", "scaling", "cost", "browser"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {

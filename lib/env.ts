@@ -38,14 +38,21 @@ const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** JSON file with endpoint profiles; default: the local demo gateway's profiles. */
   RECLAIM_PROFILES_FILE: z.string().min(1).optional(),
-  /** SQLite file for the ledger and sessions. */
+  /** SQLite file for the ledger and sessions (when RECLAIM_DATABASE_URL is not set). */
   RECLAIM_DB_FILE: z.string().min(1).default(".data/reclaim.sqlite"),
+  /** PostgreSQL shared by several instances, instead of the SQLite file. */
+  RECLAIM_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgres://user:password@host:port/database URL")
+    .optional(),
   /** How many S3 requests one inventory runs at once. */
   RECLAIM_S3_CONCURRENCY: positiveInt(16),
   /** Per-request timeout for S3 calls, milliseconds. */
   RECLAIM_S3_TIMEOUT_MS: positiveInt(15_000),
   /** How often the dashboard re-lists uploads while visible, milliseconds. */
   RECLAIM_REFRESH_MS: positiveInt(5_000),
+  /** How long a bulk job's lease lasts without renewal before another instance takes the job over, milliseconds. */
+  RECLAIM_JOB_LEASE_MS: z.coerce.number().int().min(1_000).default(30_000),
   // How often parts are re-read and uploads re-listed (lib/uploads/reread-policy.ts explains
   // the schedule; README "What watching costs"). "clock" is the old fixed cycle, for comparison.
   RECLAIM_REREAD_SCHEDULE: z.enum(["liveness", "clock"]).default("liveness"),
@@ -140,7 +147,14 @@ const deployableEnvSchema = envSchema.superRefine(
   },
   // Reported together with every other problem, not only once the rest is valid.
   { when: () => true },
-);
+)
+  // Instances that share a database must sign sessions with one secret (a secret generated
+  // beside a SQLite file would differ per machine).
+  .refine((env) => !env.RECLAIM_DATABASE_URL || env.BETTER_AUTH_SECRET, {
+    path: ["BETTER_AUTH_SECRET"],
+    message: "required with RECLAIM_DATABASE_URL: every instance must sign sessions with the same secret",
+    when: () => true,
+  });
 
 /** Read by the build, the scripts and the tests, not by the server: known names, not typos. */
 const TOOLING_SETTINGS =

@@ -1,5 +1,6 @@
 import "server-only";
 import { ensureAuthReady } from "@/lib/auth/auth";
+import { sql } from "kysely";
 import { getDb } from "@/lib/db";
 import { errorMessage } from "@/lib/log";
 import { migrations } from "@/lib/ledger/migrations";
@@ -43,17 +44,29 @@ function check(run: () => string): Check {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
+async function checkAsync(run: () => Promise<string>): Promise<Check> {
+  try {
+    return { ok: true, detail: await run() };
+  } catch (error) {
+    return { ok: false, detail: errorMessage(error) };
+  }
+}
+
 export async function readiness(): Promise<Readiness> {
-  const database = check(() => {
-    getDb().prepare("SELECT 1").get();
+  // getDb() answers once the schema is brought up to date (or says why it cannot be).
+  const database = await checkAsync(async () => {
+    await sql`SELECT 1`.execute(await getDb());
     return "reachable";
   });
   let migrationsCheck: Check = { ok: false, detail: "database not reachable" };
   if (database.ok) {
-    migrationsCheck = check(() => {
-      const applied = getDb().pragma("user_version", { simple: true }) as number;
+    migrationsCheck = await checkAsync(async () => {
+      const ran = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(await getDb());
+      const known = new Set(migrations.map((m) => m.name));
+      const applied = ran.rows.filter((r) => known.has(r.name)).length;
+      const newer = ran.rows.length - applied;
+      if (newer > 0) throw new Error(`the database schema has ${newer} migration(s) newer than this version of Reclaim knows`);
       if (applied < migrations.length) throw new Error(`${applied} of ${migrations.length} ledger migrations applied`);
-      if (applied > migrations.length) throw new Error(`the database schema (${applied}) is newer than this version of Reclaim (${migrations.length})`);
       return `${applied} of ${migrations.length} ledger migrations applied`;
     });
     if (migrationsCheck.ok) {

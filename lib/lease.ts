@@ -1,5 +1,5 @@
 import "server-only";
-import { ledgerDb } from "@/lib/ledger/db";
+import { getDb } from "@/lib/db";
 
 // Leases: work that must happen once (a policy run) is owned through a row in the shared
 // database, so two schedulers — two dashboard instances on one database, or one instance
@@ -14,10 +14,8 @@ import { ledgerDb } from "@/lib/ledger/db";
 // - `releaseLease` gives it up, only if `owner` still holds it.
 // - An owner that dies stops renewing: after `expires_at` anyone may take the lease over.
 // Times are the callers' clocks (ISO 8601, UTC), so instances sharing a database need clocks
-// in sync to well within a lease's time to live.
-//
-// The API is async although SQLite answers synchronously: the same calls serve a database
-// reached over the network.
+// in sync to well within a lease's time to live. The same statements run on SQLite and
+// PostgreSQL (both take `INSERT … ON CONFLICT … DO UPDATE … WHERE` as one atomic step).
 
 export interface Lease {
   name: string;
@@ -41,34 +39,42 @@ function toLease(row: LeaseRow): Lease {
 export async function acquireLease(name: string, owner: string, ttlMs: number, now = new Date()): Promise<boolean> {
   const at = now.toISOString();
   const expires = new Date(now.getTime() + ttlMs).toISOString();
-  const result = ledgerDb()
-    .prepare(
-      `INSERT INTO lease (name, owner, acquired_at, expires_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (name) DO UPDATE
-          SET acquired_at = CASE WHEN lease.owner = excluded.owner THEN lease.acquired_at ELSE excluded.acquired_at END,
-              owner = excluded.owner,
-              expires_at = excluded.expires_at
-        WHERE lease.owner = excluded.owner OR lease.expires_at <= excluded.acquired_at`,
+  const db = await getDb();
+  const result = await db
+    .insertInto("lease")
+    .values({ name, owner, acquired_at: at, expires_at: expires })
+    .onConflict((oc) =>
+      oc
+        .column("name")
+        .doUpdateSet((eb) => ({
+          acquired_at: eb.case().when("lease.owner", "=", eb.ref("excluded.owner")).then(eb.ref("lease.acquired_at")).else(eb.ref("excluded.acquired_at")).end(),
+          owner: eb.ref("excluded.owner"),
+          expires_at: eb.ref("excluded.expires_at"),
+        }))
+        .where((eb) => eb.or([eb("lease.owner", "=", eb.ref("excluded.owner")), eb("lease.expires_at", "<=", eb.ref("excluded.acquired_at"))])),
     )
-    .run(name, owner, at, expires);
-  return result.changes > 0;
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
 /** Extends the lease of `owner` by `ttlMs` from now; false when `owner` no longer holds it. */
 export async function renewLease(name: string, owner: string, ttlMs: number, now = new Date()): Promise<boolean> {
   const expires = new Date(now.getTime() + ttlMs).toISOString();
-  const result = ledgerDb().prepare("UPDATE lease SET expires_at = ? WHERE name = ? AND owner = ?").run(expires, name, owner);
-  return result.changes > 0;
+  const db = await getDb();
+  const result = await db.updateTable("lease").set({ expires_at: expires }).where("name", "=", name).where("owner", "=", owner).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 /** Gives the lease up; does nothing when `owner` does not hold it (any more). */
 export async function releaseLease(name: string, owner: string): Promise<void> {
-  ledgerDb().prepare("DELETE FROM lease WHERE name = ? AND owner = ?").run(name, owner);
+  const db = await getDb();
+  await db.deleteFrom("lease").where("name", "=", name).where("owner", "=", owner).execute();
 }
 
 /** The lease as stored (possibly expired), or null. */
 export async function readLease(name: string): Promise<Lease | null> {
-  const row = ledgerDb().prepare("SELECT * FROM lease WHERE name = ?").get(name) as LeaseRow | undefined;
+  const db = await getDb();
+  const row = await db.selectFrom("lease").selectAll().where("name", "=", name).executeTakeFirst();
   return row ? toLease(row) : null;
 }
 

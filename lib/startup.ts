@@ -3,7 +3,7 @@ import { ensureAuthReady } from "@/lib/auth/auth";
 import { knowsSocketPeers } from "@/lib/auth/client-address";
 import { checkConfig, formatConfigReport, hasErrors } from "@/lib/config-check";
 import { ConfigError, getEnv } from "@/lib/env";
-import { recoverInterruptedBulkJobs } from "@/lib/jobs/runner";
+import { startJobTakeover } from "@/lib/jobs/runner";
 import { logger } from "@/lib/log";
 import { startMetrics } from "@/lib/metrics/registry";
 import { startLedgerRecovery } from "@/lib/uploads/recovery";
@@ -47,8 +47,10 @@ export async function checkStartup(): Promise<void> {
   // The request bill counts from the first request (the ledger's recovery below sends some).
   startRequestLedger();
   startMetrics();
-  // Jobs first: their unstarted items must be marked before the ledger is re-verified.
-  recoverInterruptedBulkJobs();
+  // Bulk jobs left by a process that is gone are taken over and finished here; the ledger's
+  // other interrupted aborts are re-verified.
+  const resumed = await startJobTakeover();
+  if (resumed > 0) logger().warn({ event: "bulk-job", resumed }, `resuming ${resumed} bulk job(s) left unfinished by a stopped instance`);
   startLedgerRecovery();
   startInventorySchedule();
   // After the jobs: a missed policy run may start a bulk job at once.

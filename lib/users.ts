@@ -3,17 +3,17 @@ import { headers } from "next/headers";
 import { getAuth } from "@/lib/auth/auth";
 import { toRole, type Role } from "@/lib/auth/roles";
 import type { SessionUser } from "@/lib/auth/session";
-import { isLastAdminError } from "@/lib/auth/user-rules";
+import { isLastAdminError, lockUserChanges } from "@/lib/auth/user-rules";
+import { type Db, getDb } from "@/lib/db";
 import { isBreakGlass } from "@/lib/auth/password-signin";
 import { OIDC_PROVIDER_ID } from "@/lib/auth/sso";
-import { getDb } from "@/lib/db";
 import { getEnv, oidcSettings } from "@/lib/env";
 import { KnownError } from "@/lib/errors";
 import { logger } from "@/lib/log";
 
 // User administration. Listing and creating go through Better Auth's admin API with the
 // admin's own request headers, so Better Auth applies its permission checks as well as ours.
-// Role changes and disabling are one SQLite transaction each: the acting admin is re-read
+// Role changes and disabling are one transaction each: the acting admin is re-read
 // inside it (an admin demoted a moment ago can no longer act), and the database's own rule
 // (lib/auth/user-rules.ts) refuses any change that would leave no active admin.
 
@@ -29,8 +29,8 @@ export interface UserSummary {
 }
 
 /** Each user's ways to sign in, from their Better Auth accounts and the password setting. */
-function signInMethods(users: { id: string; email: string }[]): Map<string, string> {
-  const rows = getDb().prepare(`SELECT userId, providerId FROM account`).all() as { userId: string; providerId: string }[];
+async function signInMethods(users: { id: string; email: string }[]): Promise<Map<string, string>> {
+  const rows = await (await getDb()).selectFrom("account").select(["userId", "providerId"]).execute();
   const providers = new Map<string, Set<string>>();
   for (const row of rows) {
     const set = providers.get(row.userId) ?? new Set<string>();
@@ -69,7 +69,7 @@ function reason(error: unknown): string {
 
 export async function listUsers(): Promise<UserSummary[]> {
   const result = await getAuth().api.listUsers({ query: { limit: 500, sortBy: "createdAt" }, headers: await headers() });
-  const methods = signInMethods(result.users);
+  const methods = await signInMethods(result.users);
   return result.users.map((u) => ({
     id: u.id,
     email: u.email,
@@ -93,26 +93,27 @@ interface UserRow {
   id: string;
   email: string;
   role: string | null;
-  banned: number | null;
+  banned: boolean | number | null;
 }
 
 type Actor = Pick<SessionUser, "id" | "email">;
 
-/** Runs `change` in one immediate (write-locked) transaction after checking the actor. */
-function asActiveAdmin<T>(actor: Actor, targetId: string, change: (target: UserRow) => T): T {
-  const db = getDb();
-  const read = db.prepare<[string], UserRow>(`SELECT id, email, role, banned FROM "user" WHERE id = ?`);
-  const run = db.transaction(() => {
-    const self = read.get(actor.id);
-    if (!self || toRole(self.role) !== "admin" || self.banned) {
-      throw new UserAdminError("You are no longer an active admin; nothing was changed.");
-    }
-    const target = read.get(targetId);
-    if (!target) throw new UserAdminError("That user does not exist (any more).");
-    return change(target);
-  });
+/** Runs `change` in one write-locked transaction after checking the actor. */
+async function asActiveAdmin<T>(actor: Actor, targetId: string, change: (trx: Db, target: UserRow) => Promise<T>): Promise<T> {
+  const db = await getDb();
+  const read = (trx: Db, id: string) =>
+    trx.selectFrom("user").select(["id", "email", "role", "banned"]).where("id", "=", id).executeTakeFirst();
   try {
-    return run.immediate();
+    return await db.transaction().execute(async (trx) => {
+      await lockUserChanges(trx);
+      const self = await read(trx, actor.id);
+      if (!self || toRole(self.role) !== "admin" || self.banned) {
+        throw new UserAdminError("You are no longer an active admin; nothing was changed.");
+      }
+      const target = await read(trx, targetId);
+      if (!target) throw new UserAdminError("That user does not exist (any more).");
+      return change(trx, target);
+    });
   } catch (error) {
     if (isLastAdminError(error)) {
       throw new UserAdminError("That would leave no active admin: make another user admin first.");
@@ -121,38 +122,38 @@ function asActiveAdmin<T>(actor: Actor, targetId: string, change: (target: UserR
   }
 }
 
-export function setRole(actor: Actor, userId: string, role: Role): void {
+export async function setRole(actor: Actor, userId: string, role: Role): Promise<void> {
   if (userId === actor.id && role !== "admin") {
     throw new UserAdminError("You cannot remove your own admin role; ask another admin.");
   }
-  asActiveAdmin(actor, userId, (target) => {
-    getDb()
-      .prepare(`UPDATE "user" SET role = ?, updatedAt = ? WHERE id = ?`)
-      .run(role, new Date().toISOString(), target.id);
+  await asActiveAdmin(actor, userId, async (trx, target) => {
+    await trx.updateTable("user").set({ role, updatedAt: new Date().toISOString() }).where("id", "=", target.id).execute();
     logger().info({ event: "user-admin", user: actor.email, target: target.email, role }, "role changed");
   });
 }
 
 /** Signs the user out everywhere and blocks sign-in; their history stays. */
-export function disableUser(actor: Actor, userId: string): void {
+export async function disableUser(actor: Actor, userId: string): Promise<void> {
   if (userId === actor.id) throw new UserAdminError("You cannot disable your own account.");
-  asActiveAdmin(actor, userId, (target) => {
-    const db = getDb();
-    db.prepare(`UPDATE "user" SET banned = 1, banReason = ?, banExpires = NULL, updatedAt = ? WHERE id = ?`).run(
-      `Disabled by ${actor.email}`,
-      new Date().toISOString(),
-      target.id,
-    );
-    db.prepare(`DELETE FROM "session" WHERE userId = ?`).run(target.id);
+  await asActiveAdmin(actor, userId, async (trx, target) => {
+    // 1 / 0 bind on both databases (PostgreSQL reads '1' as true for its boolean column).
+    await trx
+      .updateTable("user")
+      .set({ banned: 1, banReason: `Disabled by ${actor.email}`, banExpires: null, updatedAt: new Date().toISOString() })
+      .where("id", "=", target.id)
+      .execute();
+    await trx.deleteFrom("session").where("userId", "=", target.id).execute();
     logger().info({ event: "user-admin", user: actor.email, target: target.email }, "user disabled");
   });
 }
 
-export function enableUser(actor: Actor, userId: string): void {
-  asActiveAdmin(actor, userId, (target) => {
-    getDb()
-      .prepare(`UPDATE "user" SET banned = 0, banReason = NULL, banExpires = NULL, updatedAt = ? WHERE id = ?`)
-      .run(new Date().toISOString(), target.id);
+export async function enableUser(actor: Actor, userId: string): Promise<void> {
+  await asActiveAdmin(actor, userId, async (trx, target) => {
+    await trx
+      .updateTable("user")
+      .set({ banned: 0, banReason: null, banExpires: null, updatedAt: new Date().toISOString() })
+      .where("id", "=", target.id)
+      .execute();
     logger().info({ event: "user-admin", user: actor.email, target: target.email }, "user enabled");
   });
 }

@@ -388,12 +388,13 @@ EOF
 # ---------------------------------------------------------------- cluster
 cluster_exists() { [[ -f "$STATE" && -d "$DATA/mon/ceph-a" && -f "$DATA/osd/ceph-0/keyring" ]]; }
 
-# Wipes everything of the data folder except secrets/ (keys stay stable).
+# Wipes everything of the data folder except secrets/ (keys stay stable) and pg/ (the
+# instance's PostgreSQL, scripts/postgres.sh).
 wipe_cluster() {
   local entry
   shopt -s dotglob nullglob
   for entry in "$DATA"/*; do
-    [[ "$(basename "$entry")" == secrets ]] && continue
+    [[ "$(basename "$entry")" == secrets || "$(basename "$entry")" == pg ]] && continue
     rm -rf "$entry"
   done
   shopt -u dotglob nullglob

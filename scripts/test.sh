@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: everything from a fresh machine — dependencies, the real local Ceph gateway,
-# typecheck, lint, unit, integration and Playwright end-to-end. Exits non-zero on any failure.
+# a private PostgreSQL, typecheck, lint, unit, integration (on SQLite and on PostgreSQL) and
+# Playwright end-to-end. Exits non-zero on any failure.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$REPO"
@@ -19,13 +20,20 @@ log "unit tests";  npx vitest run --project unit
 
 # A fresh gateway each run: tests compare against what the seeder just created.
 bash scripts/gateway.sh stop "$INSTANCE" >/dev/null 2>&1 || true
-trap 'bash scripts/gateway.sh stop "$INSTANCE" || true' EXIT
+bash scripts/postgres.sh stop "$INSTANCE" >/dev/null 2>&1 || true
+trap 'bash scripts/gateway.sh stop "$INSTANCE" || true; bash scripts/postgres.sh stop "$INSTANCE" || true' EXIT
 rm -rf ".data/$INSTANCE"
 bash scripts/gateway.sh start "$INSTANCE"
 npx tsx scripts/seed.ts "$INSTANCE"
 
-log "integration tests (real gateway)"
+log "integration tests (real gateway, SQLite)"
 npx vitest run --project integration
+
+# The same suites on PostgreSQL: a private cluster; each test file gets a scratch database.
+bash scripts/postgres.sh start "$INSTANCE"
+log "database tests and integration tests (real gateway, PostgreSQL)"
+RECLAIM_TEST_DATABASE_URL="$(bash scripts/postgres.sh url "$INSTANCE")" npx vitest run --project unit lib/ledger/history.test.ts lib/auth/login-throttle.test.ts lib/auth/user-rules.test.ts lib/policies/store.test.ts
+RECLAIM_TEST_DATABASE_URL="$(bash scripts/postgres.sh url "$INSTANCE")" npx vitest run --project integration
 
 log "production build (standalone)"
 bash scripts/build.sh
@@ -33,5 +41,8 @@ bash scripts/build.sh
 log "end-to-end tests (Chromium, against the standalone build)"
 rm -f ".data/$INSTANCE"/e2e.sqlite* ".data/$INSTANCE"/e2e-*.json
 npx playwright test
+
+log "two instances on one PostgreSQL (Chromium)"
+npx playwright test --config playwright.multi-instance.config.ts
 
 log "all checks passed"

@@ -2,11 +2,12 @@
 //   npm run user -- add <email> <viewer|admin> [--name "Full Name"]   (password read from RECLAIM_NEW_PASSWORD or generated)
 //   npm run user -- role <email> <viewer|admin>
 //   npm run user -- list
-// Uses the same database as the server: set RECLAIM_DB_FILE as the server has it.
+// Uses the same database as the server: set RECLAIM_DATABASE_URL or RECLAIM_DB_FILE as the
+// server has it.
 import crypto from "node:crypto";
 import { ensureAuthReady, getAuth } from "@/lib/auth/auth";
 import { isLastAdminError } from "@/lib/auth/user-rules";
-import { getDb } from "@/lib/db";
+import { closeDb, getDb } from "@/lib/db";
 
 type Role = "viewer" | "admin";
 
@@ -23,9 +24,9 @@ function parseRole(value: string | undefined): Role {
 async function main(): Promise<void> {
   const [command, email, roleArg, ...rest] = process.argv.slice(2);
   await ensureAuthReady();
-  const db = getDb();
+  const db = await getDb();
   if (command === "list") {
-    const rows = db.prepare("SELECT email, role, banned, createdAt FROM user ORDER BY createdAt").all();
+    const rows = await db.selectFrom("user").select(["email", "role", "banned", "createdAt"]).orderBy("createdAt").execute();
     console.table(rows);
     return;
   }
@@ -43,7 +44,8 @@ async function main(): Promise<void> {
   if (command === "role") {
     let changes = 0;
     try {
-      changes = db.prepare("UPDATE user SET role = ? WHERE email = ?").run(role, email.toLowerCase()).changes;
+      const result = await db.updateTable("user").set({ role }).where("email", "=", email.toLowerCase()).executeTakeFirst();
+      changes = Number(result.numUpdatedRows);
     } catch (error) {
       // The database keeps at least one active admin (lib/auth/user-rules.ts), whoever asks.
       if (isLastAdminError(error)) fail(`Refused: ${email} is the last active admin; make another user admin first.`);
@@ -56,4 +58,6 @@ async function main(): Promise<void> {
   fail(`Unknown command "${command ?? ""}". Use add, role or list.`);
 }
 
-main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+main()
+  .then(() => closeDb())
+  .catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));

@@ -64,9 +64,9 @@ export const getBulkJob = defineAction(
     role: "viewer",
   },
   async ({ jobId, items }) => {
-    const job = readJob(jobId);
+    const job = await readJob(jobId);
     if (!job) return fail("not-found", "No bulk job with this id — it may belong to another database.");
-    return ok({ job, items: items ? listItems(jobId, items) : null });
+    return ok({ job, items: items ? await listItems(jobId, items) : null });
   },
 );
 
@@ -74,5 +74,5 @@ export const cancelBulkJob = defineAction({ input: z.object({ jobId: id }), role
 
 export const listBulkJobs = defineAction(
   { input: z.object({ profileId: profileIdSchema.optional(), limit: z.number().int().min(1).max(100).default(20) }), role: "viewer" },
-  async ({ profileId, limit }) => ok(recentJobs({ profileId, limit })),
+  async ({ profileId, limit }) => ok(await recentJobs({ profileId, limit })),
 );

@@ -22,7 +22,7 @@ const historyFilter = z.object({
 });
 
 export const historyOverviewAction = defineAction({ input: z.object({}), role: "viewer" }, async () =>
-  ok(pricedHistoryOverview()),
+  ok(await pricedHistoryOverview()),
 );
 
 export const listAttemptsAction = defineAction(
@@ -34,7 +34,7 @@ export const listAttemptsAction = defineAction(
     }),
     role: "viewer",
   },
-  async ({ filter, page, pageSize }) => ok(listAttempts(filter, { page, pageSize })),
+  async ({ filter, page, pageSize }) => ok(await listAttempts(filter, { page, pageSize })),
 );
 
 /** Re-verify one failed / verify-failed / unknown attempt against its endpoint. */

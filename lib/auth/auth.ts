@@ -9,7 +9,8 @@ import { admin } from "better-auth/plugins";
 import { createAccessControl } from "better-auth/plugins/access";
 import { defaultStatements } from "better-auth/plugins/admin/access";
 import { dbFilePath, getEnv, oidcSettings } from "@/lib/env";
-import { getDb } from "@/lib/db";
+import { databaseConnection, getDb } from "@/lib/db";
+import { withSchemaLock } from "@/lib/db/dialect";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/auth/client-address";
 import { loginThrottleHooks } from "@/lib/auth/login-throttle";
 import { passwordSignInGate } from "@/lib/auth/password-signin";
@@ -60,10 +61,13 @@ function secureCookies(publicUrl: string | undefined): boolean {
 function createAuth() {
   const env = getEnv();
   const baseURL = env.BETTER_AUTH_URL;
+  // Better Auth runs on our Kysely instance: its users, sessions and rate limits live in the
+  // same database as the ledger (SQLite, or PostgreSQL shared by every instance).
+  const { db, dialect } = databaseConnection();
   const sso = oidcSettings(env);
   return betterAuth({
     appName: "Reclaim",
-    database: getDb(),
+    database: { db, type: dialect, transaction: true },
     secret: authSecret(),
     baseURL,
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8 },
@@ -120,18 +124,28 @@ export function getAuth(): Auth {
   return globalForAuth.reclaimAuth;
 }
 
+/** Creates or updates Better Auth's tables (users, accounts, sessions, rate limits) and the user rules. */
+export async function ensureAuthSchema(): Promise<void> {
+  const { runMigrations } = await getMigrations(getAuth().options);
+  await runMigrations();
+  await installUserRules(await getDb());
+}
+
 /** Creates or updates Better Auth's tables, then the first admin from env when no user exists. */
 export function ensureAuthReady(): Promise<void> {
   globalForAuth.reclaimAuthReady ??= (async () => {
     const auth = getAuth();
-    const { runMigrations } = await getMigrations(auth.options);
-    await runMigrations();
-    installUserRules(getDb());
-    const { RECLAIM_ADMIN_EMAIL: email, RECLAIM_ADMIN_PASSWORD: password } = getEnv();
-    const users = getDb().prepare("SELECT count(*) AS n FROM user").get() as { n: number };
-    if (email && password && users.n === 0) {
-      await auth.api.createUser({ body: { email, password, name: "Administrator", role: "admin" } });
-    }
+    const db = await getDb();
+    // Several instances may start at once on one PostgreSQL: one creates the tables (and the
+    // first admin), the others wait and find them there.
+    await withSchemaLock(db, async () => {
+      await ensureAuthSchema();
+      const { RECLAIM_ADMIN_EMAIL: email, RECLAIM_ADMIN_PASSWORD: password } = getEnv();
+      const users = await db.selectFrom("user").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+      if (email && password && Number(users.n) === 0) {
+        await auth.api.createUser({ body: { email, password, name: "Administrator", role: "admin" } });
+      }
+    });
   })();
   return globalForAuth.reclaimAuthReady;
 }

@@ -1,8 +1,8 @@
 import "server-only";
 import crypto from "node:crypto";
 import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
-import type Database from "better-sqlite3";
-import { ledgerDb } from "@/lib/ledger/db";
+import { sql } from "kysely";
+import { type Db, getDb } from "@/lib/db";
 import { logger } from "@/lib/log";
 
 // Better Auth throttles sign-in per client address. This adds the per-account half: at most
@@ -29,28 +29,34 @@ function keyOf(email: string): string {
   return crypto.createHash("sha256").update(email).digest("base64url");
 }
 
-/** Counts one attempt for the account and returns how many its current window holds. */
-export function countAttempt(email: string, now = Date.now(), db: Database.Database = ledgerDb()): number {
+/**
+ * Counts one attempt for the account and returns how many its current window holds. The
+ * upsert is one statement on either database: concurrent attempts for one account (from
+ * any instance) each see the others' counts.
+ */
+export async function countAttempt(email: string, now = Date.now(), db?: Db): Promise<number> {
   const cutoff = now - WINDOW_MS;
-  const count = db.transaction(() => {
-    db.prepare("DELETE FROM login_attempt WHERE window_start <= ?").run(cutoff);
-    const row = db
-      .prepare(
-        `INSERT INTO login_attempt (key_hash, window_start, attempts) VALUES (@key, @now, 1)
-         ON CONFLICT (key_hash) DO UPDATE SET
-           attempts     = CASE WHEN window_start <= @cutoff THEN 1 ELSE attempts + 1 END,
-           window_start = CASE WHEN window_start <= @cutoff THEN @now ELSE window_start END
-         RETURNING attempts`,
+  const target = db ?? (await getDb());
+  return target.transaction().execute(async (trx) => {
+    await trx.deleteFrom("login_attempt").where("window_start", "<=", cutoff).execute();
+    const row = await trx
+      .insertInto("login_attempt")
+      .values({ key_hash: keyOf(email), window_start: now, attempts: 1 })
+      .onConflict((oc) =>
+        oc.column("key_hash").doUpdateSet({
+          attempts: sql<number>`CASE WHEN ${sql.ref("login_attempt.window_start")} <= ${cutoff} THEN 1 ELSE ${sql.ref("login_attempt.attempts")} + 1 END`,
+          window_start: sql<number>`CASE WHEN ${sql.ref("login_attempt.window_start")} <= ${cutoff} THEN ${now} ELSE ${sql.ref("login_attempt.window_start")} END`,
+        }),
       )
-      .get({ key: keyOf(email), now, cutoff }) as { attempts: number };
-    return row.attempts;
+      .returning("attempts")
+      .executeTakeFirstOrThrow();
+    return Number(row.attempts);
   });
-  return count.immediate();
 }
 
 /** After a successful sign-in the account starts over. */
-export function clearAttempts(email: string, db: Database.Database = ledgerDb()): void {
-  db.prepare("DELETE FROM login_attempt WHERE key_hash = ?").run(keyOf(email));
+export async function clearAttempts(email: string, db?: Db): Promise<void> {
+  await (db ?? (await getDb())).deleteFrom("login_attempt").where("key_hash", "=", keyOf(email)).execute();
 }
 
 export const loginThrottleHooks = {
@@ -61,7 +67,7 @@ export const loginThrottleHooks = {
     if (email.length > MAX_EMAIL_LENGTH) {
       throw new APIError("BAD_REQUEST", { message: "That is not an email address." });
     }
-    if (countAttempt(email) > MAX_ATTEMPTS) {
+    if ((await countAttempt(email)) > MAX_ATTEMPTS) {
       logger().warn({ event: "sign-in", user: email, outcome: "throttled" }, "sign-in refused: too many attempts for this account");
       throw new APIError("TOO_MANY_REQUESTS", {
         message: "Too many failed sign-ins for this account. Wait a minute and try again.",
@@ -75,7 +81,7 @@ export const loginThrottleHooks = {
     if (isAPIError(ctx.context.returned)) {
       logger().warn({ event: "sign-in", user: email, outcome: "failure" }, "sign-in failed");
     } else {
-      clearAttempts(email);
+      await clearAttempts(email);
       logger().info({ event: "sign-in", user: email, outcome: "success" }, "signed in");
     }
   }),

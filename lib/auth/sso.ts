@@ -7,6 +7,7 @@ import type { OidcSettings } from "@/lib/env";
 import { claimValues, roleFromGroups } from "@/lib/auth/idp-groups";
 import type { Role } from "@/lib/auth/roles";
 import { isLastAdminError } from "@/lib/auth/user-rules";
+import { logger } from "@/lib/log";
 
 // Single sign-on through Better Auth's generic OAuth plugin: discovery, PKCE, state, nonce,
 // the ID token's signature, issuer and audience are checked by the library. Reclaim adds only
@@ -102,7 +103,7 @@ export const ssoDatabaseHooks = {
       async before(session: Record<string, unknown>, context: object | null) {
         const role = context ? roleOfRequest.get(context) : undefined;
         if (!role || typeof session.userId !== "string") return;
-        applyRole(session.userId, role);
+        await applyRole(session.userId, role);
       },
     },
   },
@@ -113,12 +114,18 @@ export const ssoDatabaseHooks = {
  * last active admin (lib/auth/user-rules.ts); then this sign-in is refused rather than carried
  * out with a role the provider no longer grants. A break-glass local admin avoids this state.
  */
-function applyRole(userId: string, role: Role): void {
+async function applyRole(userId: string, role: Role): Promise<void> {
   try {
-    const changed = getDb()
-      .prepare(`UPDATE "user" SET role = ?, updatedAt = ? WHERE id = ? AND coalesce(role, '') <> ?`)
-      .run(role, new Date().toISOString(), userId, role);
-    if (changed.changes > 0) console.log(`Reclaim: the identity provider's groups set user ${userId}'s role to ${role}.`);
+    const db = await getDb();
+    const changed = await db
+      .updateTable("user")
+      .set({ role, updatedAt: new Date().toISOString() })
+      .where("id", "=", userId)
+      .where((eb) => eb(eb.fn.coalesce("role", eb.val("")), "<>", role))
+      .executeTakeFirst();
+    if (Number(changed.numUpdatedRows) > 0) {
+      logger().info({ event: "user-admin", target: userId, role, by: "identity provider" }, "role set from the identity provider's groups");
+    }
   } catch (error) {
     if (!isLastAdminError(error)) throw error;
     throw new APIError("FORBIDDEN", {

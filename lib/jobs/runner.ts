@@ -1,8 +1,10 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { dialectOf, getDb } from "@/lib/db";
+import { getEnv } from "@/lib/env";
 import { KnownError } from "@/lib/errors";
 import { JOB_STATUSES } from "@/lib/outcomes";
-import { toPublicProfile, type Profile } from "@/lib/profiles";
+import { getProfile, toPublicProfile, type Profile } from "@/lib/profiles";
 import {
   cancelledMessage,
   databaseFailureMessage,
@@ -17,40 +19,50 @@ import {
   type StopReason,
 } from "@/lib/jobs/status";
 import {
+  claimExpiredJob,
   finishItem,
   finishJob,
   getJob,
   insertJob,
-  latestLedgerId,
+  itemsIn,
+  jobRunInfo,
   listJobs,
   markItemRunning,
-  pendingItems,
+  markJobRunning,
+  renewLease,
   requestCancel,
-  setJobStatus,
+  requeueItem,
   settleItems,
-  touchJobs,
   unfinishedJobs,
   type ItemResult,
   type JobItemInput,
   type RunnableItem,
-  type UnfinishedJob,
 } from "@/lib/jobs/store";
 import { formatDateTime } from "@/lib/format";
 import { looksActive, partsReadIsRecent } from "@/lib/jobs/selection";
 import type { AbortResult, BulkJob, BulkJobItem, BulkSelection, ItemOutcome, SelectedUpload } from "@/lib/jobs/types";
-import { recordAbortResult } from "@/lib/ledger/ledger";
+import { latestJobAttempt, recordAbortResult } from "@/lib/ledger/ledger";
 import type { PartsSnapshot } from "@/lib/s3/abort";
 import { errorMessage, logger } from "@/lib/log";
 import { withS3Cause } from "@/lib/s3/request-events";
-import { abortUpload, LedgerWriteError, readUploadParts } from "@/lib/uploads/service";
+import { abortUpload, finishInterruptedAbort, LedgerWriteError, readUploadParts } from "@/lib/uploads/service";
 
-// Bulk jobs run inside the server process, not the browser: closing the tab does not stop
+// Bulk jobs run inside a server process, not the browser: closing the tab does not stop
 // them, and the page polls the job by id. Every item goes through abortUpload (parts
 // snapshot → ledger intent → abort + verify → ledger outcome), a bounded number at once.
 //
+// Several instances may share the database (PostgreSQL). A job is run by the one instance
+// that holds its lease (bulk_job.runner_id until lease_expires_at), renewed while it runs.
+// Any instance shows its progress and can cancel it: the holder sees the cancel when it
+// starts its next item. If the holder dies, its lease expires and another instance takes
+// the job over: items that were in flight are verified (intent written, outcome missing →
+// ListParts: gone is "gone (cause unknown)" on that row, as for any abort whose own
+// verification was lost; still listed is aborted now on that row; no intent → never sent,
+// back in line) and the rest is run as before.
+//
 // Stopping early never leaves a guess behind: an item not started stays "pending" until the
-// job settles it as "skipped" (cancel) or "not attempted" (endpoint unreachable, restart),
-// and such an item has no ledger row, because no abort was sent for it.
+// job settles it as "skipped" (cancel) or "not attempted" (endpoint unreachable, database
+// failure), and such an item has no ledger row, because no abort was sent for it.
 
 export interface RunnerOptions {
   /** Items in flight at once (default 8). */
@@ -73,52 +85,67 @@ const DEFAULT_THROTTLE_RETRIES = 3;
 const DEFAULT_THROTTLE_BASE_MS = 500;
 const DEFAULT_UNREACHABLE_LIMIT = 10;
 export const DEFAULT_REREAD_PARTS_OLDER_THAN_MS = 60_000;
-/** How often a running process stamps its jobs. */
-const HEARTBEAT_MS = 5_000;
-/** A job whose process has not stamped it for this long is treated as interrupted. */
-const ORPHAN_AFTER_MS = 60_000;
 
 export type JobActor = { id: string | null; email: string };
 
 interface Control {
   jobId: string;
   profileId: string;
+  /** Stop taking items: cancelled here or from another instance. */
   cancelled: boolean;
+  /** Another instance holds the job now: stop taking items and leave the job to it. */
+  lost: boolean;
   done: Promise<void>;
 }
 
 interface Runtime {
+  /** This process, as lease holder. */
   runnerId: string;
   running: Map<string, Control>;
-  heartbeat: ReturnType<typeof setInterval> | undefined;
+  renewal: ReturnType<typeof setInterval> | undefined;
+  sweeper: ReturnType<typeof setInterval> | undefined;
 }
 
 // On globalThis so a dev-mode module reload keeps the jobs it started.
 const globalForJobs = globalThis as unknown as { reclaimBulkRuntime?: Runtime };
 
 function runtime(): Runtime {
-  globalForJobs.reclaimBulkRuntime ??= { runnerId: randomUUID(), running: new Map(), heartbeat: undefined };
+  globalForJobs.reclaimBulkRuntime ??= { runnerId: randomUUID(), running: new Map(), renewal: undefined, sweeper: undefined };
   return globalForJobs.reclaimBulkRuntime;
 }
 
-function startHeartbeat(): void {
-  const rt = runtime();
-  if (rt.heartbeat) return;
-  rt.heartbeat = setInterval(() => {
-    try {
-      touchJobs([...rt.running.keys()]);
-    } catch (error) {
-      logger().error({ event: "bulk-job", error: errorMessage(error) }, "bulk job heartbeat failed");
-    }
-  }, HEARTBEAT_MS);
-  rt.heartbeat.unref();
+function leaseMs(): number {
+  return getEnv().RECLAIM_JOB_LEASE_MS;
 }
 
-function stopHeartbeatWhenIdle(): void {
+function logError(what: string, error: unknown, fields: Record<string, unknown> = {}): void {
+  logger().error({ event: "bulk-job", ...fields, error: errorMessage(error) }, what);
+}
+
+/** Renews the lease of every job this process runs, three times per lease. */
+async function renewLeases(): Promise<void> {
   const rt = runtime();
-  if (rt.running.size === 0 && rt.heartbeat) {
-    clearInterval(rt.heartbeat);
-    rt.heartbeat = undefined;
+  for (const control of rt.running.values()) {
+    const lease = await renewLease(control.jobId, rt.runnerId, leaseMs());
+    if (!lease.held) control.lost = true;
+    else if (lease.status === "cancelling") control.cancelled = true;
+  }
+}
+
+function startRenewal(): void {
+  const rt = runtime();
+  if (rt.renewal) return;
+  rt.renewal = setInterval(() => {
+    renewLeases().catch((error: unknown) => logError("renewing bulk job leases failed", error));
+  }, Math.max(250, Math.floor(leaseMs() / 3)));
+  rt.renewal.unref();
+}
+
+function stopRenewalWhenIdle(): void {
+  const rt = runtime();
+  if (rt.running.size === 0 && rt.renewal) {
+    clearInterval(rt.renewal);
+    rt.renewal = undefined;
   }
 }
 
@@ -126,65 +153,10 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-// ---------------------------------------------------------------- interrupted jobs
-
-/** Marks an unfinished job that no process runs any more as failed (interrupted). */
-function interrupt(jobId: string): void {
-  const interrupted = settleItems(
-    jobId,
-    ["running"],
-    "interrupted",
-    "Interrupted — the server stopped while this abort was in flight; the ledger keeps it as \"unknown\" until it is verified again.",
-  );
-  const notAttempted = settleItems(
-    jobId,
-    ["pending"],
-    "not-attempted",
-    "Not attempted — the server stopped before this upload was started; it was not touched.",
-  );
-  finishJob(jobId, "failed", interruptedMessage(notAttempted, interrupted));
-}
-
-function isOrphan(job: UnfinishedJob, now = Date.now()): boolean {
-  const rt = runtime();
-  if (rt.running.has(job.id)) return false;
-  if (job.runnerId === rt.runnerId) return true; // ours, yet not running: its run ended abnormally
-  return now - Date.parse(job.heartbeatAt) > ORPHAN_AFTER_MS;
-}
-
-/** Settles jobs left unfinished by a process that is gone (no heartbeat for a minute). */
-function reconcileOrphans(profileId?: string): void {
-  for (const job of unfinishedJobs(profileId)) {
-    if (isOrphan(job)) interrupt(job.id);
-  }
-}
-
-/**
- * Call once at server start, before any job starts (lib/startup.ts): every job still
- * queued/running/cancelling was run by a previous process, so it is marked failed
- * ("interrupted"); items not started become "not attempted" (untouched on S3), items in
- * flight become "interrupted" (their ledger rows stay "unknown" for re-verification).
- * Assumes one server process per database file. Returns how many jobs were marked.
- */
-export function recoverInterruptedBulkJobs(): number {
-  const rt = runtime();
-  let count = 0;
-  for (const job of unfinishedJobs()) {
-    if (rt.running.has(job.id)) continue;
-    interrupt(job.id);
-    count++;
-  }
-  if (count > 0) logger().warn({ event: "bulk-job", interrupted: count }, `marked ${count} bulk job(s) interrupted by the last restart`);
-  return count;
-}
-
 // ---------------------------------------------------------------- running
 
 function internalFailure(item: BulkJobItem, error: unknown): AbortResult {
-  logger().error(
-    { event: "bulk-job", bucket: item.bucket, key: item.key, uploadId: item.uploadId, error: errorMessage(error) },
-    "bulk job item failed unexpectedly",
-  );
+  logError("bulk job item failed unexpectedly", error, { bucket: item.bucket, key: item.key, uploadId: item.uploadId });
   const now = new Date().toISOString();
   return {
     bucket: item.bucket,
@@ -289,17 +261,31 @@ function itemResult(result: AbortResult, calls: number, ledgerId: number | null)
   };
 }
 
+/** Why an item could not start: a cancel (from any instance) or a takeover. */
+async function noteWhyNotStarted(jobId: string, control: Control): Promise<void> {
+  const info = await jobRunInfo(jobId);
+  if (!info || info.status === "cancelling" || isFinished(info.status)) control.cancelled = true;
+  else if (info.status === "running") {
+    const held = await renewLease(jobId, runtime().runnerId, leaseMs());
+    if (!held.held) control.lost = true;
+  }
+}
+
 /**
  * One item: re-read if its dry run is old, abort through the ledger, record. Never throws: a
- * database failure comes back as `recorded: false` with what must still be written.
+ * database failure comes back as `recorded: false` with what must still be written. Null
+ * result: the item was not started here (cancelled, or another instance holds the job).
  */
 async function processItem(ctx: JobContext, item: RunnableItem): Promise<ItemRun> {
   const { jobId, options, control } = ctx;
   const ref = { bucket: item.bucket, key: item.key, uploadId: item.uploadId };
   try {
-    markItemRunning(jobId, item.seq);
+    if (!(await markItemRunning(jobId, item.seq, runtime().runnerId))) {
+      await noteWhyNotStarted(jobId, control);
+      return { recorded: true, result: null };
+    }
   } catch (error) {
-    return { recorded: false, unrecorded: { seq: item.seq, result: notSent(error) }, error };
+    return { recorded: false, unrecorded: { seq: item.seq, result: null }, error };
   }
   let calls = 0;
   let result: AbortResult;
@@ -312,7 +298,7 @@ async function processItem(ctx: JobContext, item: RunnableItem): Promise<ItemRun
       if (snapshot && "activeAt" in snapshot) {
         const skipped = skippedActive(snapshot.activeAt, ctx);
         try {
-          finishItem(jobId, item.seq, skipped);
+          await finishItem(jobId, item.seq, skipped);
         } catch (error) {
           return { recorded: false, unrecorded: { seq: item.seq, result: skipped }, error };
         }
@@ -334,7 +320,7 @@ async function processItem(ctx: JobContext, item: RunnableItem): Promise<ItemRun
       }
       result = internalFailure(item, error);
     }
-    if (isThrottled(result) && calls <= options.maxThrottleRetries && !control.cancelled) {
+    if (isThrottled(result) && calls <= options.maxThrottleRetries && !control.cancelled && !control.lost) {
       previous = result;
       await sleep(throttleBackoffMs(calls - 1, options.throttleBaseMs));
       continue;
@@ -343,8 +329,8 @@ async function processItem(ctx: JobContext, item: RunnableItem): Promise<ItemRun
   }
   let recorded: ItemResult | null = null;
   try {
-    recorded = itemResult(result, calls, latestLedgerId(jobId, ref));
-    finishItem(jobId, item.seq, recorded);
+    recorded = itemResult(result, calls, (await latestJobAttempt(jobId, ref))?.id ?? null);
+    await finishItem(jobId, item.seq, recorded);
   } catch (error) {
     return { recorded: false, unrecorded: { seq: item.seq, result: recorded ?? itemResult(result, calls, null) }, error };
   }
@@ -356,56 +342,107 @@ async function processItem(ctx: JobContext, item: RunnableItem): Promise<ItemRun
  * (ledger outcomes first, then the items), then settle the rest — items never started "not
  * attempted", items whose result still cannot be written "interrupted" (their ledger rows say
  * what happened, or stay "unknown" for re-verification) — and fail the job, saying why.
- * If the database still refuses, the job stays unfinished and is settled the same way as an
- * interrupted one on the next read or start.
+ * If the database still refuses, the job stays unfinished under this instance's lease; once
+ * the lease runs out an instance takes it over (this one too) and settles it.
  */
-function settleAfterDatabaseFailure(jobId: string, unrecorded: readonly Unrecorded[], cause: unknown): void {
+async function settleAfterDatabaseFailure(jobId: string, unrecorded: readonly Unrecorded[], cause: unknown): Promise<void> {
   for (const item of unrecorded) {
     try {
       let result = item.result;
       if (item.ledger) {
-        const written = recordAbortResult(item.ledger.id, item.ledger.result);
+        const written = await recordAbortResult(item.ledger.id, item.ledger.result);
         if (result && written !== result.outcome) result = { ...result, outcome: written as ItemOutcome, bytesReclaimed: 0 };
       }
-      if (result) finishItem(jobId, item.seq, result);
+      if (result) await finishItem(jobId, item.seq, result);
     } catch {
       // Still failing: settled as interrupted below.
     }
   }
   const reason = describe(cause);
-  const notAttempted = settleItems(
+  const notAttempted = await settleItems(
     jobId,
     ["pending"],
     "not-attempted",
     `Not attempted — the job stopped when the database failed (${reason}); the upload was not touched.`,
   );
-  const interrupted = settleItems(
+  const interrupted = await settleItems(
     jobId,
     ["running"],
     "interrupted",
     `Interrupted — the database failed while this abort's result was recorded (${reason}); the ledger row keeps its outcome, or "unknown" until it is verified again.`,
   );
-  finishJob(jobId, "failed", databaseFailureMessage(reason, notAttempted, interrupted));
+  await finishJob(jobId, runtime().runnerId, "failed", databaseFailureMessage(reason, notAttempted, interrupted));
 }
 
-async function run(ctx: JobContext): Promise<void> {
+/**
+ * A job taken over from an instance that died: settles the items it had in flight, each
+ * exactly once (see the top of this file).
+ */
+async function settleInFlight(jobId: string, profile: Profile): Promise<void> {
+  for (const item of await itemsIn(jobId, "running")) {
+    const ref = { bucket: item.bucket, key: item.key, uploadId: item.uploadId };
+    const attempt = await latestJobAttempt(jobId, ref);
+    if (!attempt) {
+      await requeueItem(jobId, item.seq); // no intent: no abort was sent
+      continue;
+    }
+    if (attempt.outcome !== "unknown") {
+      // The outcome was recorded; only the item was not. (A row re-verified meanwhile as
+      // gone (cause unknown) counts nothing: for the job, the upload was gone.)
+      await finishItem(jobId, item.seq, {
+        outcome: attempt.outcome === "gone-unknown" ? "already-gone" : attempt.outcome,
+        attempts: 1,
+        bytesReclaimed: attempt.outcome === "reclaimed" ? attempt.bytesBefore : 0,
+        errorCode: attempt.errorCode,
+        errorMessage: attempt.errorMessage,
+        ledgerId: attempt.id,
+      });
+      continue;
+    }
+    const finished = await finishInterruptedAbort(profile, attempt);
+    if ("unverifiable" in finished) {
+      await finishItem(jobId, item.seq, {
+        outcome: "interrupted",
+        attempts: 1,
+        bytesReclaimed: 0,
+        errorCode: finished.unverifiable.code,
+        errorMessage: `Interrupted — the instance running this abort stopped, and the upload could not be checked now (${finished.unverifiable.message}); the ledger keeps it as "unknown" until it is verified again.`,
+        ledgerId: attempt.id,
+      });
+      continue;
+    }
+    const { result, note } = finished;
+    await finishItem(jobId, item.seq, {
+      outcome: result.outcome,
+      attempts: 1,
+      bytesReclaimed: result.outcome === "reclaimed" ? attempt.bytesBefore : 0,
+      errorCode: result.error?.code ?? null,
+      errorMessage: note ?? result.error?.message ?? null,
+      ledgerId: attempt.id,
+    });
+  }
+}
+
+async function run(ctx: JobContext, resumed: boolean): Promise<void> {
   const { jobId, profile, actor, options, control } = ctx;
+  const owner = runtime().runnerId;
   const streak = new UnreachableStreak(options.unreachableLimit);
   let stop: StopReason = null;
   let databaseError: unknown = null;
   const unrecorded: Unrecorded[] = [];
   try {
-    setJobStatus(jobId, "running", { started: true });
-    const queue = pendingItems(jobId).values();
+    await markJobRunning(jobId, owner);
+    if (resumed) await settleInFlight(jobId, profile);
+    const queue = (await itemsIn(jobId, "pending")).values();
     const worker = async () => {
-      while (!control.cancelled && stop === null) {
+      while (!control.cancelled && !control.lost && stop === null) {
         const next = queue.next();
         if (next.done) return;
         const ran = await processItem(ctx, next.value);
         if (!ran.recorded) {
           // The database failed: stop every worker; the items in flight finish and report.
           unrecorded.push(ran.unrecorded);
-          logger().error({ event: "bulk-job", jobId, profile: profile.id, error: describe(ran.error) }, "the database failed recording an item; stopping the job");
+          logError("the database failed recording an item; stopping the job", describe(ran.error), { jobId, profile: profile.id });
           if (stop === null) {
             stop = "error";
             databaseError = ran.error;
@@ -417,49 +454,54 @@ async function run(ctx: JobContext): Promise<void> {
     };
     // Every worker has stopped before the job is settled: none can still be sending aborts.
     await Promise.allSettled(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+    if (control.lost) return; // the instance that took the job over finishes it
 
-    if (databaseError !== null) return settleAfterDatabaseFailure(jobId, unrecorded, databaseError);
+    if (databaseError !== null) return await settleAfterDatabaseFailure(jobId, unrecorded, databaseError);
+    // A cancel from another instance may not have been seen by a worker yet.
+    if ((await jobRunInfo(jobId))?.status === "cancelling") control.cancelled = true;
     // A stop that came after the last item was taken leaves nothing behind: finish normally.
     if (control.cancelled) {
-      const skipped = settleItems(jobId, ["pending"], "skipped", "Skipped (cancelled) — the job was cancelled before this upload was started; it was not touched.");
-      if (skipped > 0) return finishJob(jobId, "cancelled", cancelledMessage(skipped));
+      const skipped = await settleItems(jobId, ["pending"], "skipped", "Skipped (cancelled) — the job was cancelled before this upload was started; it was not touched.");
+      if (skipped > 0) return await finishJob(jobId, owner, "cancelled", cancelledMessage(skipped));
     }
     if (stop === "unreachable") {
-      const notAttempted = settleItems(
+      const notAttempted = await settleItems(
         jobId,
         ["pending"],
         "not-attempted",
         "Not attempted — the endpoint was unreachable, so the job stopped before this upload; it was not touched.",
       );
-      if (notAttempted > 0) return finishJob(jobId, "failed", unreachableMessage(options.unreachableLimit, notAttempted, streak.lastError));
+      if (notAttempted > 0) return await finishJob(jobId, owner, "failed", unreachableMessage(options.unreachableLimit, notAttempted, streak.lastError));
     }
-    const job = getJob(jobId);
+    const job = await getJob(jobId);
     if (!job) throw new Error(`bulk job ${jobId} vanished while running`);
     const status = finalStatus(job.counts, null);
-    finishJob(jobId, status, summaryMessage(status, job.counts));
+    await finishJob(jobId, owner, status, summaryMessage(status, job.counts));
   } catch (error) {
-    logger().error({ event: "bulk-job", jobId, profile: profile.id, error: errorMessage(error) }, "bulk job stopped on an unexpected error");
+    logError("bulk job stopped on an unexpected error", error, { jobId, profile: profile.id });
     try {
-      const notAttempted = settleItems(jobId, ["pending"], "not-attempted", "Not attempted — the job stopped on a server error before this upload; it was not touched.");
-      finishJob(
+      const notAttempted = await settleItems(jobId, ["pending"], "not-attempted", "Not attempted — the job stopped on a server error before this upload; it was not touched.");
+      await finishJob(
         jobId,
+        owner,
         "failed",
         `The job stopped on an unexpected server error (see the server log). ${notAttempted.toLocaleString("en-US")} uploads were not attempted — run the same filter again to finish.`,
       );
     } catch {
-      // The database itself failed; the job is settled as interrupted on its next read or start.
+      // The database itself failed; the lease expires and another instance (or this one,
+      // later) takes the job over.
     }
   } finally {
     runtime().running.delete(jobId);
-    stopHeartbeatWhenIdle();
-    logJobEnd(jobId, actor);
+    stopRenewalWhenIdle();
+    if (!control.lost) await logJobEnd(jobId, actor);
   }
 }
 
-/** One line when a job ends, with its outcome counts (each abort has its own line too). */
-function logJobEnd(jobId: string, actor: JobActor): void {
+/** One line when a job ends here, with its outcome counts (each abort has its own line too). */
+async function logJobEnd(jobId: string, actor: JobActor): Promise<void> {
   try {
-    const job = getJob(jobId);
+    const job = await getJob(jobId);
     if (!job) return;
     logger()[job.status === "done" ? "info" : "warn"](
       {
@@ -476,7 +518,7 @@ function logJobEnd(jobId: string, actor: JobActor): void {
       `bulk job ${job.status}`,
     );
   } catch (error) {
-    logger().error({ event: "bulk-job", jobId, error: errorMessage(error) }, "bulk job end could not be logged");
+    logError("bulk job end could not be logged", error, { jobId });
   }
 }
 
@@ -488,6 +530,16 @@ function withDefaults(options: RunnerOptions = {}): Required<RunnerOptions> {
     unreachableLimit: options.unreachableLimit ?? DEFAULT_UNREACHABLE_LIMIT,
     rereadPartsOlderThanMs: options.rereadPartsOlderThanMs ?? DEFAULT_REREAD_PARTS_OLDER_THAN_MS,
   };
+}
+
+function launch(jobId: string, profileId: string, work: (control: Control) => Promise<void>): Control {
+  const rt = runtime();
+  const control: Control = { jobId, profileId, cancelled: false, lost: false, done: Promise.resolve() };
+  rt.running.set(jobId, control);
+  startRenewal();
+  // Every S3 request of the job is billed as "bulk" (lib/s3/request-events).
+  control.done = withS3Cause("bulk", () => work(control));
+  return control;
 }
 
 export interface StartJobParams {
@@ -504,18 +556,16 @@ export interface StartJobParams {
  * Records the job and its items, then runs it in the background. One job per profile at a
  * time: two jobs over the same uploads would only race each other.
  */
-export function startJob(params: StartJobParams): BulkJob {
+export async function startJob(params: StartJobParams): Promise<BulkJob> {
   const { profile, actor } = params;
   if (params.items.length === 0) throw new KnownError("empty-selection", "Nothing to abort: the selection has no uploads.");
-  const rt = runtime();
   // A job whose workers still run here holds the profile, whatever its row says (the database
   // may have failed writing it).
-  const stillRunning = [...rt.running.values()].find((c) => c.profileId === profile.id);
+  const stillRunning = [...runtime().running.values()].find((c) => c.profileId === profile.id);
   if (stillRunning) {
     throw new KnownError("job-running", `Bulk job ${stillRunning.jobId.slice(0, 8)} is still running on this profile — wait for it to finish or cancel it first.`);
   }
-  reconcileOrphans(profile.id);
-  const busy = unfinishedJobs(profile.id)[0];
+  const busy = (await unfinishedJobs(profile.id))[0];
   if (busy) {
     throw new KnownError(
       "job-running",
@@ -523,29 +573,22 @@ export function startJob(params: StartJobParams): BulkJob {
     );
   }
   const id = randomUUID();
-  const job = insertJob({
+  const job = await insertJob({
     id,
     actor,
     profileId: profile.id,
     endpointHost: toPublicProfile(profile).endpointHost,
     selection: params.selection,
     includeActive: params.includeActive,
-    runnerId: rt.runnerId,
+    runnerId: runtime().runnerId,
+    leaseUntil: new Date(Date.now() + leaseMs()),
     items: params.items,
   });
-  const control: Control = { jobId: id, profileId: profile.id, cancelled: false, done: Promise.resolve() };
-  rt.running.set(id, control);
-  startHeartbeat();
-  control.done = withS3Cause("bulk", () =>
-    run({
-      jobId: id,
-      profile,
-      actor,
-      selection: params.selection,
-      includeActive: params.includeActive,
-      options: withDefaults(params.options),
-      control,
-    }),
+  launch(id, profile.id, (control) =>
+    run(
+      { jobId: id, profile, actor, selection: params.selection, includeActive: params.includeActive, options: withDefaults(params.options), control },
+      false,
+    ),
   );
   logger().info(
     { event: "bulk-job", jobId: id, user: actor.email, profile: profile.id, total: job.total, bytesSelected: job.bytesSelected, selection: params.selection },
@@ -554,38 +597,130 @@ export function startJob(params: StartJobParams): BulkJob {
   return job;
 }
 
-/** The job as stored now (an orphan of a dead process is settled first). */
-export function readJob(id: string): BulkJob | null {
-  const job = getJob(id);
-  if (job && !isFinished(job.status)) {
-    const unfinished = unfinishedJobs(job.profileId).find((j) => j.id === id);
-    if (unfinished && isOrphan(unfinished)) {
-      interrupt(id);
-      return getJob(id);
-    }
+// ---------------------------------------------------------------- taking over
+
+/** Where an instance finds a profile by id (its profiles file; tests pass their own). */
+type ProfileLookup = (id: string) => Profile;
+
+/** The profile a taken-over job runs with, if it still points at the job's endpoint. */
+function profileForJob(profileId: string, endpointHost: string, lookup: ProfileLookup): Profile | string {
+  let profile: Profile;
+  try {
+    profile = lookup(profileId);
+  } catch (error) {
+    return `endpoint profile "${profileId}" is not configured on this instance (${error instanceof Error ? error.message : String(error)})`;
   }
-  return job;
+  const host = toPublicProfile(profile).endpointHost;
+  return host === endpointHost ? profile : `profile "${profileId}" points at ${host} here, but the job ran on ${endpointHost}`;
 }
 
-export function recentJobs(options: { profileId?: string; limit?: number } = {}): BulkJob[] {
-  reconcileOrphans(options.profileId);
+/** A job this instance cannot continue: nothing more is sent; what was in flight stays unknown. */
+async function giveUp(jobId: string, reason: string): Promise<void> {
+  const owner = runtime().runnerId;
+  const interrupted = await settleItems(
+    jobId,
+    ["running"],
+    "interrupted",
+    `Interrupted — the instance running this abort stopped and this one cannot continue (${reason}); the ledger keeps it as "unknown" until it is verified again.`,
+  );
+  const notAttempted = await settleItems(
+    jobId,
+    ["pending"],
+    "not-attempted",
+    `Not attempted — the job could not be continued (${reason}); this upload was not touched.`,
+  );
+  await finishJob(jobId, owner, "failed", `${interruptedMessage(notAttempted, interrupted)} It could not be continued: ${reason}.`);
+}
+
+async function resume(jobId: string, control: Control, lookup: ProfileLookup): Promise<void> {
+  const info = await jobRunInfo(jobId);
+  if (!info || isFinished(info.status)) {
+    runtime().running.delete(jobId);
+    stopRenewalWhenIdle();
+    return;
+  }
+  const profile = profileForJob(info.profileId, info.endpointHost, lookup);
+  if (typeof profile === "string") {
+    try {
+      await giveUp(jobId, profile);
+    } finally {
+      runtime().running.delete(jobId);
+      stopRenewalWhenIdle();
+    }
+    return;
+  }
+  const job = await getJob(jobId);
+  if (!job) return;
+  control.profileId = profile.id;
+  logger().warn(
+    { event: "bulk-job", jobId, profile: profile.id, runner: runtime().runnerId },
+    "took over a bulk job (its instance stopped renewing it); verifying the aborts it had in flight",
+  );
+  await run({ jobId, profile, actor: info.actor, selection: job.selection, includeActive: job.includeActive, options: withDefaults(), control }, true);
+}
+
+/**
+ * Takes over every unfinished job whose lease has expired and runs it here (in the
+ * background; returns the ids taken). `anyLease`: also jobs whose holder has not let the
+ * lease expire yet (SQLite at start, see startJobTakeover).
+ */
+export async function takeOverExpiredJobs(options: { anyLease?: boolean; profiles?: ProfileLookup } = {}): Promise<string[]> {
+  const rt = runtime();
+  const taken: string[] = [];
+  for (;;) {
+    const id = await claimExpiredJob(rt.runnerId, leaseMs(), { anyLease: options.anyLease });
+    if (id === null) return taken;
+    if (rt.running.has(id)) continue;
+    taken.push(id);
+    launch(id, "", (control) => resume(id, control, options.profiles ?? getProfile));
+  }
+}
+
+/**
+ * Call once at server start (lib/startup.ts): jobs left by a process that is gone are
+ * taken over now and then, and every half lease this instance looks again. With SQLite
+ * there is one server per file, so its jobs are this server's previous process's and are
+ * taken at once; with PostgreSQL another instance may be running them, so only expired
+ * leases are taken.
+ */
+export async function startJobTakeover(): Promise<number> {
+  const rt = runtime();
+  const db = await getDb();
+  const taken = await takeOverExpiredJobs({ anyLease: dialectOf(db) === "sqlite" });
+  if (!rt.sweeper) {
+    rt.sweeper = setInterval(() => {
+      takeOverExpiredJobs().catch((error: unknown) => logError("taking over bulk jobs failed", error));
+    }, Math.max(500, Math.floor(leaseMs() / 2)));
+    rt.sweeper.unref();
+  }
+  return taken.length;
+}
+
+// ---------------------------------------------------------------- reading, cancelling
+
+/** The job as stored now. */
+export function readJob(id: string): Promise<BulkJob | null> {
+  return getJob(id);
+}
+
+export function recentJobs(options: { profileId?: string; limit?: number } = {}): Promise<BulkJob[]> {
   return listJobs(options);
 }
 
 /**
- * Stops taking new items: those not started are marked "skipped (cancelled)" and stay
- * untouched; aborts in flight finish and are verified and recorded.
+ * Stops taking new items, from any instance: those not started are marked "skipped
+ * (cancelled)" and stay untouched; aborts in flight finish and are verified and recorded.
  */
-export function cancelJob(id: string): BulkJob {
+export async function cancelJob(id: string): Promise<BulkJob> {
   // First the workers in this process: the cancel reaches them even if the database fails below.
   const control = runtime().running.get(id);
   if (control) control.cancelled = true;
-  const job = readJob(id);
+  const job = await getJob(id);
   if (!job) throw new KnownError("not-found", "No bulk job with this id.");
   if (isFinished(job.status) || job.status === "cancelling") return job;
-  requestCancel(id);
+  await requestCancel(id);
   logger().info({ event: "bulk-job", jobId: id, profile: job.profileId }, "bulk job cancel requested");
-  return getJob(id) ?? job;
+  return (await getJob(id)) ?? job;
 }
 
 /** Resolves when the job's run in this process has ended (tests; immediately when not running here). */

@@ -9,13 +9,13 @@ import type { BulkJob } from "@/lib/jobs/types";
 // count the admin typed. The job aborts exactly the previewed uploads (never uploads that
 // appeared after the preview); ones aborted meanwhile by someone else end "already gone".
 
-export function startJobFromPreview(params: {
+export async function startJobFromPreview(params: {
   previewId: string;
   actor: JobActor & { id: string };
   includeActive: boolean;
   confirmCount: number;
   options?: RunnerOptions;
-}): BulkJob {
+}): Promise<BulkJob> {
   const previewed = readyPreview(params.previewId, params.actor.id);
   if (!previewed) {
     throw new KnownError("preview-expired", "This preview has expired or was already used — preview again to see the current selection.");
@@ -29,7 +29,7 @@ export function startJobFromPreview(params: {
       `The selection changed — preview again. You confirmed ${params.confirmCount.toLocaleString("en-US")} uploads; the preview now selects ${items.length.toLocaleString("en-US")}.`,
     );
   }
-  const job = startJob({
+  const job = await startJob({
     profile: previewed.profile,
     actor: params.actor,
     selection: previewed.preview.selection,

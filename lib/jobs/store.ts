@@ -1,5 +1,7 @@
 import "server-only";
-import { ledgerDb } from "@/lib/ledger/db";
+import type { Selectable } from "kysely";
+import { type Db, dialectOf, getDb } from "@/lib/db";
+import type { BulkJobItemTable, BulkJobTable } from "@/lib/db/schema";
 import { emptyCounts } from "@/lib/jobs/status";
 import type {
   BulkJob,
@@ -13,11 +15,23 @@ import type {
   SelectedUpload,
 } from "@/lib/jobs/types";
 
-// SQLite persistence of bulk jobs (tables from migration 2 in lib/ledger/migrations.ts).
-// Every write is one short synchronous statement or transaction; the job's counters are
-// updated in the same transaction as the item, so a poll never sees them disagree.
+// Persistence of bulk jobs (tables from migration 0002 in lib/ledger/migrations.ts), on
+// SQLite or PostgreSQL. Every write is one short statement or transaction; the job's
+// counters are updated in the same transaction as the item, so a poll never sees them
+// disagree, and an item's outcome is counted only by the update that made it final.
 
-const COUNT_COLUMN: Record<ItemOutcome, string> = {
+type CountColumn =
+  | "n_reclaimed"
+  | "n_already_gone"
+  | "n_verify_failed"
+  | "n_denied"
+  | "n_failed"
+  | "n_skipped"
+  | "n_skipped_active"
+  | "n_not_attempted"
+  | "n_interrupted";
+
+const COUNT_COLUMN: Record<ItemOutcome, CountColumn> = {
   reclaimed: "n_reclaimed",
   "already-gone": "n_already_gone",
   "verify-failed": "n_verify_failed",
@@ -29,62 +43,13 @@ const COUNT_COLUMN: Record<ItemOutcome, string> = {
   interrupted: "n_interrupted",
 };
 
-interface JobRow {
-  id: string;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  actor_id: string | null;
-  actor_email: string;
-  profile_id: string;
-  endpoint_host: string;
-  filter_json: string;
-  include_active: number;
-  status: JobStatus;
-  total: number;
-  done: number;
-  parts_selected: number;
-  bytes_selected: number;
-  bytes_reclaimed: number;
-  n_reclaimed: number;
-  n_already_gone: number;
-  n_verify_failed: number;
-  n_denied: number;
-  n_failed: number;
-  n_skipped: number;
-  n_skipped_active: number;
-  n_not_attempted: number;
-  n_interrupted: number;
-  message: string | null;
-  runner_id: string | null;
-  heartbeat_at: string | null;
-}
-
-interface ItemRow {
-  job_id: string;
-  seq: number;
-  bucket: string;
-  key: string;
-  upload_id: string;
-  initiated: string | null;
-  parts_before: number | null;
-  bytes_before: number | null;
-  state: ItemState;
-  attempts: number;
-  bytes_reclaimed: number;
-  error_code: string | null;
-  error_message: string | null;
-  ledger_id: number | null;
-  started_at: string | null;
-  finished_at: string | null;
-  reread_parts: number;
-  parts_read_at: string | null;
-}
+type JobRow = Selectable<BulkJobTable>;
+type ItemRow = Selectable<BulkJobItemTable>;
 
 function toJob(row: JobRow): BulkJob {
   const counts = emptyCounts();
-  for (const [outcome, column] of Object.entries(COUNT_COLUMN) as [ItemOutcome, string][]) {
-    counts[outcome] = Number(row[column as keyof JobRow] ?? 0);
+  for (const [outcome, column] of Object.entries(COUNT_COLUMN) as [ItemOutcome, CountColumn][]) {
+    counts[outcome] = Number(row[column] ?? 0);
   }
   return {
     id: row.id,
@@ -95,8 +60,8 @@ function toJob(row: JobRow): BulkJob {
     profileId: row.profile_id,
     endpointHost: row.endpoint_host,
     selection: JSON.parse(row.filter_json) as BulkSelection,
-    includeActive: row.include_active === 1,
-    status: row.status,
+    includeActive: Number(row.include_active) === 1,
+    status: row.status as JobStatus,
     total: row.total,
     done: row.done,
     partsSelected: row.parts_selected,
@@ -116,12 +81,12 @@ function toItem(row: ItemRow): BulkJobItem {
     initiated: row.initiated,
     partsBefore: row.parts_before,
     bytesBefore: row.bytes_before,
-    state: row.state,
+    state: row.state as ItemState,
     attempts: row.attempts,
     bytesReclaimed: row.bytes_reclaimed,
     errorCode: row.error_code,
     errorMessage: row.error_message,
-    ledgerId: row.ledger_id,
+    ledgerId: row.ledger_id === null ? null : Number(row.ledger_id),
     startedAt: row.started_at,
     finishedAt: row.finished_at,
   };
@@ -134,7 +99,9 @@ export interface NewJob {
   endpointHost: string;
   selection: BulkSelection;
   includeActive: boolean;
+  /** The instance that runs it: it holds the job's lease until `leaseUntil`. */
   runnerId: string;
+  leaseUntil: Date;
   items: readonly JobItemInput[];
 }
 
@@ -161,59 +128,74 @@ export interface RunnableItem extends BulkJobItem {
 }
 
 /** The job row and all its items, in one transaction; status "queued". */
-export function insertJob(job: NewJob, now = new Date()): BulkJob {
-  const db = ledgerDb();
+export async function insertJob(job: NewJob, now = new Date()): Promise<BulkJob> {
+  const db = await getDb();
   let parts = 0;
   let bytes = 0;
   for (const item of job.items) {
     parts += item.parts ?? 0;
     bytes += item.bytes ?? 0;
   }
-  db.transaction(() => {
-    db.prepare(
-      `INSERT INTO bulk_job (id, created_at, actor_id, actor_email, profile_id, endpoint_host, filter_json,
-                             include_active, status, total, parts_selected, bytes_selected, runner_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
-    ).run(
-      job.id,
-      now.toISOString(),
-      job.actor.id,
-      job.actor.email,
-      job.profileId,
-      job.endpointHost,
-      JSON.stringify(job.selection),
-      job.includeActive ? 1 : 0,
-      job.items.length,
-      parts,
-      bytes,
-      job.runnerId,
-    );
-    const insert = db.prepare(
-      `INSERT INTO bulk_job_item (job_id, seq, bucket, key, upload_id, initiated, parts_before, bytes_before, reread_parts, parts_read_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    job.items.forEach((item, seq) => {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto("bulk_job")
+      .values({
+        id: job.id,
+        created_at: now.toISOString(),
+        actor_id: job.actor.id,
+        actor_email: job.actor.email,
+        profile_id: job.profileId,
+        endpoint_host: job.endpointHost,
+        filter_json: JSON.stringify(job.selection),
+        include_active: job.includeActive ? 1 : 0,
+        status: "queued",
+        total: job.items.length,
+        parts_selected: parts,
+        bytes_selected: bytes,
+        runner_id: job.runnerId,
+        heartbeat_at: now.toISOString(),
+        lease_expires_at: job.leaseUntil.toISOString(),
+      })
+      .execute();
+    const rows = job.items.map((item, seq) => {
       const reread = item.lookedActive !== false || item.parts === null || item.bytes === null;
-      insert.run(job.id, seq, item.bucket, item.key, item.uploadId, item.initiated, item.parts, item.bytes, reread ? 1 : 0, item.partsReadAt ?? null);
+      return {
+        job_id: job.id,
+        seq,
+        bucket: item.bucket,
+        key: item.key,
+        upload_id: item.uploadId,
+        initiated: item.initiated,
+        parts_before: item.parts,
+        bytes_before: item.bytes,
+        reread_parts: reread ? 1 : 0,
+        parts_read_at: item.partsReadAt ?? null,
+      };
     });
-  })();
-  const created = getJob(job.id);
+    // Several rows per statement (SQLite allows 32,766 bound values: 500 rows × 9 stay well below).
+    for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+      await trx.insertInto("bulk_job_item").values(rows.slice(i, i + INSERT_BATCH)).execute();
+    }
+  });
+  const created = await getJob(job.id);
   if (!created) throw new Error(`bulk job ${job.id} vanished after insert`);
   return created;
 }
 
-export function getJob(id: string): BulkJob | null {
-  const row = ledgerDb().prepare("SELECT * FROM bulk_job WHERE id = ?").get(id) as JobRow | undefined;
+const INSERT_BATCH = 500;
+
+export async function getJob(id: string): Promise<BulkJob | null> {
+  const db = await getDb();
+  const row = await db.selectFrom("bulk_job").selectAll().where("id", "=", id).executeTakeFirst();
   return row ? toJob(row) : null;
 }
 
-export function listJobs(options: { profileId?: string; limit?: number } = {}): BulkJob[] {
+export async function listJobs(options: { profileId?: string; limit?: number } = {}): Promise<BulkJob[]> {
   const limit = Math.min(Math.max(options.limit ?? 20, 1), 200);
-  const rows = (
-    options.profileId
-      ? ledgerDb().prepare("SELECT * FROM bulk_job WHERE profile_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?").all(options.profileId, limit)
-      : ledgerDb().prepare("SELECT * FROM bulk_job ORDER BY created_at DESC, rowid DESC LIMIT ?").all(limit)
-  ) as JobRow[];
+  const db = await getDb();
+  let query = db.selectFrom("bulk_job").selectAll();
+  if (options.profileId) query = query.where("profile_id", "=", options.profileId);
+  const rows = await query.orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).execute();
   return rows.map(toJob);
 }
 
@@ -221,64 +203,204 @@ export interface UnfinishedJob {
   id: string;
   status: JobStatus;
   profileId: string;
+  /** The instance holding its lease. */
   runnerId: string | null;
-  /** Last sign of life of the process running it (ISO), or when it was created. */
-  heartbeatAt: string;
+  /** Until when (ISO); null for jobs from before leases (expired). */
+  leaseExpiresAt: string | null;
 }
+
+const UNFINISHED: readonly JobStatus[] = ["queued", "running", "cancelling"];
 
 /** Jobs not finished, optionally of one profile. */
-export function unfinishedJobs(profileId?: string): UnfinishedJob[] {
-  const rows = ledgerDb()
-    .prepare(
-      `SELECT id, status, runner_id, profile_id, COALESCE(heartbeat_at, started_at, created_at) AS heartbeat_at FROM bulk_job
-        WHERE status IN ('queued', 'running', 'cancelling') ${profileId ? "AND profile_id = ?" : ""}`,
-    )
-    .all(...(profileId ? [profileId] : [])) as { id: string; status: JobStatus; runner_id: string | null; profile_id: string; heartbeat_at: string }[];
-  return rows.map((r) => ({ id: r.id, status: r.status, runnerId: r.runner_id, profileId: r.profile_id, heartbeatAt: r.heartbeat_at }));
+export async function unfinishedJobs(profileId?: string): Promise<UnfinishedJob[]> {
+  const db = await getDb();
+  let query = db.selectFrom("bulk_job").select(["id", "status", "runner_id", "profile_id", "lease_expires_at"]).where("status", "in", UNFINISHED);
+  if (profileId) query = query.where("profile_id", "=", profileId);
+  const rows = await query.execute();
+  return rows.map((r) => ({
+    id: r.id,
+    status: r.status as JobStatus,
+    runnerId: r.runner_id,
+    profileId: r.profile_id,
+    leaseExpiresAt: r.lease_expires_at,
+  }));
 }
 
-/** The running process is alive: stamps the jobs it runs. */
-export function touchJobs(ids: readonly string[], now = new Date()): void {
-  if (ids.length === 0) return;
-  ledgerDb()
-    .prepare(`UPDATE bulk_job SET heartbeat_at = ? WHERE id IN (${ids.map(() => "?").join(", ")})`)
-    .run(now.toISOString(), ...ids);
+/** Ids of unfinished jobs, as a subquery (their ledger rows belong to whoever runs them). */
+export function unfinishedJobIds(db: Db) {
+  return db.selectFrom("bulk_job").select("id").where("status", "in", UNFINISHED);
 }
 
-export function setJobStatus(id: string, status: JobStatus, extra: { message?: string | null; started?: boolean } = {}, now = new Date()): void {
-  const sets = ["status = ?"];
-  const args: unknown[] = [status];
-  if (extra.message !== undefined) {
-    sets.push("message = ?");
-    args.push(extra.message);
-  }
-  if (extra.started) {
-    sets.push("started_at = COALESCE(started_at, ?)");
-    args.push(now.toISOString());
-  }
-  ledgerDb().prepare(`UPDATE bulk_job SET ${sets.join(", ")} WHERE id = ?`).run(...args, id);
+export async function isJobUnfinished(id: string): Promise<boolean> {
+  const db = await getDb();
+  return (await unfinishedJobIds(db).where("id", "=", id).executeTakeFirst()) !== undefined;
+}
+
+/** Who may run a job and with what: what an instance taking it over needs. */
+export interface JobRunInfo {
+  id: string;
+  status: JobStatus;
+  profileId: string;
+  endpointHost: string;
+  actor: { id: string | null; email: string };
+}
+
+export async function jobRunInfo(id: string): Promise<JobRunInfo | null> {
+  const db = await getDb();
+  const row = await db
+    .selectFrom("bulk_job")
+    .select(["id", "status", "profile_id", "endpoint_host", "actor_id", "actor_email"])
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    id: row.id,
+    status: row.status as JobStatus,
+    profileId: row.profile_id,
+    endpointHost: row.endpoint_host,
+    actor: { id: row.actor_id, email: row.actor_email },
+  };
+}
+
+export type LeaseState =
+  /** Still ours; the job's status as it is now (a cancel from another instance shows here). */
+  | { held: true; status: JobStatus }
+  /** Taken over by another instance, or the job finished. */
+  | { held: false };
+
+/** The holder is alive: extends the lease of a job it runs. */
+export async function renewLease(id: string, owner: string, leaseMs: number, now = new Date()): Promise<LeaseState> {
+  const db = await getDb();
+  const row = await db
+    .updateTable("bulk_job")
+    .set({ heartbeat_at: now.toISOString(), lease_expires_at: new Date(now.getTime() + leaseMs).toISOString() })
+    .where("id", "=", id)
+    .where("runner_id", "=", owner)
+    .where("status", "in", UNFINISHED)
+    .returning("status")
+    .executeTakeFirst();
+  return row ? { held: true, status: row.status as JobStatus } : { held: false };
+}
+
+/**
+ * Takes over one unfinished job whose lease has expired (its holder stopped renewing it:
+ * the process died) and returns its id, or null when there is none. PostgreSQL: the row is
+ * picked with FOR UPDATE SKIP LOCKED, so instances looking at once take different jobs
+ * without waiting on each other. SQLite: its single writer serialises the claims. Either
+ * way the UPDATE re-checks the expiry, so a job is taken by one instance only.
+ * `anyLease` takes jobs whose lease has not expired yet (SQLite at start: one server per
+ * file, so the holder was this server's previous process).
+ */
+export async function claimExpiredJob(
+  owner: string,
+  leaseMs: number,
+  options: { now?: Date; anyLease?: boolean } = {},
+): Promise<string | null> {
+  const now = options.now ?? new Date();
+  const db = await getDb();
+  return db.transaction().execute(async (trx) => {
+    const claimable = (qb: typeof trx) =>
+      qb
+        .selectFrom("bulk_job")
+        .select("id")
+        .where("status", "in", UNFINISHED)
+        .where((eb) =>
+          options.anyLease
+            ? eb.or([eb("runner_id", "is", null), eb("runner_id", "<>", owner)])
+            : eb.or([eb("lease_expires_at", "is", null), eb("lease_expires_at", "<", now.toISOString())]),
+        )
+        .orderBy("created_at")
+        .limit(1);
+    const picked =
+      dialectOf(trx) === "postgres"
+        ? await claimable(trx).forUpdate().skipLocked().executeTakeFirst()
+        : await claimable(trx).executeTakeFirst();
+    if (!picked) return null;
+    const taken = await trx
+      .updateTable("bulk_job")
+      .set({
+        runner_id: owner,
+        heartbeat_at: now.toISOString(),
+        lease_expires_at: new Date(now.getTime() + leaseMs).toISOString(),
+      })
+      .where("id", "=", picked.id)
+      .where("status", "in", UNFINISHED)
+      .where((eb) =>
+        options.anyLease
+          ? eb.or([eb("runner_id", "is", null), eb("runner_id", "<>", owner)])
+          : eb.or([eb("lease_expires_at", "is", null), eb("lease_expires_at", "<", now.toISOString())]),
+      )
+      .executeTakeFirst();
+    return Number(taken.numUpdatedRows) === 1 ? picked.id : null;
+  });
+}
+
+/** queued → running (a cancel that came first wins: the job stays "cancelling"). */
+export async function markJobRunning(id: string, owner: string, now = new Date()): Promise<void> {
+  const db = await getDb();
+  await db
+    .updateTable("bulk_job")
+    .set((eb) => ({ status: "running", started_at: eb.fn.coalesce("started_at", eb.val(now.toISOString())) }))
+    .where("id", "=", id)
+    .where("runner_id", "=", owner)
+    .where("status", "=", "queued")
+    .execute();
 }
 
 /** Asks a queued/running job to stop; false when it had already finished. */
-export function requestCancel(id: string): boolean {
-  const result = ledgerDb()
-    .prepare("UPDATE bulk_job SET status = 'cancelling' WHERE id = ? AND status IN ('queued', 'running')")
-    .run(id);
-  return result.changes > 0;
+export async function requestCancel(id: string): Promise<boolean> {
+  const db = await getDb();
+  const result = await db
+    .updateTable("bulk_job")
+    .set({ status: "cancelling" })
+    .where("id", "=", id)
+    .where("status", "in", ["queued", "running"])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
-/** Items still to do, in order. */
-export function pendingItems(jobId: string): RunnableItem[] {
-  const rows = ledgerDb()
-    .prepare("SELECT * FROM bulk_job_item WHERE job_id = ? AND state = 'pending' ORDER BY seq")
-    .all(jobId) as ItemRow[];
-  return rows.map((row) => ({ ...toItem(row), rereadParts: row.reread_parts !== 0, partsReadAt: row.parts_read_at }));
+/** Items in one state (pending: still to do; running: in flight), in order. */
+export async function itemsIn(jobId: string, state: "pending" | "running"): Promise<RunnableItem[]> {
+  const db = await getDb();
+  const rows = await db
+    .selectFrom("bulk_job_item")
+    .selectAll()
+    .where("job_id", "=", jobId)
+    .where("state", "=", state)
+    .orderBy("seq")
+    .execute();
+  return rows.map((row) => ({ ...toItem(row), rereadParts: Number(row.reread_parts) !== 0, partsReadAt: row.parts_read_at }));
 }
 
-export function markItemRunning(jobId: string, seq: number, now = new Date()): void {
-  ledgerDb()
-    .prepare("UPDATE bulk_job_item SET state = 'running', started_at = ? WHERE job_id = ? AND seq = ? AND state = 'pending'")
-    .run(now.toISOString(), jobId, seq);
+/**
+ * pending → running, only while the job is running and `owner` holds it: a cancel (from
+ * any instance) or a takeover stops new items here. False when the item was not started.
+ */
+export async function markItemRunning(jobId: string, seq: number, owner: string, now = new Date()): Promise<boolean> {
+  const db = await getDb();
+  const result = await db
+    .updateTable("bulk_job_item")
+    .set({ state: "running", started_at: now.toISOString() })
+    .where("job_id", "=", jobId)
+    .where("seq", "=", seq)
+    .where("state", "=", "pending")
+    .where(({ exists, selectFrom }) =>
+      exists(selectFrom("bulk_job").select("id").where("id", "=", jobId).where("status", "=", "running").where("runner_id", "=", owner)),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** running → pending: an item whose abort was never sent (no ledger row) goes back in line. */
+export async function requeueItem(jobId: string, seq: number): Promise<void> {
+  const db = await getDb();
+  await db
+    .updateTable("bulk_job_item")
+    .set({ state: "pending", started_at: null })
+    .where("job_id", "=", jobId)
+    .where("seq", "=", seq)
+    .where("state", "=", "running")
+    .execute();
 }
 
 export interface ItemResult {
@@ -290,74 +412,95 @@ export interface ItemResult {
   ledgerId: number | null;
 }
 
+/** Adds `n` items of one outcome (and their reclaimed bytes) to the job's counters. */
+async function countItems(trx: Db, jobId: string, outcome: ItemOutcome, n: number, bytes: number): Promise<void> {
+  const column = COUNT_COLUMN[outcome];
+  await trx
+    .updateTable("bulk_job")
+    .set((eb) => ({
+      done: eb("done", "+", n),
+      [column]: eb(column, "+", n),
+      bytes_reclaimed: eb("bytes_reclaimed", "+", bytes),
+    }))
+    .where("id", "=", jobId)
+    .execute();
+}
+
 /** Records an item's outcome and bumps the job's counters, atomically. */
-export function finishItem(jobId: string, seq: number, result: ItemResult, now = new Date()): void {
-  const db = ledgerDb();
-  db.transaction(() => {
-    const changed = db
-      .prepare(
-        `UPDATE bulk_job_item
-            SET state = ?, attempts = ?, bytes_reclaimed = ?, error_code = ?, error_message = ?, ledger_id = ?, finished_at = ?
-          WHERE job_id = ? AND seq = ? AND state IN ('pending', 'running')`,
-      )
-      .run(result.outcome, result.attempts, result.bytesReclaimed, result.errorCode, result.errorMessage, result.ledgerId, now.toISOString(), jobId, seq);
-    if (changed.changes === 0) return; // already final: never count twice
-    const column = COUNT_COLUMN[result.outcome];
-    db.prepare(`UPDATE bulk_job SET done = done + 1, ${column} = ${column} + 1, bytes_reclaimed = bytes_reclaimed + ? WHERE id = ?`).run(
-      result.bytesReclaimed,
-      jobId,
-    );
-  })();
+export async function finishItem(jobId: string, seq: number, result: ItemResult, now = new Date()): Promise<void> {
+  const db = await getDb();
+  await db.transaction().execute(async (trx) => {
+    const changed = await trx
+      .updateTable("bulk_job_item")
+      .set({
+        state: result.outcome,
+        attempts: result.attempts,
+        bytes_reclaimed: result.bytesReclaimed,
+        error_code: result.errorCode,
+        error_message: result.errorMessage,
+        ledger_id: result.ledgerId,
+        finished_at: now.toISOString(),
+      })
+      .where("job_id", "=", jobId)
+      .where("seq", "=", seq)
+      .where("state", "in", ["pending", "running"])
+      .executeTakeFirst();
+    if (Number(changed.numUpdatedRows) === 0) return; // already final: never count twice
+    await countItems(trx, jobId, result.outcome, 1, result.bytesReclaimed);
+  });
 }
 
 /**
  * Gives every item still in `from` states the outcome `to` (skipped / not attempted /
  * interrupted), with the same reason, and bumps the counters. Returns how many changed.
  */
-export function settleItems(jobId: string, from: readonly ("pending" | "running")[], to: ItemOutcome, reason: string, now = new Date()): number {
-  const db = ledgerDb();
-  return db.transaction(() => {
-    const placeholders = from.map(() => "?").join(", ");
-    const changed = db
-      .prepare(
-        `UPDATE bulk_job_item SET state = ?, error_message = ?, finished_at = ?
-          WHERE job_id = ? AND state IN (${placeholders})`,
-      )
-      .run(to, reason, now.toISOString(), jobId, ...from).changes;
-    if (changed > 0) {
-      const column = COUNT_COLUMN[to];
-      db.prepare(`UPDATE bulk_job SET done = done + ?, ${column} = ${column} + ? WHERE id = ?`).run(changed, changed, jobId);
-    }
+export async function settleItems(
+  jobId: string,
+  from: readonly ("pending" | "running")[],
+  to: ItemOutcome,
+  reason: string,
+  now = new Date(),
+): Promise<number> {
+  const db = await getDb();
+  return db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable("bulk_job_item")
+      .set({ state: to, error_message: reason, finished_at: now.toISOString() })
+      .where("job_id", "=", jobId)
+      .where("state", "in", from)
+      .executeTakeFirst();
+    const changed = Number(result.numUpdatedRows);
+    if (changed > 0) await countItems(trx, jobId, to, changed, 0);
     return changed;
-  })();
+  });
 }
 
-export function finishJob(id: string, status: JobStatus, message: string | null, now = new Date()): void {
-  ledgerDb().prepare("UPDATE bulk_job SET status = ?, message = ?, finished_at = ? WHERE id = ?").run(status, message, now.toISOString(), id);
-}
-
-/** The newest ledger row this job wrote for this upload (abort_attempt.job_id). */
-export function latestLedgerId(jobId: string, item: { bucket: string; key: string; uploadId: string }): number | null {
-  const row = ledgerDb()
-    .prepare(
-      "SELECT id FROM abort_attempt WHERE job_id = ? AND upload_id = ? AND bucket = ? AND key = ? ORDER BY id DESC LIMIT 1",
-    )
-    .get(jobId, item.uploadId, item.bucket, item.key) as { id: number } | undefined;
-  return row?.id ?? null;
+/** Final status; only by the lease holder (an instance that lost the job leaves it alone). */
+export async function finishJob(id: string, owner: string, status: JobStatus, message: string | null, now = new Date()): Promise<void> {
+  const db = await getDb();
+  await db
+    .updateTable("bulk_job")
+    .set({ status, message, finished_at: now.toISOString(), lease_expires_at: null })
+    .where("id", "=", id)
+    .where("runner_id", "=", owner)
+    .execute();
 }
 
 const PROBLEM_STATES: readonly ItemState[] = ["verify-failed", "denied", "failed", "interrupted", "not-attempted", "skipped", "skipped-active"];
 
 /** One page of a job's items; `problems` = anything not reclaimed / already gone / pending. */
-export function listItems(jobId: string, options: { filter?: ItemFilter; offset?: number; limit?: number } = {}): JobItemsPage {
+export async function listItems(
+  jobId: string,
+  options: { filter?: ItemFilter; offset?: number; limit?: number } = {},
+): Promise<JobItemsPage> {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
   const offset = Math.max(options.offset ?? 0, 0);
   const filter = options.filter ?? "all";
   const states: readonly ItemState[] | null = filter === "all" ? null : filter === "problems" ? PROBLEM_STATES : [filter];
-  const where = states ? `job_id = ? AND state IN (${states.map(() => "?").join(", ")})` : "job_id = ?";
-  const args = states ? [jobId, ...states] : [jobId];
-  const db = ledgerDb();
-  const total = (db.prepare(`SELECT count(*) AS n FROM bulk_job_item WHERE ${where}`).get(...args) as { n: number }).n;
-  const rows = db.prepare(`SELECT * FROM bulk_job_item WHERE ${where} ORDER BY seq LIMIT ? OFFSET ?`).all(...args, limit, offset) as ItemRow[];
-  return { items: rows.map(toItem), total, offset, limit };
+  const db = await getDb();
+  let query = db.selectFrom("bulk_job_item").where("job_id", "=", jobId);
+  if (states) query = query.where("state", "in", states);
+  const counted = await query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const rows = await query.selectAll().orderBy("seq").limit(limit).offset(offset).execute();
+  return { items: rows.map(toItem), total: Number(counted.n), offset, limit };
 }

@@ -29,7 +29,8 @@ function avoided(bytes: number, price: StoragePrice | null): MonthlyAmount | nul
 }
 
 /** The history overview with the monthly cost avoided per bucket, per profile and in total. */
-export function pricedHistoryOverview(overview: HistoryOverview = historyOverview()): PricedHistoryOverview {
+export async function pricedHistoryOverview(given?: HistoryOverview): Promise<PricedHistoryOverview> {
+  const overview = given ?? (await historyOverview());
   const priceOf = profilePrices();
   let total: MoneyTotals = {};
   let unpricedBytes = 0;

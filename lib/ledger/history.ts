@@ -1,7 +1,8 @@
 import "server-only";
-import type Database from "better-sqlite3";
-import { ledgerDb } from "@/lib/ledger/db";
-import { toEntry, type LedgerRow } from "@/lib/ledger/ledger";
+import { type Expression, type ExpressionBuilder, sql, type SqlBool } from "kysely";
+import { dialectOf, type Db, getDb } from "@/lib/db";
+import type { Database } from "@/lib/db/schema";
+import { toEntry } from "@/lib/ledger/ledger";
 import type {
   ActorBreakdown,
   AttemptPage,
@@ -27,9 +28,11 @@ import type {
 // - A row belongs to the time of its abort: started_at (ISO UTC, written by recordIntent).
 //   A row resolved later by re-verification still counts on the day its abort was sent.
 // - Days are UTC days ("YYYY-MM-DD" = the first 10 characters of started_at).
-// Every value reaches SQLite as a bound parameter; no caller text is spliced into SQL.
+// Every value reaches the database as a bound parameter; no caller text is spliced into SQL.
+// The same queries serve SQLite and PostgreSQL (lib/db): sums use CASE, never a boolean
+// summed as a number, and days are the first 10 characters of the ISO text.
 
-export type Db = Database.Database;
+export type { Db };
 
 export interface QueryOptions {
   /** Defaults to the app's ledger database. */
@@ -73,264 +76,303 @@ function requireDay(day: string, what: string): Date {
   return date;
 }
 
-interface Where {
-  sql: string;
-  params: Record<string, string | number>;
+type AttemptsBuilder = ExpressionBuilder<Database, "abort_attempt">;
+
+/** The filter as a WHERE condition; bound parameters only. Throws RangeError on a bad value. */
+function whereFor(filter: HistoryFilter): (eb: AttemptsBuilder) => Expression<SqlBool> {
+  if (filter.outcome !== undefined && filter.outcome !== "needs-attention" && !isOutcome(filter.outcome)) {
+    throw new RangeError(`Unknown outcome filter "${String(filter.outcome)}"`);
+  }
+  const from = filter.from === undefined ? undefined : requireDay(filter.from, "from").toISOString();
+  // Inclusive last day: everything before the next midnight.
+  const toExclusive =
+    filter.to === undefined ? undefined : new Date(requireDay(filter.to, "to").getTime() + DAY_MS).toISOString();
+  return (eb) => {
+    const clauses: Expression<SqlBool>[] = [];
+    if (filter.outcome === "needs-attention") clauses.push(eb("outcome", "in", ATTENTION_OUTCOMES));
+    else if (filter.outcome !== undefined) clauses.push(eb("outcome", "=", filter.outcome));
+    if (filter.profileId !== undefined) clauses.push(eb("profile_id", "=", filter.profileId));
+    if (filter.bucket !== undefined) clauses.push(eb("bucket", "=", filter.bucket));
+    if (filter.actorEmail !== undefined) clauses.push(eb("actor_email", "=", filter.actorEmail));
+    if (from !== undefined) clauses.push(eb("started_at", ">=", from));
+    if (toExclusive !== undefined) clauses.push(eb("started_at", "<", toExclusive));
+    return eb.and(clauses);
+  };
 }
 
-/** The WHERE clause (with leading "WHERE", or empty) for a filter; parameters only. */
-function whereFor(filter: HistoryFilter): Where {
-  const clauses: string[] = [];
-  const params: Record<string, string | number> = {};
-  if (filter.outcome === "needs-attention") {
-    clauses.push(`outcome IN (${ATTENTION_OUTCOMES.map((_, i) => `@attention${i}`).join(", ")})`);
-    ATTENTION_OUTCOMES.forEach((outcome, i) => {
-      params[`attention${i}`] = outcome;
-    });
-  } else if (filter.outcome !== undefined) {
-    if (!isOutcome(filter.outcome)) throw new RangeError(`Unknown outcome filter "${String(filter.outcome)}"`);
-    clauses.push("outcome = @outcome");
-    params.outcome = filter.outcome;
-  }
-  if (filter.profileId !== undefined) {
-    clauses.push("profile_id = @profileId");
-    params.profileId = filter.profileId;
-  }
-  if (filter.bucket !== undefined) {
-    clauses.push("bucket = @bucket");
-    params.bucket = filter.bucket;
-  }
-  if (filter.actorEmail !== undefined) {
-    clauses.push("actor_email = @actorEmail");
-    params.actorEmail = filter.actorEmail;
-  }
-  if (filter.from !== undefined) {
-    clauses.push("started_at >= @from");
-    params.from = requireDay(filter.from, "from").toISOString();
-  }
-  if (filter.to !== undefined) {
-    // Inclusive last day: everything before the next midnight.
-    clauses.push("started_at < @toExclusive");
-    params.toExclusive = new Date(requireDay(filter.to, "to").getTime() + DAY_MS).toISOString();
-  }
-  return { sql: clauses.length > 0 ? `WHERE ${clauses.join(" AND ")}` : "", params };
+/** SUM over the rows matching `when` of a column (or 1 each: a count), 0 when none. */
+function sumWhen(when: Expression<SqlBool> | null, column: "parts_before" | "bytes_before" | null) {
+  const value = column === null ? sql.lit(1) : sql.ref(column);
+  return when === null
+    ? sql<number>`COALESCE(SUM(${value}), 0)`
+    : sql<number>`COALESCE(SUM(CASE WHEN ${when} THEN ${value} END), 0)`;
 }
 
-interface SumRow {
-  uploads: number;
-  parts: number;
-  bytes: number;
-}
-
-function sumOf(row: SumRow | undefined): ReclaimedSum {
-  return { uploads: row?.uploads ?? 0, parts: row?.parts ?? 0, bytes: row?.bytes ?? 0 };
+async function dbOf(options: QueryOptions): Promise<Db> {
+  return options.db ?? getDb();
 }
 
 /** Totals over the whole ledger, or over one profile's attempts (the dashboard header). */
-export function historyTotals(options: QueryOptions & { profileId?: string } = {}): HistoryTotals {
-  const db = options.db ?? ledgerDb();
-  const profile = options.profileId ?? null;
+export async function historyTotals(options: QueryOptions & { profileId?: string } = {}): Promise<HistoryTotals> {
+  const db = await dbOf(options);
   const now = options.now ?? new Date();
   const since = (ms: number) => new Date(now.getTime() - ms).toISOString();
-  const row = db
-    .prepare(
-      `SELECT COUNT(*) AS uploads,
-              COALESCE(SUM(parts_before), 0) AS parts,
-              COALESCE(SUM(bytes_before), 0) AS bytes,
-              COALESCE(SUM(started_at >= @d1), 0) AS uploads1,
-              COALESCE(SUM(CASE WHEN started_at >= @d1 THEN parts_before END), 0) AS parts1,
-              COALESCE(SUM(CASE WHEN started_at >= @d1 THEN bytes_before END), 0) AS bytes1,
-              COALESCE(SUM(started_at >= @d7), 0) AS uploads7,
-              COALESCE(SUM(CASE WHEN started_at >= @d7 THEN parts_before END), 0) AS parts7,
-              COALESCE(SUM(CASE WHEN started_at >= @d7 THEN bytes_before END), 0) AS bytes7,
-              COALESCE(SUM(started_at >= @d30), 0) AS uploads30,
-              COALESCE(SUM(CASE WHEN started_at >= @d30 THEN parts_before END), 0) AS parts30,
-              COALESCE(SUM(CASE WHEN started_at >= @d30 THEN bytes_before END), 0) AS bytes30
-         FROM abort_attempt
-        WHERE outcome = 'reclaimed' AND (@profile IS NULL OR profile_id = @profile)`,
-    )
-    .get({ d1: since(DAY_MS), d7: since(7 * DAY_MS), d30: since(30 * DAY_MS), profile }) as Record<string, number>;
+  const windows = { "1": since(DAY_MS), "7": since(7 * DAY_MS), "30": since(30 * DAY_MS) };
+  const ofProfile = (eb: AttemptsBuilder) =>
+    options.profileId === undefined ? eb.and([]) : eb("profile_id", "=", options.profileId);
+  const row = await db
+    .selectFrom("abort_attempt")
+    .select((eb) => [
+      eb.fn.countAll<number>().as("uploads"),
+      sumWhen(null, "parts_before").as("parts"),
+      sumWhen(null, "bytes_before").as("bytes"),
+      ...Object.entries(windows).flatMap(([days, start]) => [
+        sumWhen(eb("started_at", ">=", start), null).as(`uploads${days}`),
+        sumWhen(eb("started_at", ">=", start), "parts_before").as(`parts${days}`),
+        sumWhen(eb("started_at", ">=", start), "bytes_before").as(`bytes${days}`),
+      ]),
+    ])
+    .where("outcome", "=", "reclaimed")
+    .where(ofProfile)
+    .executeTakeFirstOrThrow();
+  const value = (name: string) => Number((row as Record<string, unknown>)[name] ?? 0);
+  const sumFor = (suffix: string): ReclaimedSum => ({
+    uploads: value(`uploads${suffix}`),
+    parts: value(`parts${suffix}`),
+    bytes: value(`bytes${suffix}`),
+  });
 
   const outcomes = emptyOutcomeCounts();
   let attempts = 0;
-  const grouped = db
-    .prepare("SELECT outcome, COUNT(*) AS n FROM abort_attempt WHERE @profile IS NULL OR profile_id = @profile GROUP BY outcome")
-    .all({ profile }) as {
-    outcome: string;
-    n: number;
-  }[];
+  const grouped = await db
+    .selectFrom("abort_attempt")
+    .select((eb) => ["outcome", eb.fn.countAll<number>().as("n")])
+    .where(ofProfile)
+    .groupBy("outcome")
+    .execute();
   for (const { outcome, n } of grouped) {
-    attempts += n;
-    if (isOutcome(outcome)) outcomes[outcome] += n;
+    attempts += Number(n);
+    if (isOutcome(outcome)) outcomes[outcome] += Number(n);
   }
 
   return {
     asOf: now.toISOString(),
-    allTime: sumOf({ uploads: row.uploads ?? 0, parts: row.parts ?? 0, bytes: row.bytes ?? 0 }),
-    last24h: sumOf({ uploads: row.uploads1 ?? 0, parts: row.parts1 ?? 0, bytes: row.bytes1 ?? 0 }),
-    last7d: sumOf({ uploads: row.uploads7 ?? 0, parts: row.parts7 ?? 0, bytes: row.bytes7 ?? 0 }),
-    last30d: sumOf({ uploads: row.uploads30 ?? 0, parts: row.parts30 ?? 0, bytes: row.bytes30 ?? 0 }),
+    allTime: sumFor(""),
+    last24h: sumFor("1"),
+    last7d: sumFor("7"),
+    last30d: sumFor("30"),
     outcomes,
     attempts,
   };
 }
 
 /** Shared aggregate columns for the per-bucket / per-profile / per-admin tables. */
-const BREAKDOWN_COLUMNS = `
-  COUNT(*) AS attempts,
-  COALESCE(SUM(outcome = 'reclaimed'), 0) AS uploads,
-  COALESCE(SUM(CASE WHEN outcome = 'reclaimed' THEN parts_before END), 0) AS parts,
-  COALESCE(SUM(CASE WHEN outcome = 'reclaimed' THEN bytes_before END), 0) AS bytes,
-  COALESCE(SUM(outcome IN ('failed', 'verify-failed', 'denied', 'unknown')), 0) AS needsAttention,
-  MAX(CASE WHEN outcome = 'reclaimed' THEN started_at END) AS lastReclaimedAt`;
-
-/** Biggest reclaim first; ties (e.g. nothing reclaimed yet) by most attempts, then name. */
-const BREAKDOWN_ORDER = "ORDER BY bytes DESC, attempts DESC";
-
-export function reclaimedByBucket(options: QueryOptions = {}): BucketBreakdown[] {
-  const db = options.db ?? ledgerDb();
-  return db
-    .prepare(
-      `SELECT profile_id AS profileId, bucket, ${BREAKDOWN_COLUMNS}
-         FROM abort_attempt
-        GROUP BY profile_id, bucket
-        ${BREAKDOWN_ORDER}, bucket, profile_id`,
-    )
-    .all() as BucketBreakdown[];
+function breakdownColumns(eb: AttemptsBuilder) {
+  const reclaimed = eb("outcome", "=", "reclaimed");
+  return [
+    eb.fn.countAll<number>().as("attempts"),
+    sumWhen(reclaimed, null).as("uploads"),
+    sumWhen(reclaimed, "parts_before").as("parts"),
+    sumWhen(reclaimed, "bytes_before").as("bytes"),
+    sumWhen(eb("outcome", "in", ATTENTION_OUTCOMES), null).as("needsAttention"),
+    sql<string | null>`MAX(CASE WHEN ${reclaimed} THEN ${sql.ref("started_at")} END)`.as("lastReclaimedAt"),
+  ] as const;
 }
 
-export function reclaimedByProfile(options: QueryOptions = {}): ProfileBreakdown[] {
-  const db = options.db ?? ledgerDb();
-  return db
-    .prepare(
-      `SELECT profile_id AS profileId,
-              (SELECT endpoint_host FROM abort_attempt AS newest
-                WHERE newest.profile_id = abort_attempt.profile_id
-                ORDER BY newest.id DESC LIMIT 1) AS endpointHost,
-              ${BREAKDOWN_COLUMNS}
-         FROM abort_attempt
-        GROUP BY profile_id
-        ${BREAKDOWN_ORDER}, profile_id`,
-    )
-    .all() as ProfileBreakdown[];
+/** Numbers as numbers (PostgreSQL may hand back 64-bit values as text otherwise). */
+function breakdownOf<T extends ReclaimedSum & { attempts: number; needsAttention: number }>(row: T): T {
+  return {
+    ...row,
+    attempts: Number(row.attempts),
+    uploads: Number(row.uploads),
+    parts: Number(row.parts),
+    bytes: Number(row.bytes),
+    needsAttention: Number(row.needsAttention),
+  };
 }
 
-export function reclaimedByActor(options: QueryOptions = {}): ActorBreakdown[] {
-  const db = options.db ?? ledgerDb();
-  return db
-    .prepare(
-      `SELECT actor_email AS actorEmail, ${BREAKDOWN_COLUMNS}
-         FROM abort_attempt
-        GROUP BY actor_email
-        ${BREAKDOWN_ORDER}, actor_email`,
-    )
-    .all() as ActorBreakdown[];
+// Biggest reclaim first; ties (e.g. nothing reclaimed yet) by most attempts, then name.
+
+export async function reclaimedByBucket(options: QueryOptions = {}): Promise<BucketBreakdown[]> {
+  const db = await dbOf(options);
+  const rows = await db
+    .selectFrom("abort_attempt")
+    .select((eb) => [eb.ref("profile_id").as("profileId"), "bucket", ...breakdownColumns(eb)])
+    .groupBy(["profile_id", "bucket"])
+    .orderBy("bytes", "desc")
+    .orderBy("attempts", "desc")
+    .orderBy("bucket")
+    .orderBy("profile_id")
+    .execute();
+  return rows.map(breakdownOf);
+}
+
+export async function reclaimedByProfile(options: QueryOptions = {}): Promise<ProfileBreakdown[]> {
+  const db = await dbOf(options);
+  const rows = await db
+    .selectFrom("abort_attempt")
+    .select((eb) => [
+      eb.ref("profile_id").as("profileId"),
+      eb
+        .selectFrom("abort_attempt as newest")
+        .select("newest.endpoint_host")
+        .whereRef("newest.profile_id", "=", "abort_attempt.profile_id")
+        .orderBy("newest.id", "desc")
+        .limit(1)
+        .$asScalar()
+        .$notNull()
+        .as("endpointHost"),
+      ...breakdownColumns(eb),
+    ])
+    .groupBy("profile_id")
+    .orderBy("bytes", "desc")
+    .orderBy("attempts", "desc")
+    .orderBy("profile_id")
+    .execute();
+  return rows.map(breakdownOf);
+}
+
+export async function reclaimedByActor(options: QueryOptions = {}): Promise<ActorBreakdown[]> {
+  const db = await dbOf(options);
+  const rows = await db
+    .selectFrom("abort_attempt")
+    .select((eb) => [eb.ref("actor_email").as("actorEmail"), ...breakdownColumns(eb)])
+    .groupBy("actor_email")
+    .orderBy("bytes", "desc")
+    .orderBy("attempts", "desc")
+    .orderBy("actor_email")
+    .execute();
+  return rows.map(breakdownOf);
 }
 
 /**
  * Storage reclaimed per UTC day for the last `days` days, today (per `now`) included,
  * oldest first. Days without a reclaim are present with zeros, so a chart has no gaps.
  */
-export function reclaimedPerDay(options: QueryOptions & { days?: number } = {}): DayPoint[] {
-  const db = options.db ?? ledgerDb();
+export async function reclaimedPerDay(options: QueryOptions & { days?: number } = {}): Promise<DayPoint[]> {
+  const db = await dbOf(options);
   const now = options.now ?? new Date();
   const days = Math.max(1, Math.min(366, Math.floor(options.days ?? DEFAULT_CHART_DAYS)));
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const first = today - (days - 1) * DAY_MS;
-  const rows = db
-    .prepare(
-      `SELECT substr(started_at, 1, 10) AS day,
-              COUNT(*) AS uploads,
-              COALESCE(SUM(parts_before), 0) AS parts,
-              COALESCE(SUM(bytes_before), 0) AS bytes
-         FROM abort_attempt
-        WHERE outcome = 'reclaimed' AND started_at >= @from AND started_at < @until
-        GROUP BY day`,
-    )
-    .all({ from: new Date(first).toISOString(), until: new Date(today + DAY_MS).toISOString() }) as DayPoint[];
+  const day = sql<string>`substr(${sql.ref("started_at")}, 1, 10)`;
+  const rows = await db
+    .selectFrom("abort_attempt")
+    .select((eb) => [
+      day.as("day"),
+      eb.fn.countAll<number>().as("uploads"),
+      sumWhen(null, "parts_before").as("parts"),
+      sumWhen(null, "bytes_before").as("bytes"),
+    ])
+    .where("outcome", "=", "reclaimed")
+    .where("started_at", ">=", new Date(first).toISOString())
+    .where("started_at", "<", new Date(today + DAY_MS).toISOString())
+    .groupBy(day)
+    .execute();
   const byDay = new Map(rows.map((row) => [row.day, row]));
   const points: DayPoint[] = [];
   for (let t = first; t <= today; t += DAY_MS) {
-    const day = utcDay(new Date(t));
-    const row = byDay.get(day);
-    points.push({ day, uploads: row?.uploads ?? 0, parts: row?.parts ?? 0, bytes: row?.bytes ?? 0 });
+    const key = utcDay(new Date(t));
+    const row = byDay.get(key);
+    points.push({ day: key, uploads: Number(row?.uploads ?? 0), parts: Number(row?.parts ?? 0), bytes: Number(row?.bytes ?? 0) });
   }
   return points;
 }
 
-export function historyFacets(options: QueryOptions = {}): HistoryFacets {
-  const db = options.db ?? ledgerDb();
-  const column = (sql: string) => (db.prepare(sql).pluck().all() as string[]);
+export async function historyFacets(options: QueryOptions = {}): Promise<HistoryFacets> {
+  const db = await dbOf(options);
+  const distinct = async (column: "profile_id" | "bucket" | "actor_email") =>
+    (await db.selectFrom("abort_attempt").select(column).distinct().orderBy(column).execute()).map(
+      (row) => row[column] as string,
+    );
   return {
-    profiles: column("SELECT DISTINCT profile_id FROM abort_attempt ORDER BY profile_id"),
-    buckets: column("SELECT DISTINCT bucket FROM abort_attempt ORDER BY bucket"),
-    actors: column("SELECT DISTINCT actor_email FROM abort_attempt ORDER BY actor_email"),
+    profiles: await distinct("profile_id"),
+    buckets: await distinct("bucket"),
+    actors: await distinct("actor_email"),
   };
 }
 
+/**
+ * Runs reads in one transaction so they describe the same moment (PostgreSQL needs
+ * REPEATABLE READ for that; a SQLite transaction sees one snapshot anyway).
+ */
+async function oneSnapshot<T>(db: Db, read: (trx: Db) => Promise<T>): Promise<T> {
+  const builder = db.transaction();
+  return (dialectOf(db) === "postgres" ? builder.setIsolationLevel("repeatable read") : builder).execute(read);
+}
+
 /** Everything the history view shows above the attempt list, read in one transaction. */
-export function historyOverview(options: QueryOptions & { days?: number } = {}): HistoryOverview {
-  const db = options.db ?? ledgerDb();
-  const scoped = { ...options, db };
-  // One read transaction: the cards, tables and chart describe the same moment.
-  return db.transaction(() => ({
-    totals: historyTotals(scoped),
-    byBucket: reclaimedByBucket(scoped),
-    byProfile: reclaimedByProfile(scoped),
-    byActor: reclaimedByActor(scoped),
-    perDay: reclaimedPerDay(scoped),
-    facets: historyFacets(scoped),
-  }))();
+export async function historyOverview(options: QueryOptions & { days?: number } = {}): Promise<HistoryOverview> {
+  return oneSnapshot(await dbOf(options), async (db) => {
+    const scoped = { ...options, db };
+    return {
+      totals: await historyTotals(scoped),
+      byBucket: await reclaimedByBucket(scoped),
+      byProfile: await reclaimedByProfile(scoped),
+      byActor: await reclaimedByActor(scoped),
+      perDay: await reclaimedPerDay(scoped),
+      facets: await historyFacets(scoped),
+    };
+  });
 }
 
 /** One page of attempts matching the filter, newest first. */
-export function listAttempts(
+export async function listAttempts(
   filter: HistoryFilter,
   paging: { page?: number; pageSize?: number } = {},
   options: QueryOptions = {},
-): AttemptPage {
-  const db = options.db ?? ledgerDb();
+): Promise<AttemptPage> {
   const pageSize = Math.max(1, Math.min(MAX_PAGE_SIZE, Math.floor(paging.pageSize ?? DEFAULT_PAGE_SIZE)));
   const where = whereFor(filter);
-  return db.transaction(() => {
-    const total = db.prepare(`SELECT COUNT(*) FROM abort_attempt ${where.sql}`).pluck().get(where.params) as number;
+  return oneSnapshot(await dbOf(options), async (db) => {
+    const counted = await db
+      .selectFrom("abort_attempt")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where(where)
+      .executeTakeFirstOrThrow();
+    const total = Number(counted.n);
     const pageCount = Math.max(1, Math.ceil(total / pageSize));
     const page = Math.max(1, Math.min(pageCount, Math.floor(paging.page ?? 1)));
-    const rows = db
-      .prepare(
-        `SELECT * FROM abort_attempt ${where.sql}
-          ORDER BY started_at DESC, id DESC
-          LIMIT @limit OFFSET @offset`,
-      )
-      .all({ ...where.params, limit: pageSize, offset: (page - 1) * pageSize }) as LedgerRow[];
+    const rows = await db
+      .selectFrom("abort_attempt")
+      .selectAll()
+      .where(where)
+      .orderBy("started_at", "desc")
+      .orderBy("id", "desc")
+      .limit(pageSize)
+      .offset((page - 1) * pageSize)
+      .execute();
     return { entries: rows.map(toEntry), total, page, pageSize, pageCount };
-  })();
+  });
 }
 
 /**
  * Every attempt matching the filter, oldest first, in chunks of `chunkSize`. Each chunk is
- * its own short query (keyset on id), so a long export never holds the connection busy
- * between chunks and sessions keep working while it streams.
+ * its own short query (keyset on id), so a long export never holds a connection between
+ * chunks and sessions keep working while it streams.
  */
-export function* attemptChunks(
+export async function* attemptChunks(
   filter: HistoryFilter,
   chunkSize = 1_000,
   options: QueryOptions = {},
-): Generator<LedgerEntry[], void, undefined> {
-  const db = options.db ?? ledgerDb();
+): AsyncGenerator<LedgerEntry[], void, undefined> {
+  const db = await dbOf(options);
   const where = whereFor(filter);
-  const sql = `SELECT * FROM abort_attempt
-    ${where.sql ? `${where.sql} AND` : "WHERE"} id > @afterId
-    ORDER BY id LIMIT @limit`;
-  const statement = db.prepare(sql);
   let afterId = 0;
   for (;;) {
-    const rows = statement.all({ ...where.params, afterId, limit: chunkSize }) as LedgerRow[];
+    const rows = await db
+      .selectFrom("abort_attempt")
+      .selectAll()
+      .where(where)
+      .where("id", ">", afterId)
+      .orderBy("id")
+      .limit(chunkSize)
+      .execute();
     if (rows.length === 0) return;
     yield rows.map(toEntry);
     const last = rows[rows.length - 1];
     if (!last || rows.length < chunkSize) return;
-    afterId = last.id;
+    afterId = Number(last.id);
   }
 }
 
@@ -344,23 +386,31 @@ export interface LedgerCounters {
 
 type AbortOutcomeLabel = Exclude<LedgerOutcome, "unknown">;
 
-export function ledgerCounters(options: QueryOptions = {}): LedgerCounters {
-  const db = options.db ?? ledgerDb();
-  return db.transaction(() => ({
-    reclaimedBytes: db
-      .prepare(
-        `SELECT profile_id AS profileId, COALESCE(SUM(bytes_before), 0) AS bytes
-           FROM abort_attempt WHERE outcome = 'reclaimed' GROUP BY profile_id ORDER BY profile_id`,
-      )
-      .all() as LedgerCounters["reclaimedBytes"],
-    attempts: (
-      db
-        .prepare(
-          `SELECT profile_id AS profileId, first_outcome AS outcome, COUNT(*) AS count
-             FROM abort_attempt WHERE first_outcome IS NOT NULL
-            GROUP BY profile_id, first_outcome ORDER BY profile_id, first_outcome`,
-        )
-        .all() as { profileId: string; outcome: string; count: number }[]
-    ).flatMap((row) => (isOutcome(row.outcome) && row.outcome !== "unknown" ? [{ ...row, outcome: row.outcome }] : [])),
-  }))();
+export async function ledgerCounters(options: QueryOptions = {}): Promise<LedgerCounters> {
+  const db = await dbOf(options);
+  return db.transaction().execute(async (trx) => {
+    const reclaimedBytes = await trx
+      .selectFrom("abort_attempt")
+      .select((eb) => ["profile_id as profileId", eb.fn.coalesce(eb.fn.sum<number>("bytes_before"), eb.lit(0)).as("bytes")])
+      .where("outcome", "=", "reclaimed")
+      .groupBy("profile_id")
+      .orderBy("profile_id")
+      .execute();
+    const attempts = await trx
+      .selectFrom("abort_attempt")
+      .select((eb) => ["profile_id as profileId", "first_outcome as outcome", eb.fn.countAll<number>().as("count")])
+      .where("first_outcome", "is not", null)
+      .groupBy(["profile_id", "first_outcome"])
+      .orderBy("profile_id")
+      .orderBy("first_outcome")
+      .execute();
+    return {
+      reclaimedBytes: reclaimedBytes.map((row) => ({ profileId: row.profileId, bytes: Number(row.bytes) })),
+      attempts: attempts.flatMap((row) =>
+        row.outcome !== null && isOutcome(row.outcome) && row.outcome !== "unknown"
+          ? [{ profileId: row.profileId, outcome: row.outcome, count: Number(row.count) }]
+          : [],
+      ),
+    };
+  });
 }

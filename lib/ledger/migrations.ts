@@ -1,192 +1,294 @@
-// Versioned schema of Reclaim's own tables (Better Auth manages its tables itself).
-// Each entry runs once, in order; PRAGMA user_version records how many have run.
-// Never edit a released entry: append a new one.
+import { type Kysely, sql } from "kysely";
+import type { DialectName } from "@/lib/db/dialect";
 
-export const migrations: readonly string[] = [
-  // 1: one row per abort attempt. Written as "unknown" before the abort is sent, then
-  // completed with the outcome; a crash in between leaves "unknown" for re-verification.
-  `CREATE TABLE abort_attempt (
-     id            INTEGER PRIMARY KEY,
-     started_at    TEXT    NOT NULL,
-     finished_at   TEXT,
-     actor_id      TEXT,
-     actor_email   TEXT    NOT NULL,
-     profile_id    TEXT    NOT NULL,
-     endpoint_host TEXT    NOT NULL,
-     bucket        TEXT    NOT NULL,
-     key           TEXT    NOT NULL,
-     upload_id     TEXT    NOT NULL,
-     initiated     TEXT,
-     parts_before  INTEGER NOT NULL,
-     bytes_before  INTEGER NOT NULL,
-     outcome       TEXT    NOT NULL DEFAULT 'unknown',
-     attempts      INTEGER NOT NULL DEFAULT 0,
-     error_code    TEXT,
-     error_message TEXT,
-     duration_ms   INTEGER,
-     job_id        TEXT
-   );
-   CREATE INDEX abort_attempt_started ON abort_attempt (started_at);
-   CREATE INDEX abort_attempt_outcome ON abort_attempt (outcome);
-   CREATE INDEX abort_attempt_bucket ON abort_attempt (profile_id, bucket);`,
-  // 2: bulk cleanup jobs (lib/jobs). One row per job with running counters, one row per
-  // upload it covers. Each abort an item sends is an abort_attempt row with this job_id.
-  `CREATE TABLE bulk_job (
-     id                 TEXT    PRIMARY KEY,
-     created_at         TEXT    NOT NULL,
-     started_at         TEXT,
-     finished_at        TEXT,
-     actor_id           TEXT,
-     actor_email        TEXT    NOT NULL,
-     profile_id         TEXT    NOT NULL,
-     endpoint_host      TEXT    NOT NULL,
-     filter_json        TEXT    NOT NULL,
-     include_active     INTEGER NOT NULL DEFAULT 0,
-     status             TEXT    NOT NULL,
-     total              INTEGER NOT NULL,
-     done               INTEGER NOT NULL DEFAULT 0,
-     parts_selected     INTEGER NOT NULL DEFAULT 0,
-     bytes_selected     INTEGER NOT NULL DEFAULT 0,
-     bytes_reclaimed    INTEGER NOT NULL DEFAULT 0,
-     n_reclaimed        INTEGER NOT NULL DEFAULT 0,
-     n_already_gone     INTEGER NOT NULL DEFAULT 0,
-     n_verify_failed    INTEGER NOT NULL DEFAULT 0,
-     n_denied           INTEGER NOT NULL DEFAULT 0,
-     n_failed           INTEGER NOT NULL DEFAULT 0,
-     n_skipped          INTEGER NOT NULL DEFAULT 0,
-     n_not_attempted    INTEGER NOT NULL DEFAULT 0,
-     n_interrupted      INTEGER NOT NULL DEFAULT 0,
-     message            TEXT,
-     runner_id          TEXT,
-     heartbeat_at       TEXT
-   );
-   CREATE INDEX bulk_job_created ON bulk_job (created_at);
-   CREATE INDEX bulk_job_status ON bulk_job (status);
-   CREATE TABLE bulk_job_item (
-     job_id          TEXT    NOT NULL REFERENCES bulk_job (id) ON DELETE CASCADE,
-     seq             INTEGER NOT NULL,
-     bucket          TEXT    NOT NULL,
-     key             TEXT    NOT NULL,
-     upload_id       TEXT    NOT NULL,
-     initiated       TEXT,
-     parts_before    INTEGER,
-     bytes_before    INTEGER,
-     state           TEXT    NOT NULL DEFAULT 'pending',
-     attempts        INTEGER NOT NULL DEFAULT 0,
-     bytes_reclaimed INTEGER NOT NULL DEFAULT 0,
-     error_code      TEXT,
-     error_message   TEXT,
-     ledger_id       INTEGER REFERENCES abort_attempt (id),
-     started_at      TEXT,
-     finished_at     TEXT,
-     PRIMARY KEY (job_id, seq)
-   );
-   CREATE INDEX bulk_job_item_state ON bulk_job_item (job_id, state);
-   CREATE INDEX abort_attempt_job ON abort_attempt (job_id, upload_id) WHERE job_id IS NOT NULL;`,
-  // 3: whether a job item's parts must be read again right before its abort (it looked
-  // active in the dry run, or its size was unknown), or the dry run's ListParts stands as
-  // the ledger's "before". Rows from before this column re-read, as they always did.
-  `ALTER TABLE bulk_job_item ADD COLUMN reread_parts INTEGER NOT NULL DEFAULT 1`,
-  // 4: the per-account sign-in lock (lib/auth/login-throttle.ts). One row per account with a
-  // recent sign-in attempt, keyed by a hash of the email: counted and checked in one
-  // statement, pruned once its window has passed. Replaces login_failure, which kept one
-  // row per failure with the email as typed, forever.
-  `DROP TABLE IF EXISTS login_failure;
-   CREATE TABLE login_attempt (
-     key_hash     TEXT    PRIMARY KEY,
-     window_start INTEGER NOT NULL,
-     attempts     INTEGER NOT NULL
-   );
-   CREATE INDEX login_attempt_window ON login_attempt (window_start);`,
-  // 5: at most one open ("unknown") attempt per upload, so two aborts of one upload at the
-  // same time (two tabs, two admins, a bulk job and a row click) cannot both send and both
-  // count: the second finds the first open and waits for its outcome (lib/uploads/service.ts).
-  // Open duplicates left by older versions keep the newest; the others become "failed" for
-  // re-verification. The upload index serves the "already counted elsewhere" checks.
-  `UPDATE abort_attempt
-      SET outcome = 'failed', error_code = 'interrupted', finished_at = COALESCE(finished_at, started_at),
-          error_message = 'Interrupted together with a newer attempt of the same upload, which keeps the result; re-verify this one to resolve it.'
-    WHERE outcome = 'unknown'
-      AND id < (SELECT MAX(o.id) FROM abort_attempt o
-                 WHERE o.outcome = 'unknown' AND o.profile_id = abort_attempt.profile_id AND o.bucket = abort_attempt.bucket
-                   AND o.key = abort_attempt.key AND o.upload_id = abort_attempt.upload_id);
-   CREATE UNIQUE INDEX abort_attempt_one_open ON abort_attempt (profile_id, bucket, key, upload_id) WHERE outcome = 'unknown';
-   CREATE INDEX abort_attempt_upload ON abort_attempt (upload_id);`,
-  // 6: when the dry run read each job item's parts (an item read more than a minute before its
-  // abort is read again, and skipped if it came back to life), and the count of items skipped
-  // that way. Older rows have no time: they are read again.
-  `ALTER TABLE bulk_job_item ADD COLUMN parts_read_at TEXT;
-   ALTER TABLE bulk_job ADD COLUMN n_skipped_active INTEGER NOT NULL DEFAULT 0;`,
-  // 7: the first outcome recorded for an attempt (never 'unknown'). A later re-verification
-  // may change `outcome` (failed → reclaimed); this stays, so counts by it only ever grow
-  // (the Prometheus counter reclaim_abort_attempts_total).
-  `ALTER TABLE abort_attempt ADD COLUMN first_outcome TEXT;
-   UPDATE abort_attempt SET first_outcome = outcome WHERE outcome <> 'unknown';`,
-  // 8: cleanup policies (lib/policies). A policy is a bulk selection with a schedule; each run
-  // is a policy_run row (an abort run also a bulk_job). `handled_until` is the newest schedule
-  // slot already run (or skipped because it came before the policy existed or was resumed).
-  // A lease row names the one owner allowed to run a policy now; it expires unless renewed.
-  // Each webhook POST of a run's summary is a webhook_delivery row.
-  `CREATE TABLE policy (
-     id               TEXT    PRIMARY KEY,
-     name             TEXT    NOT NULL UNIQUE,
-     profile_id       TEXT    NOT NULL,
-     selection_json   TEXT    NOT NULL,
-     schedule         TEXT    NOT NULL,
-     time_zone        TEXT    NOT NULL,
-     mode             TEXT    NOT NULL,
-     max_uploads      INTEGER NOT NULL,
-     max_bytes        INTEGER NOT NULL,
-     notify_above     INTEGER NOT NULL DEFAULT 0,
-     webhooks_json    TEXT    NOT NULL DEFAULT '[]',
-     enabled          INTEGER NOT NULL DEFAULT 1,
-     handled_until    TEXT    NOT NULL,
-     created_at       TEXT    NOT NULL,
-     created_by_id    TEXT,
-     created_by_email TEXT    NOT NULL,
-     updated_at       TEXT    NOT NULL,
-     updated_by_id    TEXT,
-     updated_by_email TEXT    NOT NULL
-   );
-   CREATE TABLE policy_run (
-     id              TEXT    PRIMARY KEY,
-     policy_id       TEXT    NOT NULL,
-     policy_name     TEXT    NOT NULL,
-     trigger         TEXT    NOT NULL,
-     mode            TEXT    NOT NULL,
-     scheduled_for   TEXT,
-     started_by      TEXT,
-     started_at      TEXT    NOT NULL,
-     finished_at     TEXT,
-     status          TEXT    NOT NULL,
-     message         TEXT,
-     matched_uploads INTEGER,
-     matched_bytes   INTEGER,
-     active_excluded INTEGER,
-     job_id          TEXT,
-     report_json     TEXT
-   );
-   CREATE INDEX policy_run_policy ON policy_run (policy_id, started_at);
-   CREATE INDEX policy_run_status ON policy_run (status);
-   CREATE TABLE lease (
-     name        TEXT PRIMARY KEY,
-     owner       TEXT NOT NULL,
-     acquired_at TEXT NOT NULL,
-     expires_at  TEXT NOT NULL
-   );
-   CREATE TABLE webhook_delivery (
-     id          INTEGER PRIMARY KEY,
-     run_id      TEXT    NOT NULL,
-     policy_id   TEXT    NOT NULL,
-     webhook_id  TEXT    NOT NULL,
-     event       TEXT    NOT NULL,
-     status      TEXT    NOT NULL,
-     attempts    INTEGER NOT NULL DEFAULT 0,
-     last_status INTEGER,
-     last_error  TEXT,
-     created_at  TEXT    NOT NULL,
-     updated_at  TEXT    NOT NULL
-   );
-   CREATE INDEX webhook_delivery_run ON webhook_delivery (run_id);
-   CREATE INDEX webhook_delivery_policy ON webhook_delivery (policy_id, id);`,
+// Versioned schema of Reclaim's own tables (Better Auth manages its tables itself), for
+// SQLite and PostgreSQL alike: each entry runs once, in order, at start (lib/db/migrate.ts
+// records what ran). Never edit a released entry: append a new one with the next number.
+// The first seven are the releases' raw-SQL migrations 1–7 (PRAGMA user_version), in order,
+// so a SQLite file at user_version N is adopted with the first N recorded as run.
+//
+// Where the two databases differ it is spelled out here, side by side:
+// - an auto-numbered id is SQLite's `integer primary key` (the rowid) and PostgreSQL's
+//   identity column;
+// - 64-bit integers are `bigint` (SQLite stores any integer in an INTEGER-affinity column).
+
+export interface Migration {
+  /** Sorts in order of the list: "0001-…", "0002-…". */
+  name: string;
+  // The schema is built before its types exist: migrations work on an untyped database.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  up(db: Kysely<any>, dialect: DialectName): Promise<void>;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    // One row per abort attempt. Written as "unknown" before the abort is sent, then
+    // completed with the outcome; a crash in between leaves "unknown" for re-verification.
+    name: "0001-abort-attempt",
+    async up(db, dialect) {
+      await db.schema
+        .createTable("abort_attempt")
+        .addColumn("id", dialect === "postgres" ? "bigint" : "integer", (c) =>
+          dialect === "postgres" ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey(),
+        )
+        .addColumn("started_at", "text", (c) => c.notNull())
+        .addColumn("finished_at", "text")
+        .addColumn("actor_id", "text")
+        .addColumn("actor_email", "text", (c) => c.notNull())
+        .addColumn("profile_id", "text", (c) => c.notNull())
+        .addColumn("endpoint_host", "text", (c) => c.notNull())
+        .addColumn("bucket", "text", (c) => c.notNull())
+        .addColumn("key", "text", (c) => c.notNull())
+        .addColumn("upload_id", "text", (c) => c.notNull())
+        .addColumn("initiated", "text")
+        .addColumn("parts_before", "bigint", (c) => c.notNull())
+        .addColumn("bytes_before", "bigint", (c) => c.notNull())
+        .addColumn("outcome", "text", (c) => c.notNull().defaultTo("unknown"))
+        .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("error_code", "text")
+        .addColumn("error_message", "text")
+        .addColumn("duration_ms", "bigint")
+        .addColumn("job_id", "text")
+        .execute();
+      await db.schema.createIndex("abort_attempt_started").on("abort_attempt").column("started_at").execute();
+      await db.schema.createIndex("abort_attempt_outcome").on("abort_attempt").column("outcome").execute();
+      await db.schema.createIndex("abort_attempt_bucket").on("abort_attempt").columns(["profile_id", "bucket"]).execute();
+    },
+  },
+  {
+    // Bulk cleanup jobs (lib/jobs). One row per job with running counters, one row per
+    // upload it covers. Each abort an item sends is an abort_attempt row with this job_id.
+    name: "0002-bulk-job",
+    async up(db) {
+      const counter = (name: string) => (t: ReturnType<typeof db.schema.createTable>) =>
+        t.addColumn(name, "bigint", (c) => c.notNull().defaultTo(0));
+      let job = db.schema
+        .createTable("bulk_job")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("started_at", "text")
+        .addColumn("finished_at", "text")
+        .addColumn("actor_id", "text")
+        .addColumn("actor_email", "text", (c) => c.notNull())
+        .addColumn("profile_id", "text", (c) => c.notNull())
+        .addColumn("endpoint_host", "text", (c) => c.notNull())
+        .addColumn("filter_json", "text", (c) => c.notNull())
+        .addColumn("include_active", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("total", "bigint", (c) => c.notNull());
+      for (const name of [
+        "done",
+        "parts_selected",
+        "bytes_selected",
+        "bytes_reclaimed",
+        "n_reclaimed",
+        "n_already_gone",
+        "n_verify_failed",
+        "n_denied",
+        "n_failed",
+        "n_skipped",
+        "n_not_attempted",
+        "n_interrupted",
+      ]) {
+        job = counter(name)(job);
+      }
+      await job.addColumn("message", "text").addColumn("runner_id", "text").addColumn("heartbeat_at", "text").execute();
+      await db.schema.createIndex("bulk_job_created").on("bulk_job").column("created_at").execute();
+      await db.schema.createIndex("bulk_job_status").on("bulk_job").column("status").execute();
+      await db.schema
+        .createTable("bulk_job_item")
+        .addColumn("job_id", "text", (c) => c.notNull().references("bulk_job.id").onDelete("cascade"))
+        .addColumn("seq", "integer", (c) => c.notNull())
+        .addColumn("bucket", "text", (c) => c.notNull())
+        .addColumn("key", "text", (c) => c.notNull())
+        .addColumn("upload_id", "text", (c) => c.notNull())
+        .addColumn("initiated", "text")
+        .addColumn("parts_before", "bigint")
+        .addColumn("bytes_before", "bigint")
+        .addColumn("state", "text", (c) => c.notNull().defaultTo("pending"))
+        .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("bytes_reclaimed", "bigint", (c) => c.notNull().defaultTo(0))
+        .addColumn("error_code", "text")
+        .addColumn("error_message", "text")
+        .addColumn("ledger_id", "bigint", (c) => c.references("abort_attempt.id"))
+        .addColumn("started_at", "text")
+        .addColumn("finished_at", "text")
+        .addPrimaryKeyConstraint("bulk_job_item_pk", ["job_id", "seq"])
+        .execute();
+      await db.schema.createIndex("bulk_job_item_state").on("bulk_job_item").columns(["job_id", "state"]).execute();
+      await db.schema
+        .createIndex("abort_attempt_job")
+        .on("abort_attempt")
+        .columns(["job_id", "upload_id"])
+        .where(sql.ref("job_id"), "is not", null)
+        .execute();
+    },
+  },
+  {
+    // Whether a job item's parts must be read again right before its abort (it looked
+    // active in the dry run, or its size was unknown), or the dry run's ListParts stands as
+    // the ledger's "before". Rows from before this column re-read, as they always did.
+    name: "0003-job-item-reread-parts",
+    async up(db) {
+      await db.schema
+        .alterTable("bulk_job_item")
+        .addColumn("reread_parts", "integer", (c) => c.notNull().defaultTo(1))
+        .execute();
+    },
+  },
+  {
+    // The per-account sign-in lock (lib/auth/login-throttle.ts). One row per account with a
+    // recent sign-in attempt, keyed by a hash of the email: counted and checked in one
+    // statement, pruned once its window has passed. Replaces login_failure, which kept one
+    // row per failure with the email as typed, forever (created on first use, so an older
+    // SQLite file may or may not have it).
+    name: "0004-login-attempt",
+    async up(db) {
+      await db.schema.dropTable("login_failure").ifExists().execute();
+      await db.schema
+        .createTable("login_attempt")
+        .addColumn("key_hash", "text", (c) => c.primaryKey())
+        .addColumn("window_start", "bigint", (c) => c.notNull())
+        .addColumn("attempts", "integer", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("login_attempt_window").on("login_attempt").column("window_start").execute();
+    },
+  },
+  {
+    // At most one open ("unknown") attempt per upload, so two aborts of one upload at the
+    // same time (two tabs, two admins, a bulk job and a row click, two instances) cannot both
+    // send and both count: the second finds the first open and waits for its outcome
+    // (lib/uploads/service.ts). Open duplicates left by older versions keep the newest; the
+    // others become "failed" for re-verification. The upload index serves the "already
+    // counted elsewhere" checks.
+    name: "0005-one-open-attempt",
+    async up(db) {
+      await sql`UPDATE abort_attempt
+          SET outcome = 'failed', error_code = 'interrupted', finished_at = COALESCE(finished_at, started_at),
+              error_message = 'Interrupted together with a newer attempt of the same upload, which keeps the result; re-verify this one to resolve it.'
+        WHERE outcome = 'unknown'
+          AND id < (SELECT MAX(o.id) FROM abort_attempt o
+                     WHERE o.outcome = 'unknown' AND o.profile_id = abort_attempt.profile_id AND o.bucket = abort_attempt.bucket
+                       AND o.key = abort_attempt.key AND o.upload_id = abort_attempt.upload_id)`.execute(db);
+      await db.schema
+        .createIndex("abort_attempt_one_open")
+        .unique()
+        .on("abort_attempt")
+        .columns(["profile_id", "bucket", "key", "upload_id"])
+        .where(sql.ref("outcome"), "=", sql.lit("unknown"))
+        .execute();
+      await db.schema.createIndex("abort_attempt_upload").on("abort_attempt").column("upload_id").execute();
+    },
+  },
+  {
+    // When the dry run read each job item's parts (an item read more than a minute before its
+    // abort is read again, and skipped if it came back to life), and the count of items
+    // skipped that way. Older rows have no time: they are read again.
+    name: "0006-job-item-parts-read-at",
+    async up(db) {
+      await db.schema.alterTable("bulk_job_item").addColumn("parts_read_at", "text").execute();
+      await db.schema
+        .alterTable("bulk_job")
+        .addColumn("n_skipped_active", "bigint", (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+  },
+  {
+    // The first outcome recorded for an attempt (never 'unknown'). A later re-verification
+    // may change `outcome` (failed → gone-unknown); this stays, so counts by it only ever
+    // grow (the Prometheus counter reclaim_abort_attempts_total).
+    name: "0007-first-outcome",
+    async up(db) {
+      await db.schema.alterTable("abort_attempt").addColumn("first_outcome", "text").execute();
+      await db.updateTable("abort_attempt").set((eb) => ({ first_outcome: eb.ref("outcome") })).where("outcome", "<>", "unknown").execute();
+    },
+  },
+  {
+    // A bulk job is run by the instance that holds its lease (runner_id) until
+    // lease_expires_at; the holder renews it while running. When it expires (the holder
+    // died), another instance takes the job over. Jobs from before have no lease: expired.
+    name: "0008-bulk-job-lease",
+    async up(db) {
+      await db.schema.alterTable("bulk_job").addColumn("lease_expires_at", "text").execute();
+    },
+  },
+  {
+    // Cleanup policies (lib/policies). A policy is a bulk selection with a schedule; each run
+    // is a policy_run row (an abort run also a bulk_job). `handled_until` is the newest
+    // schedule slot already run (or skipped because it came before the policy existed or
+    // was resumed). A lease row names the one owner (instance) allowed to run a policy now;
+    // it expires unless renewed (lib/lease.ts). Each webhook POST of a run's summary is a
+    // webhook_delivery row.
+    name: "0009-policies",
+    async up(db, dialect) {
+      await db.schema
+        .createTable("policy")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("name", "text", (c) => c.notNull().unique())
+        .addColumn("profile_id", "text", (c) => c.notNull())
+        .addColumn("selection_json", "text", (c) => c.notNull())
+        .addColumn("schedule", "text", (c) => c.notNull())
+        .addColumn("time_zone", "text", (c) => c.notNull())
+        .addColumn("mode", "text", (c) => c.notNull())
+        .addColumn("max_uploads", "bigint", (c) => c.notNull())
+        .addColumn("max_bytes", "bigint", (c) => c.notNull())
+        .addColumn("notify_above", "bigint", (c) => c.notNull().defaultTo(0))
+        .addColumn("webhooks_json", "text", (c) => c.notNull().defaultTo("[]"))
+        .addColumn("enabled", "integer", (c) => c.notNull().defaultTo(1))
+        .addColumn("handled_until", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("created_by_id", "text")
+        .addColumn("created_by_email", "text", (c) => c.notNull())
+        .addColumn("updated_at", "text", (c) => c.notNull())
+        .addColumn("updated_by_id", "text")
+        .addColumn("updated_by_email", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("policy_run")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("policy_id", "text", (c) => c.notNull())
+        .addColumn("policy_name", "text", (c) => c.notNull())
+        .addColumn("trigger", "text", (c) => c.notNull())
+        .addColumn("mode", "text", (c) => c.notNull())
+        .addColumn("scheduled_for", "text")
+        .addColumn("started_by", "text")
+        .addColumn("started_at", "text", (c) => c.notNull())
+        .addColumn("finished_at", "text")
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("message", "text")
+        .addColumn("matched_uploads", "bigint")
+        .addColumn("matched_bytes", "bigint")
+        .addColumn("active_excluded", "bigint")
+        .addColumn("job_id", "text")
+        .addColumn("report_json", "text")
+        .execute();
+      await db.schema.createIndex("policy_run_policy").on("policy_run").columns(["policy_id", "started_at"]).execute();
+      await db.schema.createIndex("policy_run_status").on("policy_run").column("status").execute();
+      await db.schema
+        .createTable("lease")
+        .addColumn("name", "text", (c) => c.primaryKey())
+        .addColumn("owner", "text", (c) => c.notNull())
+        .addColumn("acquired_at", "text", (c) => c.notNull())
+        .addColumn("expires_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("webhook_delivery")
+        .addColumn("id", dialect === "postgres" ? "bigint" : "integer", (c) =>
+          dialect === "postgres" ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey(),
+        )
+        .addColumn("run_id", "text", (c) => c.notNull())
+        .addColumn("policy_id", "text", (c) => c.notNull())
+        .addColumn("webhook_id", "text", (c) => c.notNull())
+        .addColumn("event", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("last_status", "integer")
+        .addColumn("last_error", "text")
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("updated_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("webhook_delivery_run").on("webhook_delivery").column("run_id").execute();
+      await db.schema.createIndex("webhook_delivery_policy").on("webhook_delivery").columns(["policy_id", "id"]).execute();
+    },
+  },
 ];

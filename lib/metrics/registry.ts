@@ -184,8 +184,8 @@ async function readInventory(m: Metrics, now: number): Promise<void> {
   }
 }
 
-function readLedger(m: Metrics): void {
-  const counters = ledgerCounters();
+async function readLedger(m: Metrics): Promise<void> {
+  const counters = await ledgerCounters();
   m.reclaimedBytes.reset();
   m.abortAttempts.reset();
   for (const { profileId, bytes } of counters.reclaimedBytes) m.reclaimedBytes.inc({ profile: profileId }, bytes);
@@ -196,6 +196,6 @@ function readLedger(m: Metrics): void {
 export async function scrapeMetrics(now = Date.now()): Promise<{ body: string; contentType: string }> {
   const m = metrics();
   await readInventory(m, now);
-  readLedger(m);
+  await readLedger(m);
   return { body: await m.registry.metrics(), contentType: m.registry.contentType };
 }

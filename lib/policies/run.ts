@@ -138,7 +138,13 @@ export function requestStop(policyId: string, reason: string): void {
   const active = runtime().runs.get(policyId);
   if (!active || active.stopReason) return;
   active.stopReason = reason;
-  if (active.jobId) cancelJob(active.jobId);
+  // cancelJob marks this process's workers at once; its database write may fail (logged).
+  if (active.jobId) {
+    const jobId = active.jobId;
+    cancelJob(jobId).catch((error: unknown) =>
+      logger().error({ event: "policy-run", policyId, runId: active.runId, jobId, error: errorMessage(error) }, "cancelling the policy's job failed"),
+    );
+  }
 }
 
 /** Resolves when the run in this process has ended, webhooks included (tests; at once when not here). */
@@ -259,7 +265,7 @@ async function work(policy: Policy, run: PolicyRun, active: ActiveRun, options: 
 
   let started: BulkJob;
   try {
-    started = startJob({
+    started = await startJob({
       profile,
       actor: { id: policy.updatedById, email: policyActor(policy) },
       selection,
@@ -276,9 +282,9 @@ async function work(policy: Policy, run: PolicyRun, active: ActiveRun, options: 
   active.jobId = started.id;
   await setRunJob(run.id, started.id);
   // Stopped while the job was being created: stop it before its first item.
-  if (active.stopReason) cancelJob(started.id);
+  if (active.stopReason) await cancelJob(started.id);
   await jobSettled(started.id);
-  const job = readJob(started.id);
+  const job = await readJob(started.id);
   if (!job) throw new Error(`bulk job ${started.id} vanished`);
   const stopped = active.stopReason !== null;
   const status = jobRunStatus(job, stopped);

@@ -1,17 +1,15 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { scratchAppDatabase } from "@/tests/support/database";
 
-// A scratch SQLite file with the real migrations, set before any module reads the environment.
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "reclaim-policy-store-"));
-process.env.RECLAIM_DB_FILE = path.join(dir, "store.sqlite");
+// A scratch database with the real migrations (SQLite, or PostgreSQL when the run names a
+// server), set before any module reads the environment.
+const database = await scratchAppDatabase("policy_store");
 
 const lease = await import("@/lib/lease");
 const store = await import("@/lib/policies/store");
 type PolicyInput = import("@/lib/policies/types").PolicyInput;
 
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(() => database.drop());
 
 const t0 = new Date("2026-12-03T10:00:00.000Z");
 const later = (ms: number) => new Date(t0.getTime() + ms);
@@ -83,5 +81,52 @@ describe("policy rows", () => {
     expect((await store.updatePolicy("p1", { ...input, maxUploads: 5 }, ops, later(3_000)))?.handledUntil).toBe(resumedAt.toISOString());
     const changedAt = new Date("2026-12-11T09:00:00.000Z");
     expect((await store.updatePolicy("p1", { ...input, schedule: "0 3 * * *" }, ops, changedAt))?.handledUntil).toBe(changedAt.toISOString());
+  });
+});
+
+describe("runs and webhook deliveries", () => {
+  it("lists runs newest first, keeps the latest per policy, and prunes finished runs past the limit", async () => {
+    const policy = await store.insertPolicy("p3", { ...input, name: "weekly-tmp" }, ops, t0);
+    const kept = store.RUNS_KEPT;
+    for (let i = 0; i < kept + 2; i++) {
+      await store.insertRun({ id: `r${i}`, policy, trigger: "schedule", scheduledFor: later(i * 60_000), startedBy: null }, later(i * 60_000));
+      if (i < kept + 1) await store.finishRun(`r${i}`, "reported", `run ${i}`, later(i * 60_000 + 1_000));
+    }
+    // The oldest finished runs are pruned; the running one stays.
+    const runs = await store.listRuns("p3", 500);
+    expect(runs).toHaveLength(kept);
+    expect(runs[0]).toMatchObject({ id: `r${kept + 1}`, status: "running", finishedAt: null });
+    expect(runs.at(-1)?.id).toBe("r2");
+    expect(await store.getRun("r0")).toBeNull();
+    expect((await store.latestRuns()).get("p3")?.id).toBe(`r${kept + 1}`);
+    expect((await store.runningRuns()).map((r) => r.id)).toEqual([`r${kept + 1}`]);
+    // A final run is not changed again.
+    await store.finishRun(`r${kept}`, "failed", "late", later(10_000_000));
+    expect(await store.getRun(`r${kept}`)).toMatchObject({ status: "reported", message: `run ${kept}` });
+  });
+
+  it("records each delivery attempt, counts recent failures per policy, and abandons what a stopped process left", async () => {
+    const first = await store.insertDelivery({ runId: "r201", policyId: "p3", webhookId: "ops-json", event: "policy-run" }, t0);
+    const second = await store.insertDelivery({ runId: "r201", policyId: "p3", webhookId: "ops-slack", event: "policy-run" }, t0);
+    expect(second).toBeGreaterThan(first);
+    await store.recordDeliveryAttempt(first, { status: "retrying", httpStatus: 503, error: "Service Unavailable" }, later(1_000));
+    await store.recordDeliveryAttempt(first, { status: "failed", httpStatus: 503, error: "Service Unavailable" }, later(2_000));
+    await store.abandonDeliveries(["r201"], "Not sent: stopped.", later(3_000));
+    const deliveries = await store.listDeliveries({ runId: "r201" });
+    expect(deliveries.map((d) => [d.id, d.status, d.attempts, d.lastStatus, d.lastError])).toEqual([
+      [second, "failed", 0, null, "Not sent: stopped."],
+      [first, "failed", 2, 503, "Service Unavailable"],
+    ]);
+    expect((await store.failedDeliveryCounts()).get("p3")).toBe(2);
+    // Only the last `window` deliveries count.
+    await store.insertDelivery({ runId: "r201", policyId: "p3", webhookId: "ops-json", event: "policy-run" }, later(4_000));
+    expect((await store.failedDeliveryCounts(1)).get("p3")).toBeUndefined();
+  });
+
+  it("deletes a policy with its runs and deliveries", async () => {
+    expect(await store.deletePolicyRow("p3")).toBe(true);
+    expect(await store.listRuns("p3")).toEqual([]);
+    expect(await store.listDeliveries({ policyId: "p3" })).toEqual([]);
+    expect(await store.deletePolicyRow("p3")).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import "server-only";
-import { ledgerDb } from "@/lib/ledger/db";
+import { sql } from "kysely";
+import { type Db, getDb } from "@/lib/db";
 import type { BulkPreview } from "@/lib/jobs/types";
 import type { CatchingPolicy } from "@/lib/policies/coverage";
 import type {
@@ -14,9 +15,8 @@ import type {
   WebhookDelivery,
 } from "@/lib/policies/types";
 
-// Persistence of policies, their runs and webhook deliveries (migration 4 in
-// lib/ledger/migrations.ts). Async like lib/lease.ts, so the same calls can serve a database
-// reached over the network.
+// Persistence of policies, their runs and webhook deliveries (migration 0009-policies in
+// lib/ledger/migrations.ts), on SQLite or PostgreSQL through Kysely.
 
 interface PolicyRow {
   id: string;
@@ -77,7 +77,7 @@ interface DeliveryRow {
 }
 
 /** Runs kept per policy; older ones are pruned (their bulk jobs and ledger rows stay). */
-const RUNS_KEPT = 200;
+export const RUNS_KEPT = 200;
 
 function toPolicy(row: PolicyRow): Policy {
   return {
@@ -150,42 +150,46 @@ export class DuplicatePolicyNameError extends Error {
   override name = "DuplicatePolicyNameError";
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Error && /UNIQUE constraint failed: policy\.name/.test(error.message);
+/** Whether `error` is the database refusing a second policy with the same name. */
+function isDuplicateName(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  // SQLite names the column; PostgreSQL answers SQLSTATE 23505 and names the constraint.
+  return /UNIQUE constraint failed: policy\.name/.test(error.message) || ((error as { code?: string }).code === "23505" && /policy_name/.test(error.message));
 }
+
+/** Case-insensitive order by name, the same on both databases. */
+const byName = sql`lower(name)`;
 
 export async function insertPolicy(id: string, input: PolicyInput, editor: Editor, now = new Date()): Promise<Policy> {
   const at = now.toISOString();
+  const db = await getDb();
   try {
-    ledgerDb()
-      .prepare(
-        `INSERT INTO policy (id, name, profile_id, selection_json, schedule, time_zone, mode, max_uploads, max_bytes,
-                             notify_above, webhooks_json, enabled, handled_until, created_at, created_by_id,
-                             created_by_email, updated_at, updated_by_id, updated_by_email)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+    await db
+      .insertInto("policy")
+      .values({
         id,
-        input.name,
-        input.profileId,
-        JSON.stringify(input.selection),
-        input.schedule,
-        input.timeZone,
-        input.mode,
-        input.maxUploads,
-        input.maxBytes,
-        input.notifyAbove,
-        JSON.stringify(input.webhooks),
-        at,
-        at,
-        editor.id,
-        editor.email,
-        at,
-        editor.id,
-        editor.email,
-      );
+        name: input.name,
+        profile_id: input.profileId,
+        selection_json: JSON.stringify(input.selection),
+        schedule: input.schedule,
+        time_zone: input.timeZone,
+        mode: input.mode,
+        max_uploads: input.maxUploads,
+        max_bytes: input.maxBytes,
+        notify_above: input.notifyAbove,
+        webhooks_json: JSON.stringify(input.webhooks),
+        enabled: 1,
+        handled_until: at,
+        created_at: at,
+        created_by_id: editor.id,
+        created_by_email: editor.email,
+        updated_at: at,
+        updated_by_id: editor.id,
+        updated_by_email: editor.email,
+      })
+      .execute();
   } catch (error) {
-    if (isUniqueViolation(error)) throw new DuplicatePolicyNameError(input.name);
+    if (isDuplicateName(error)) throw new DuplicatePolicyNameError(input.name);
     throw error;
   }
   const created = await getPolicy(id);
@@ -199,37 +203,35 @@ export async function insertPolicy(id: string, input: PolicyInput, editor: Edito
  */
 export async function updatePolicy(id: string, input: PolicyInput, editor: Editor, now = new Date()): Promise<Policy | null> {
   const at = now.toISOString();
+  const db = await getDb();
   try {
-    ledgerDb()
-      .prepare(
-        `UPDATE policy
-            SET name = ?, profile_id = ?, selection_json = ?, mode = ?, max_uploads = ?, max_bytes = ?, notify_above = ?,
-                webhooks_json = ?, updated_at = ?, updated_by_id = ?, updated_by_email = ?,
-                handled_until = CASE WHEN schedule = ? AND time_zone = ? THEN handled_until ELSE ? END,
-                schedule = ?, time_zone = ?
-          WHERE id = ?`,
-      )
-      .run(
-        input.name,
-        input.profileId,
-        JSON.stringify(input.selection),
-        input.mode,
-        input.maxUploads,
-        input.maxBytes,
-        input.notifyAbove,
-        JSON.stringify(input.webhooks),
-        at,
-        editor.id,
-        editor.email,
-        input.schedule,
-        input.timeZone,
-        at,
-        input.schedule,
-        input.timeZone,
-        id,
-      );
+    await db
+      .updateTable("policy")
+      .set((eb) => ({
+        name: input.name,
+        profile_id: input.profileId,
+        selection_json: JSON.stringify(input.selection),
+        mode: input.mode,
+        max_uploads: input.maxUploads,
+        max_bytes: input.maxBytes,
+        notify_above: input.notifyAbove,
+        webhooks_json: JSON.stringify(input.webhooks),
+        updated_at: at,
+        updated_by_id: editor.id,
+        updated_by_email: editor.email,
+        handled_until: eb
+          .case()
+          .when(eb.and([eb("schedule", "=", input.schedule), eb("time_zone", "=", input.timeZone)]))
+          .then(eb.ref("handled_until"))
+          .else(at)
+          .end(),
+        schedule: input.schedule,
+        time_zone: input.timeZone,
+      }))
+      .where("id", "=", id)
+      .execute();
   } catch (error) {
-    if (isUniqueViolation(error)) throw new DuplicatePolicyNameError(input.name);
+    if (isDuplicateName(error)) throw new DuplicatePolicyNameError(input.name);
     throw error;
   }
   return getPolicy(id);
@@ -238,47 +240,60 @@ export async function updatePolicy(id: string, input: PolicyInput, editor: Edito
 /** Pauses or resumes. Resuming counts from now: slots passed while paused are not "missed". */
 export async function setPolicyEnabled(id: string, enabled: boolean, editor: Editor, now = new Date()): Promise<Policy | null> {
   const at = now.toISOString();
-  ledgerDb()
-    .prepare(
-      `UPDATE policy
-          SET enabled = ?, updated_at = ?, updated_by_id = ?, updated_by_email = ?,
-              handled_until = CASE WHEN ? = 1 AND enabled = 0 THEN ? ELSE handled_until END
-        WHERE id = ?`,
-    )
-    .run(enabled ? 1 : 0, at, editor.id, editor.email, enabled ? 1 : 0, at, id);
+  const db = await getDb();
+  await db
+    .updateTable("policy")
+    .set((eb) => ({
+      enabled: enabled ? 1 : 0,
+      updated_at: at,
+      updated_by_id: editor.id,
+      updated_by_email: editor.email,
+      handled_until: enabled ? eb.case().when("enabled", "=", 0).then(at).else(eb.ref("handled_until")).end() : eb.ref("handled_until"),
+    }))
+    .where("id", "=", id)
+    .execute();
   return getPolicy(id);
 }
 
 /** Deletes the policy and its run list; its bulk jobs and ledger rows stay (they are the record). */
 export async function deletePolicyRow(id: string): Promise<boolean> {
-  const db = ledgerDb();
-  return db.transaction(() => {
-    const deleted = db.prepare("DELETE FROM policy WHERE id = ?").run(id).changes > 0;
-    db.prepare("DELETE FROM webhook_delivery WHERE policy_id = ?").run(id);
-    db.prepare("DELETE FROM policy_run WHERE policy_id = ?").run(id);
-    return deleted;
-  })();
+  const db = await getDb();
+  return db.transaction().execute(async (trx) => {
+    const deleted = await trx.deleteFrom("policy").where("id", "=", id).executeTakeFirst();
+    await trx.deleteFrom("webhook_delivery").where("policy_id", "=", id).execute();
+    await trx.deleteFrom("policy_run").where("policy_id", "=", id).execute();
+    return Number(deleted.numDeletedRows) > 0;
+  });
 }
 
 export async function getPolicy(id: string): Promise<Policy | null> {
-  const row = ledgerDb().prepare("SELECT * FROM policy WHERE id = ?").get(id) as PolicyRow | undefined;
-  return row ? toPolicy(row) : null;
+  const db = await getDb();
+  const row = await db.selectFrom("policy").selectAll().where("id", "=", id).executeTakeFirst();
+  return row ? toPolicy(row as PolicyRow) : null;
 }
 
 export async function listPolicies(options: { enabledOnly?: boolean } = {}): Promise<Policy[]> {
-  const rows = ledgerDb()
-    .prepare(`SELECT * FROM policy ${options.enabledOnly ? "WHERE enabled = 1" : ""} ORDER BY name COLLATE NOCASE`)
-    .all() as PolicyRow[];
-  return rows.map(toPolicy);
+  const db = await getDb();
+  let query = db.selectFrom("policy").selectAll();
+  if (options.enabledOnly) query = query.where("enabled", "=", 1);
+  const rows = await query.orderBy(byName).orderBy("name").execute();
+  return rows.map((row) => toPolicy(row as PolicyRow));
 }
 
 /** Enabled abort policies of a profile: what would catch its uploads (lib/policies/coverage.ts). */
 export async function catchingPolicies(profileId: string): Promise<CatchingPolicy[]> {
-  const rows = ledgerDb()
-    .prepare("SELECT * FROM policy WHERE enabled = 1 AND mode = 'abort' AND profile_id = ? ORDER BY name COLLATE NOCASE")
-    .all(profileId) as PolicyRow[];
+  const db = await getDb();
+  const rows = await db
+    .selectFrom("policy")
+    .selectAll()
+    .where("enabled", "=", 1)
+    .where("mode", "=", "abort")
+    .where("profile_id", "=", profileId)
+    .orderBy(byName)
+    .orderBy("name")
+    .execute();
   return rows.map((row) => {
-    const { buckets, key, keyMatch, largerThanBytes } = toPolicy(row).selection;
+    const { buckets, key, keyMatch, largerThanBytes } = toPolicy(row as PolicyRow).selection;
     return { id: row.id, name: row.name, selection: { buckets, key, keyMatch, largerThanBytes } };
   });
 }
@@ -289,16 +304,26 @@ export async function catchingPolicies(profileId: string): Promise<CatchingPolic
  */
 export async function claimSlot(id: string, slot: Date): Promise<boolean> {
   const iso = slot.toISOString();
-  const result = ledgerDb()
-    .prepare("UPDATE policy SET handled_until = ? WHERE id = ? AND enabled = 1 AND handled_until < ?")
-    .run(iso, id, iso);
-  return result.changes > 0;
+  const db = await getDb();
+  const result = await db
+    .updateTable("policy")
+    .set({ handled_until: iso })
+    .where("id", "=", id)
+    .where("enabled", "=", 1)
+    .where("handled_until", "<", iso)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 // ---------------------------------------------------------------- runs
 
-const RUN_SELECT = `SELECT r.*, j.n_reclaimed AS n_reclaimed, j.bytes_reclaimed AS bytes_reclaimed
-                      FROM policy_run r LEFT JOIN bulk_job j ON j.id = r.job_id`;
+function selectRuns(db: Db) {
+  return db
+    .selectFrom("policy_run as r")
+    .leftJoin("bulk_job as j", "j.id", "r.job_id")
+    .selectAll("r")
+    .select(["j.n_reclaimed as n_reclaimed", "j.bytes_reclaimed as bytes_reclaimed"]);
+}
 
 export interface NewRun {
   id: string;
@@ -309,26 +334,35 @@ export interface NewRun {
 }
 
 export async function insertRun(run: NewRun, now = new Date()): Promise<PolicyRun> {
-  const db = ledgerDb();
-  db.transaction(() => {
-    db.prepare(
-      `INSERT INTO policy_run (id, policy_id, policy_name, trigger, mode, scheduled_for, started_by, started_at, status)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running')`,
-    ).run(
-      run.id,
-      run.policy.id,
-      run.policy.name,
-      run.trigger,
-      run.policy.mode,
-      run.scheduledFor?.toISOString() ?? null,
-      run.startedBy,
-      now.toISOString(),
-    );
-    db.prepare(
-      `DELETE FROM policy_run WHERE policy_id = ? AND status <> 'running' AND id NOT IN
-         (SELECT id FROM policy_run WHERE policy_id = ? ORDER BY started_at DESC LIMIT ?)`,
-    ).run(run.policy.id, run.policy.id, RUNS_KEPT);
-  })();
+  const db = await getDb();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto("policy_run")
+      .values({
+        id: run.id,
+        policy_id: run.policy.id,
+        policy_name: run.policy.name,
+        trigger: run.trigger,
+        mode: run.policy.mode,
+        scheduled_for: run.scheduledFor?.toISOString() ?? null,
+        started_by: run.startedBy,
+        started_at: now.toISOString(),
+        status: "running",
+      })
+      .execute();
+    const kept = trx
+      .selectFrom("policy_run")
+      .select("id")
+      .where("policy_id", "=", run.policy.id)
+      .orderBy("started_at", "desc")
+      .limit(RUNS_KEPT);
+    await trx
+      .deleteFrom("policy_run")
+      .where("policy_id", "=", run.policy.id)
+      .where("status", "<>", "running")
+      .where("id", "not in", kept)
+      .execute();
+  });
   const created = await getRun(run.id);
   if (!created) throw new Error(`policy run ${run.id} vanished after insert`);
   return created;
@@ -343,54 +377,86 @@ export interface RunFindings {
 
 /** What the run's dry run found, stored as soon as it is known. */
 export async function recordFindings(runId: string, findings: RunFindings): Promise<void> {
-  ledgerDb()
-    .prepare("UPDATE policy_run SET matched_uploads = ?, matched_bytes = ?, active_excluded = ?, report_json = ? WHERE id = ?")
-    .run(findings.matchedUploads, findings.matchedBytes, findings.activeExcluded, JSON.stringify(findings.report), runId);
+  const db = await getDb();
+  await db
+    .updateTable("policy_run")
+    .set({
+      matched_uploads: findings.matchedUploads,
+      matched_bytes: findings.matchedBytes,
+      active_excluded: findings.activeExcluded,
+      report_json: JSON.stringify(findings.report),
+    })
+    .where("id", "=", runId)
+    .execute();
 }
 
 export async function setRunJob(runId: string, jobId: string): Promise<void> {
-  ledgerDb().prepare("UPDATE policy_run SET job_id = ? WHERE id = ?").run(jobId, runId);
+  const db = await getDb();
+  await db.updateTable("policy_run").set({ job_id: jobId }).where("id", "=", runId).execute();
 }
 
 /** Final status and message; a run already final is left as it is. */
 export async function finishRun(runId: string, status: RunStatus, message: string | null, now = new Date()): Promise<void> {
-  ledgerDb()
-    .prepare("UPDATE policy_run SET status = ?, message = ?, finished_at = ? WHERE id = ? AND status = 'running'")
-    .run(status, message, now.toISOString(), runId);
+  const db = await getDb();
+  await db
+    .updateTable("policy_run")
+    .set({ status, message, finished_at: now.toISOString() })
+    .where("id", "=", runId)
+    .where("status", "=", "running")
+    .execute();
 }
 
 export async function getRun(id: string): Promise<PolicyRun | null> {
-  const row = ledgerDb().prepare(`${RUN_SELECT} WHERE r.id = ?`).get(id) as RunRow | undefined;
-  return row ? toRun(row) : null;
+  const row = await (await runsQuery()).where("r.id", "=", id).executeTakeFirst();
+  return row ? toRun(row as RunRow) : null;
 }
 
 export async function getRunReport(id: string): Promise<{ run: PolicyRun; found: BulkPreview | null } | null> {
-  const row = ledgerDb().prepare(`${RUN_SELECT} WHERE r.id = ?`).get(id) as RunRow | undefined;
+  const row = await (await runsQuery()).where("r.id", "=", id).executeTakeFirst();
   if (!row) return null;
-  return { run: toRun(row), found: row.report_json ? (JSON.parse(row.report_json) as BulkPreview) : null };
+  return { run: toRun(row as RunRow), found: row.report_json ? (JSON.parse(row.report_json) as BulkPreview) : null };
+}
+
+async function runsQuery() {
+  return selectRuns(await getDb());
 }
 
 export async function listRuns(policyId: string, limit = 20): Promise<PolicyRun[]> {
-  const rows = ledgerDb()
-    .prepare(`${RUN_SELECT} WHERE r.policy_id = ? ORDER BY r.started_at DESC, r.rowid DESC LIMIT ?`)
-    .all(policyId, Math.min(Math.max(limit, 1), RUNS_KEPT)) as RunRow[];
-  return rows.map(toRun);
+  const rows = await (await runsQuery())
+    .where("r.policy_id", "=", policyId)
+    .orderBy("r.started_at", "desc")
+    .orderBy("r.id", "desc")
+    .limit(Math.min(Math.max(limit, 1), RUNS_KEPT))
+    .execute();
+  return rows.map((row) => toRun(row as RunRow));
 }
 
 /** The newest run of each policy. */
 export async function latestRuns(): Promise<Map<string, PolicyRun>> {
-  const rows = ledgerDb()
-    .prepare(
-      `${RUN_SELECT} WHERE r.rowid IN (SELECT max(rowid) FROM policy_run GROUP BY policy_id)`,
+  const rows = await (await runsQuery())
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("policy_run as newer")
+            .select("newer.id")
+            .whereRef("newer.policy_id", "=", "r.policy_id")
+            .where(({ or, and, eb, ref }) =>
+              or([
+                eb("newer.started_at", ">", ref("r.started_at")),
+                and([eb("newer.started_at", "=", ref("r.started_at")), eb("newer.id", ">", ref("r.id"))]),
+              ]),
+            ),
+        ),
+      ),
     )
-    .all() as RunRow[];
-  return new Map(rows.map((row) => [row.policy_id, toRun(row)]));
+    .execute();
+  return new Map(rows.map((row) => [row.policy_id, toRun(row as RunRow)]));
 }
 
 /** Runs still marked running (their owner may be gone: see the scheduler's reconcile). */
 export async function runningRuns(): Promise<PolicyRun[]> {
-  const rows = ledgerDb().prepare(`${RUN_SELECT} WHERE r.status = 'running'`).all() as RunRow[];
-  return rows.map(toRun);
+  const rows = await (await runsQuery()).where("r.status", "=", "running").execute();
+  return rows.map((row) => toRun(row as RunRow));
 }
 
 // ---------------------------------------------------------------- webhook deliveries
@@ -400,13 +466,21 @@ export async function insertDelivery(
   now = new Date(),
 ): Promise<number> {
   const at = now.toISOString();
-  const result = ledgerDb()
-    .prepare(
-      `INSERT INTO webhook_delivery (run_id, policy_id, webhook_id, event, status, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'sending', ?, ?)`,
-    )
-    .run(delivery.runId, delivery.policyId, delivery.webhookId, delivery.event, at, at);
-  return Number(result.lastInsertRowid);
+  const db = await getDb();
+  const row = await db
+    .insertInto("webhook_delivery")
+    .values({
+      run_id: delivery.runId,
+      policy_id: delivery.policyId,
+      webhook_id: delivery.webhookId,
+      event: delivery.event,
+      status: "sending",
+      created_at: at,
+      updated_at: at,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
 }
 
 export async function recordDeliveryAttempt(
@@ -414,38 +488,56 @@ export async function recordDeliveryAttempt(
   attempt: { status: DeliveryStatus; httpStatus: number | null; error: string | null },
   now = new Date(),
 ): Promise<void> {
-  ledgerDb()
-    .prepare("UPDATE webhook_delivery SET status = ?, attempts = attempts + 1, last_status = ?, last_error = ?, updated_at = ? WHERE id = ?")
-    .run(attempt.status, attempt.httpStatus, attempt.error, now.toISOString(), id);
+  const db = await getDb();
+  await db
+    .updateTable("webhook_delivery")
+    .set((eb) => ({
+      status: attempt.status,
+      attempts: eb("attempts", "+", 1),
+      last_status: attempt.httpStatus,
+      last_error: attempt.error,
+      updated_at: now.toISOString(),
+    }))
+    .where("id", "=", id)
+    .execute();
 }
 
 /** Deliveries left sending or retrying by a process that stopped: they will not be sent. */
 export async function abandonDeliveries(runIds: readonly string[], reason: string, now = new Date()): Promise<void> {
   if (runIds.length === 0) return;
-  ledgerDb()
-    .prepare(
-      `UPDATE webhook_delivery SET status = 'failed', last_error = ?, updated_at = ?
-        WHERE status IN ('sending', 'retrying') AND run_id IN (${runIds.map(() => "?").join(", ")})`,
-    )
-    .run(reason, now.toISOString(), ...runIds);
+  const db = await getDb();
+  await db
+    .updateTable("webhook_delivery")
+    .set({ status: "failed", last_error: reason, updated_at: now.toISOString() })
+    .where("status", "in", ["sending", "retrying"])
+    .where("run_id", "in", runIds)
+    .execute();
 }
 
 export async function listDeliveries(options: { runId?: string; policyId?: string; limit?: number }): Promise<WebhookDelivery[]> {
-  const where = options.runId ? "run_id = ?" : "policy_id = ?";
-  const rows = ledgerDb()
-    .prepare(`SELECT * FROM webhook_delivery WHERE ${where} ORDER BY id DESC LIMIT ?`)
-    .all(options.runId ?? options.policyId ?? "", Math.min(Math.max(options.limit ?? 50, 1), 500)) as DeliveryRow[];
-  return rows.map(toDelivery);
+  const db = await getDb();
+  const rows = await db
+    .selectFrom("webhook_delivery")
+    .selectAll()
+    .where(options.runId ? "run_id" : "policy_id", "=", options.runId ?? options.policyId ?? "")
+    .orderBy("id", "desc")
+    .limit(Math.min(Math.max(options.limit ?? 50, 1), 500))
+    .execute();
+  return rows.map((row) => toDelivery(row as DeliveryRow));
 }
 
 /** Deliveries that failed for good, per policy, among each policy's last `window` deliveries. */
 export async function failedDeliveryCounts(window = 20): Promise<Map<string, number>> {
-  const rows = ledgerDb()
-    .prepare(
-      `SELECT policy_id, count(*) AS n FROM (
-         SELECT policy_id, status, row_number() OVER (PARTITION BY policy_id ORDER BY id DESC) AS k FROM webhook_delivery
-       ) WHERE k <= ? AND status = 'failed' GROUP BY policy_id`,
-    )
-    .all(window) as { policy_id: string; n: number }[];
-  return new Map(rows.map((r) => [r.policy_id, r.n]));
+  const db = await getDb();
+  const recent = db
+    .selectFrom("webhook_delivery")
+    .select(["policy_id", "status", sql<number>`row_number() OVER (PARTITION BY policy_id ORDER BY id DESC)`.as("k")]);
+  const rows = await db
+    .selectFrom(recent.as("d"))
+    .select(["d.policy_id", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("d.k", "<=", window)
+    .where("d.status", "=", "failed")
+    .groupBy("d.policy_id")
+    .execute();
+  return new Map(rows.map((r) => [r.policy_id, Number(r.n)]));
 }

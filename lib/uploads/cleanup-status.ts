@@ -43,7 +43,7 @@ export async function cleanupStatus(
   profile: Profile,
   buckets: readonly string[],
 ): Promise<CleanupStatus> {
-  const totals = historyTotals({ profileId: profile.id });
+  const totals = await historyTotals({ profileId: profile.id });
   const reuseMs = lifecycleReuseMs(rereadSettings(getEnv()));
   const now = Date.now();
   const known: [string, BucketLifecycle][] = [];

@@ -1,5 +1,7 @@
 import "server-only";
+import { configuredDialect } from "@/lib/db";
 import { ConfigError, publicConfigProblem } from "@/lib/env";
+import { isJobUnfinished } from "@/lib/jobs/store";
 import { formatBytesExact, formatDateTime, plural } from "@/lib/format";
 import {
   countUnresolved,
@@ -102,8 +104,8 @@ async function checkGone(entry: LedgerEntry): Promise<Awaited<ReturnType<typeof 
   }
 }
 
-function changedMeanwhile(entry: LedgerEntry): ReverifyResult {
-  const now = getEntry(entry.id);
+async function changedMeanwhile(entry: LedgerEntry): Promise<ReverifyResult> {
+  const now = await getEntry(entry.id);
   return {
     id: entry.id,
     status: "not-applicable",
@@ -113,8 +115,8 @@ function changedMeanwhile(entry: LedgerEntry): ReverifyResult {
 }
 
 /** Gone: gone-unknown on this row, or already-gone when another attempt of the upload counts it. */
-function resolveGone(entry: LedgerEntry, note: string, at: Date): ReverifyResult {
-  const resolved = recordGone(entry, at, (countedBy) =>
+async function resolveGone(entry: LedgerEntry, note: string, at: Date): Promise<ReverifyResult> {
+  const resolved = await recordGone(entry, at, (countedBy) =>
     countedBy === null
       ? note
       : `Re-verified ${formatDateTime(at.toISOString())}: the upload is gone, but attempt #${countedBy} already counts it as reclaimed, so it is not counted again.`,
@@ -127,8 +129,28 @@ function describeRemaining(parts: number, bytes: number): string {
   return `${plural(parts, "part")} (${formatBytesExact(bytes)}) still listed`;
 }
 
+/**
+ * The upload of an interrupted abort is gone: gone (cause unknown) on its row (already-gone
+ * when another attempt counts it). For a bulk job taking over an item in flight, too.
+ */
+export function resolveInterruptedAsGone(entry: LedgerEntry, at = new Date()): Promise<ReverifyResult> {
+  return resolveGone(
+    entry,
+    `Resolved ${formatDateTime(at.toISOString())}: the abort was interrupted before its result was recorded; ListParts shows the upload is gone, but not who ended it (this abort, its uploader completing it, or a lifecycle rule), so it is not counted as reclaimed.`,
+    at,
+  );
+}
+
 /** Resolves one row left "unknown" by an interrupted abort. */
 async function resolveUnknown(entry: LedgerEntry, minAgeMs: number): Promise<ReverifyResult> {
+  if (entry.jobId !== null && (await isJobUnfinished(entry.jobId))) {
+    return {
+      id: entry.id,
+      status: "in-progress",
+      message: `Attempt #${entry.id} belongs to bulk job ${entry.jobId.slice(0, 8)}, which is still running; the job verifies it.`,
+      entry,
+    };
+  }
   const started = Date.parse(entry.startedAt);
   if (minAgeMs > 0 && Number.isFinite(started) && Date.now() - started < minAgeMs) {
     return {
@@ -141,22 +163,16 @@ async function resolveUnknown(entry: LedgerEntry, minAgeMs: number): Promise<Rev
   const check = await checkGone(entry);
   if (check instanceof NotVerifiable) {
     // Stays unknown (never a guessed outcome); the message says why.
-    const noted = noteUnresolved(entry.id, check.code, check.message);
-    return { id: entry.id, status: "unverifiable", message: check.message, entry: noted ? getEntry(entry.id) : entry };
+    const noted = await noteUnresolved(entry.id, check.code, check.message);
+    return { id: entry.id, status: "unverifiable", message: check.message, entry: noted ? await getEntry(entry.id) : entry };
   }
   const at = new Date();
-  if (check.gone) {
-    return resolveGone(
-      entry,
-      `Resolved ${formatDateTime(at.toISOString())}: the abort was interrupted before its result was recorded; ListParts shows the upload is gone, but not who ended it (this abort, its uploader completing it, or a lifecycle rule), so it is not counted as reclaimed.`,
-      at,
-    );
-  }
+  if (check.gone) return resolveInterruptedAsGone(entry, at);
   const message = `${INTERRUPTED_MESSAGE} Re-verified ${formatDateTime(at.toISOString())}: ${describeRemaining(check.partsRemaining, check.bytesRemaining)}.`;
-  if (!resolveEntry(entry, { outcome: "failed", errorCode: "interrupted", errorMessage: message, finishedAt: at.toISOString() })) {
+  if (!(await resolveEntry(entry, { outcome: "failed", errorCode: "interrupted", errorMessage: message, finishedAt: at.toISOString() }))) {
     return changedMeanwhile(entry);
   }
-  return { id: entry.id, status: "still-there", message, entry: getEntry(entry.id) };
+  return { id: entry.id, status: "still-there", message, entry: await getEntry(entry.id) };
 }
 
 /**
@@ -164,7 +180,7 @@ async function resolveUnknown(entry: LedgerEntry, minAgeMs: number): Promise<Rev
  * there → the row is left as it is and the result says what is left.
  */
 export async function retryVerification(id: number): Promise<ReverifyResult> {
-  const entry = getEntry(id);
+  const entry = await getEntry(id);
   if (!entry) return { id, status: "not-applicable", message: `There is no attempt #${id} in the ledger.`, entry: null };
   if (entry.outcome !== "failed" && entry.outcome !== "verify-failed") {
     return {
@@ -198,13 +214,13 @@ export async function retryVerification(id: number): Promise<ReverifyResult> {
  * than `minAgeMs`, IN_FLIGHT_GRACE_MS by default), failed / verify-failed rows re-verified.
  */
 export async function reverifyAttempt(id: number, options: { minAgeMs?: number } = {}): Promise<ReverifyResult> {
-  const entry = getEntry(id);
+  const entry = await getEntry(id);
   if (entry?.outcome === "unknown") return resolveUnknown(entry, options.minAgeMs ?? IN_FLIGHT_GRACE_MS);
   return retryVerification(id);
 }
 
 interface RecoveryOptions {
-  /** Skips rows whose abort may still be running; 0 at server start, when nothing of ours can be. */
+  /** Skips rows whose abort may still be running (0: none can be). */
   minAgeMs?: number;
   limit?: number;
 }
@@ -212,8 +228,8 @@ interface RecoveryOptions {
 let running: Promise<RecoveryReport> | null = null;
 
 /**
- * Resolves every row left "unknown" (oldest first, up to a batch). Concurrent calls share
- * one run.
+ * Resolves every row left "unknown" (oldest first, up to a batch), except those of bulk jobs
+ * still running (their runner settles them). Concurrent calls share one run.
  */
 export function recoverUnknownAttempts(options: RecoveryOptions = {}): Promise<RecoveryReport> {
   running ??= runRecovery(options).finally(() => {
@@ -223,7 +239,7 @@ export function recoverUnknownAttempts(options: RecoveryOptions = {}): Promise<R
 }
 
 async function runRecovery(options: RecoveryOptions): Promise<RecoveryReport> {
-  const entries = unresolvedEntries(options.limit ?? RECOVERY_BATCH);
+  const entries = await unresolvedEntries(options.limit ?? RECOVERY_BATCH);
   const results = await mapWithConcurrency(entries, RECOVERY_CONCURRENCY, (entry) =>
     resolveUnknown(entry, options.minAgeMs ?? 0),
   );
@@ -242,15 +258,17 @@ async function runRecovery(options: RecoveryOptions): Promise<RecoveryReport> {
 /**
  * For lib/startup.ts: resolves "unknown" rows left by a previous process, in the
  * background. Returns at once and never throws (a slow or unreachable endpoint must not
- * hold up or stop the server); the outcome goes to the server log.
+ * hold up or stop the server); the outcome goes to the server log. On SQLite (one server
+ * per file) nothing else can have an abort in flight, so every row is resolved; on a shared
+ * PostgreSQL another instance may, so rows younger than IN_FLIGHT_GRACE_MS wait.
  */
 export function startLedgerRecovery(): void {
   void (async () => {
     try {
-      const pending = countUnresolved();
+      const pending = await countUnresolved();
       if (pending === 0) return;
       logger().info({ event: "ledger-recovery", pending }, `re-verifying ${plural(pending, "interrupted abort")} left unknown in the ledger`);
-      const { results: _results, ...summary } = await recoverUnknownAttempts({ minAgeMs: 0 });
+      const { results: _results, ...summary } = await recoverUnknownAttempts({ minAgeMs: configuredDialect() === "sqlite" ? 0 : IN_FLIGHT_GRACE_MS });
       logger().info(
         { event: "ledger-recovery", ...summary },
         `ledger recovery checked ${summary.checked}: ${summary.goneUnknown} gone (cause unknown), ${summary.alreadyGone} already gone, ${summary.failed} still there (now failed), ${summary.unresolved} could not be verified (still unknown)`,

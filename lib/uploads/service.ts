@@ -20,7 +20,7 @@ import { withS3Cause } from "@/lib/s3/request-events";
 import type { AbortOutcome, AbortResult, BucketInventory, ReclaimError, UploadRef } from "@/lib/s3/types";
 import { noteGone, noteListing, noteListingFailure } from "@/lib/uploads/inventory-record";
 import { recordListing } from "@/lib/uploads/listing-journal";
-import { IN_FLIGHT_GRACE_MS, reverifyAttempt } from "@/lib/uploads/recovery";
+import { IN_FLIGHT_GRACE_MS, resolveInterruptedAsGone, reverifyAttempt } from "@/lib/uploads/recovery";
 import { forgetParts, getLastRead, getParts, pruneParts, setParts } from "@/lib/uploads/parts-cache";
 import { dueAt, isDue, relistAfterMs, rereadSettings, type ReadWhere, type RereadSettings } from "@/lib/uploads/reread-policy";
 import {
@@ -389,9 +389,9 @@ export class LedgerWriteError extends Error {
   }
 }
 
-function beforeAbort<T>(write: () => T): T {
+async function beforeAbort<T>(write: () => Promise<T>): Promise<T> {
   try {
-    return write();
+    return await write();
   } catch (error) {
     throw new LedgerWriteError(false, error);
   }
@@ -416,7 +416,7 @@ function sleep(ms: number): Promise<void> {
 async function outcomeOf(id: number, waitMs: number): Promise<LedgerEntry | null> {
   const deadline = Date.now() + waitMs;
   for (;;) {
-    const entry = beforeAbort(() => getEntry(id));
+    const entry = await beforeAbort(() => getEntry(id));
     if (!entry || entry.outcome !== "unknown") return entry;
     if (Date.now() >= deadline) return null;
     await sleep(OPEN_ATTEMPT_POLL_MS);
@@ -462,17 +462,17 @@ async function abortThroughLedger(
   for (let round = 1; ; round++) {
     if (snapshot === "gone") {
       // Nothing to abort and nothing reclaimed by us; still recorded, so the history is whole.
-      beforeAbort(() => recordFinishedAttempt({ ...intentBase(profile, ref, actor, options), partsBefore: 0, bytesBefore: 0 }, { outcome: "already-gone" }));
+      await beforeAbort(() => recordFinishedAttempt({ ...intentBase(profile, ref, actor, options), partsBefore: 0, bytesBefore: 0 }, { outcome: "already-gone" }));
       forgetUpload(profile.id, rowId(ref));
       return heldBackResult(ref, "already-gone", { parts: 0, bytes: 0 }, started);
     }
     const intent = { ...intentBase(profile, ref, actor, options), partsBefore: snapshot.parts, bytesBefore: snapshot.bytes };
-    const opened = beforeAbort(() => openAttempt(intent));
+    const opened = await beforeAbort(() => openAttempt(intent));
     if (opened.opened) {
       const result = await abortAndVerify(profile, ref, { snapshot });
       let written: LedgerOutcome;
       try {
-        written = recordAbortResult(opened.id, result);
+        written = await recordAbortResult(opened.id, result);
       } catch (error) {
         throw new LedgerWriteError(true, error, { ledgerId: opened.id, result });
       }
@@ -491,7 +491,7 @@ async function abortThroughLedger(
     const by = `attempt #${other.id} (${other.actorEmail}, started ${other.startedAt})`;
     if (settled && (settled.outcome === "reclaimed" || settled.outcome === "already-gone")) {
       const message = `Aborted at the same time by ${by}, which ended ${settled.outcome}; this one sent nothing and counts nothing.`;
-      beforeAbort(() => recordFinishedAttempt(intent, { outcome: "already-gone", errorMessage: message }));
+      await beforeAbort(() => recordFinishedAttempt(intent, { outcome: "already-gone", errorMessage: message }));
       forgetUpload(profile.id, rowId(ref));
       return heldBackResult(ref, "already-gone", snapshot, started);
     }
@@ -508,7 +508,7 @@ async function abortThroughLedger(
       bucket: ref.bucket,
       key: ref.key,
     };
-    beforeAbort(() => recordFinishedAttempt(intent, { outcome: "failed", errorCode: error.code, errorMessage: error.message }));
+    await beforeAbort(() => recordFinishedAttempt(intent, { outcome: "failed", errorCode: error.code, errorMessage: error.message }));
     return heldBackResult(ref, "failed", snapshot, started, error);
   }
 }
@@ -551,6 +551,53 @@ function logAbort(profile: Profile, actor: Pick<SessionUser, "email">, result: A
     },
     `abort ${result.outcome}`,
   );
+}
+
+/**
+ * Finishes an abort that another process started and never recorded (a bulk job taken over
+ * from an instance that died): `entry` is its "unknown" ledger row, the intent with the
+ * parts snapshot. Still listed → the abort is sent now and recorded on the same row, so the
+ * upload keeps one row. Gone now → that row becomes "gone (cause unknown)" (the lost abort
+ * may have ended it, or its uploader, or a lifecycle rule: nothing proves ours, so it is not
+ * counted), or already-gone when another attempt counts it; the job's item is already-gone
+ * and `note` says why. The endpoint cannot answer → the row stays unknown; the error says why.
+ */
+export async function finishInterruptedAbort(
+  profile: Profile,
+  entry: LedgerEntry,
+): Promise<{ result: AbortResult; note: string | null } | { unverifiable: ReclaimError }> {
+  const ref: UploadRef = { bucket: entry.bucket, key: entry.key, uploadId: entry.uploadId };
+  const snapshot = { parts: entry.partsBefore, bytes: entry.bytesBefore };
+  let gone: boolean;
+  try {
+    gone = (await verifyGone(profile, ref)).gone;
+  } catch (error) {
+    return { unverifiable: toReclaimError(error, { operation: "verify", ...ref }) };
+  }
+  if (!gone) {
+    const sent = await abortAndVerify(profile, ref, { snapshot });
+    const written = await recordAbortResult(entry.id, sent);
+    const result: AbortResult = written === sent.outcome ? sent : { ...sent, outcome: written as AbortOutcome };
+    if (result.outcome === "reclaimed" || result.outcome === "already-gone") forgetUpload(profile.id, rowId(ref));
+    return { result, note: null };
+  }
+  const resolved = await resolveInterruptedAsGone(entry);
+  forgetUpload(profile.id, rowId(ref));
+  const now = new Date().toISOString();
+  return {
+    result: {
+      ...ref,
+      outcome: "already-gone",
+      attempts: entry.attempts,
+      partsBefore: snapshot.parts,
+      bytesBefore: snapshot.bytes,
+      partsRemaining: 0,
+      startedAt: entry.startedAt,
+      finishedAt: now,
+      durationMs: Date.now() - Date.parse(entry.startedAt),
+    },
+    note: resolved.message,
+  };
 }
 
 function intentBase(profile: Profile, ref: UploadRef, actor: Pick<SessionUser, "id" | "email">, options: { jobId?: string; initiated?: string | null }) {

@@ -1,10 +1,7 @@
 // Bulk cleanup against the real gateway: the dry run must equal what the raw SDK lists, the
 // job must abort exactly the selection (and prove it), and every way a job can stop early
 // (failures, cancel, the endpoint going away, a restart) must leave S3 and the ledger agreeing.
-import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
+import { randomBytes, randomUUID } from "node:crypto";
 import {
   AbortMultipartUploadCommand,
   CreateBucketCommand,
@@ -16,13 +13,14 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "kysely";
+import { scratchAppDatabase, testDialect } from "../support/database";
 import { profilesFile, rawClient, readGateway } from "../support/gateway";
 import { startFaultProxy, type FaultProxy } from "../support/fault-proxy";
 import { countParts, listUploads } from "../support/sdk";
 
 // Our own database, set before any lib module reads the environment.
-const dbFile = path.join(os.tmpdir(), `reclaim-it-bulk-${process.pid}-${randomBytes(4).toString("hex")}.sqlite`);
-process.env.RECLAIM_DB_FILE = dbFile;
+const database = await scratchAppDatabase("bulk");
 process.env.RECLAIM_PROFILES_FILE ??= profilesFile;
 
 const lib = {
@@ -31,7 +29,7 @@ const lib = {
   service: () => import("@/lib/jobs/service"),
   store: () => import("@/lib/jobs/store"),
   profiles: () => import("@/lib/profiles"),
-  ledgerDb: () => import("@/lib/ledger/db"),
+  db: () => import("@/lib/db"),
 };
 
 type Preview = import("@/lib/jobs/types").BulkPreview;
@@ -117,41 +115,32 @@ async function startFrom(preview: Preview, confirmCount: number, options: import
   return (await lib.service()).startJobFromPreview({ previewId: preview.previewId, actor, includeActive, confirmCount, options });
 }
 
-/** What `work` throws (undefined when it returns). */
-function thrownBy(work: () => unknown): unknown {
-  try {
-    work();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
+/** What `work` rejects with (undefined when it resolves). */
+async function rejectionOf(work: Promise<unknown>): Promise<unknown> {
+  return work.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 }
 
 async function finished(jobId: string): Promise<BulkJob> {
   const { jobSettled, readJob } = await lib.runner();
   await jobSettled(jobId);
-  const job = readJob(jobId);
+  const job = await readJob(jobId);
   if (!job) throw new Error("job vanished");
   return job;
 }
 
-interface LedgerRow {
-  id: number;
-  bucket: string;
-  key: string;
-  upload_id: string;
-  outcome: string;
-  bytes_before: number;
-  parts_before: number;
-  error_code: string | null;
+async function db() {
+  return (await lib.db()).getDb();
 }
 
-async function ledgerRows(jobId: string): Promise<LedgerRow[]> {
-  return (await lib.ledgerDb()).ledgerDb().prepare("SELECT * FROM abort_attempt WHERE job_id = ? ORDER BY id").all(jobId) as LedgerRow[];
+async function ledgerRows(jobId: string) {
+  return (await db()).selectFrom("abort_attempt").selectAll().where("job_id", "=", jobId).orderBy("id").execute();
 }
 
 async function allItems(jobId: string) {
-  return (await lib.store()).listItems(jobId, { limit: 500 }).items;
+  return (await (await lib.store()).listItems(jobId, { limit: 500 })).items;
 }
 
 function ids(list: { uploadId: string }[]): string[] {
@@ -189,7 +178,7 @@ afterAll(async () => {
   await admin.send(new DeleteBucketPolicyCommand({ Bucket: bucket })).catch(() => undefined);
   await admin.send(new DeleteBucketCommand({ Bucket: bucket })).catch(() => undefined);
   admin.destroy();
-  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(dbFile + suffix, { force: true });
+  await database.drop();
 });
 
 describe("dry run", () => {
@@ -271,14 +260,14 @@ describe("bulk job", () => {
     expect(preview.eligible.totals.count).toBe(raw.length);
 
     const { startJobFromPreview } = await lib.service();
-    const wrong = thrownBy(() => startJobFromPreview({ previewId: preview.previewId, actor, includeActive: false, confirmCount: raw.length + 1 }));
+    const wrong = await rejectionOf(startJobFromPreview({ previewId: preview.previewId, actor, includeActive: false, confirmCount: raw.length + 1 }));
     expect(wrong).toMatchObject({ code: "selection-changed", message: expect.stringMatching(/the selection changed — preview again/i) });
 
     const job = await startFrom(preview, raw.length);
     expect(job.total).toBe(raw.length);
     expect(job.bytesSelected).toBe(raw.reduce((a, u) => a + u.bytes, 0));
     // A preview starts one job only.
-    expect(thrownBy(() => startJobFromPreview({ previewId: preview.previewId, actor, includeActive: false, confirmCount: raw.length }))).toMatchObject({
+    expect(await rejectionOf(startJobFromPreview({ previewId: preview.previewId, actor, includeActive: false, confirmCount: raw.length }))).toMatchObject({
       code: "preview-expired",
     });
 
@@ -357,7 +346,7 @@ describe("bulk job", () => {
 
       const { cancelJob, readJob } = await lib.runner();
       await until(() => readJob(job.id), (j) => (j?.counts.reclaimed ?? 0) >= 3);
-      const cancelling = cancelJob(job.id);
+      const cancelling = await cancelJob(job.id);
       expect(cancelling.status).toBe("cancelling");
       const done = await finished(job.id);
 
@@ -470,7 +459,7 @@ describe("bulk job", () => {
       const b = await previewOf(p, selection);
       const job = await startFrom(a, 4, { concurrency: 1 });
       const { startJobFromPreview } = await lib.service();
-      const second = thrownBy(() => startJobFromPreview({ previewId: b.previewId, actor, includeActive: false, confirmCount: 4 }));
+      const second = await rejectionOf(startJobFromPreview({ previewId: b.previewId, actor, includeActive: false, confirmCount: 4 }));
       expect(second).toMatchObject({ code: "job-running" });
       expect((await finished(job.id)).status).toBe("done");
     } finally {
@@ -535,13 +524,29 @@ describe("a preview that has aged", () => {
 });
 
 describe("the database failing under a running job", () => {
-  async function db() {
-    return (await lib.ledgerDb()).ledgerDb();
+  /**
+   * A real database failure for a test: a trigger that refuses a write when `condition` holds
+   * (as a full disk or a lock would). SQLite and PostgreSQL spell triggers differently.
+   */
+  async function failWrites(name: string, on: { event: string; table: string }, condition: string, message: string): Promise<() => Promise<void>> {
+    const target = await db();
+    const run = (statement: string) => sql.raw(statement).execute(target);
+    if (testDialect === "sqlite") {
+      await run(`CREATE TRIGGER ${name} BEFORE ${on.event} ON ${on.table} WHEN ${condition} BEGIN SELECT RAISE(ABORT, '${message}'); END`);
+      return async () => void (await run(`DROP TRIGGER IF EXISTS ${name}`));
+    }
+    await run(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+               BEGIN IF ${condition} THEN RAISE EXCEPTION '${message}'; END IF; RETURN NEW; END $$`);
+    await run(`CREATE TRIGGER ${name} BEFORE ${on.event} ON ${on.table} FOR EACH ROW EXECUTE FUNCTION ${name}()`);
+    return async () => {
+      await run(`DROP TRIGGER IF EXISTS ${name} ON ${on.table}`);
+      await run(`DROP FUNCTION IF EXISTS ${name}()`);
+    };
   }
 
   it("writing an item's result fails: every worker stops, no second job starts meanwhile, cancel reaches them, every item's fate is recorded", async () => {
     const proxy = await startFaultProxy(readGateway().endpoint);
-    const ledger = await db();
+    let repair = async () => {};
     try {
       proxy.addFault({ match: "AbortMultipartUpload", action: { type: "delay", ms: 800 } });
       await createUploads(bucket, "dbfail/", sameSize(16, [32]));
@@ -551,9 +556,12 @@ describe("the database failing under a running job", () => {
       const nextPreview = await previewOf(p, { profileId: p.id, buckets: [bucket], key: "dbfail-next/", keyMatch: "prefix", activeWithinMinutes: 0 });
       // A real SQLite failure: after three results, every further "reclaimed" item write fails
       // as a full disk would make it (the ledger's own rows still write).
-      ledger.exec(`CREATE TRIGGER it_item_write_fails BEFORE UPDATE OF state ON bulk_job_item
-                   WHEN NEW.state = 'reclaimed' AND (SELECT n_reclaimed FROM bulk_job WHERE id = NEW.job_id) >= 3
-                   BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+      repair = await failWrites(
+        "it_item_write_fails",
+        { event: "UPDATE OF state", table: "bulk_job_item" },
+        "NEW.state = 'reclaimed' AND (SELECT n_reclaimed FROM bulk_job WHERE id = NEW.job_id) >= 3",
+        "database or disk is full",
+      );
       const job = await startFrom(preview, 16, { concurrency: 4 });
       // The first four aborts answer after 0.8 s; three workers record and take the next item,
       // the fourth fails writing its result.
@@ -562,17 +570,17 @@ describe("the database failing under a running job", () => {
 
       // Meanwhile (three aborts still in flight): no second job on this profile…
       const { startJobFromPreview } = await lib.service();
-      const second = thrownBy(() => startJobFromPreview({ previewId: nextPreview.previewId, actor, includeActive: false, confirmCount: 2 }));
+      const second = await rejectionOf(startJobFromPreview({ previewId: nextPreview.previewId, actor, includeActive: false, confirmCount: 2 }));
       expect(second).toMatchObject({ code: "job-running" });
       // …and cancel still reaches the workers: nothing is sent after the ones in flight.
       const { cancelJob, jobSettled, readJob } = await lib.runner();
       const sentAtCancel = proxy.count("AbortMultipartUpload");
-      cancelJob(job.id);
+      await cancelJob(job.id);
       await jobSettled(job.id);
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       expect(proxy.count("AbortMultipartUpload")).toBe(sentAtCancel);
 
-      const done = readJob(job.id);
+      const done = await readJob(job.id);
       expect(done?.status).toBe("failed");
       expect(done?.message).toMatch(/database/i);
       const items = await allItems(job.id);
@@ -593,21 +601,24 @@ describe("the database failing under a running job", () => {
       for (const item of unwritten) expect(rows.find((r) => r.upload_id === item.uploadId)?.outcome).toBe("reclaimed");
       expect(items.filter((i) => i.state === "reclaimed")).toHaveLength(3);
     } finally {
-      ledger.exec("DROP TRIGGER IF EXISTS it_item_write_fails");
+      await repair();
       await proxy.close();
     }
   });
 
   it("writing an abort's intent fails: that abort is never sent, the job stops and says what was left untouched", async () => {
     const proxy = await startFaultProxy(readGateway().endpoint);
-    const ledger = await db();
+    let repair = async () => {};
     try {
       await createUploads(bucket, "intentfail/", sameSize(10, [16]));
       const p = await viaProxy(proxy, "it-bulk-intentfail");
       const preview = await previewOf(p, { profileId: p.id, buckets: [bucket], key: "intentfail/", keyMatch: "prefix", activeWithinMinutes: 0 });
-      ledger.exec(`CREATE TRIGGER it_intent_fails BEFORE INSERT ON abort_attempt
-                   WHEN NEW.job_id IS NOT NULL AND (SELECT COUNT(*) FROM abort_attempt WHERE job_id = NEW.job_id) >= 2
-                   BEGIN SELECT RAISE(ABORT, 'database is locked'); END`);
+      repair = await failWrites(
+        "it_intent_fails",
+        { event: "INSERT", table: "abort_attempt" },
+        "NEW.job_id IS NOT NULL AND (SELECT COUNT(*) FROM abort_attempt WHERE job_id = NEW.job_id) >= 2",
+        "database is locked",
+      );
       const job = await finished((await startFrom(preview, 10, { concurrency: 1 })).id);
       const rows = await ledgerRows(job.id);
       expect(rows).toHaveLength(2);
@@ -620,38 +631,145 @@ describe("the database failing under a running job", () => {
       expect(notAttempted.every((i) => i.ledgerId === null)).toBe(true);
       expect(ids(await listUploads(admin, bucket, "intentfail/"))).toEqual(ids(notAttempted));
     } finally {
-      ledger.exec("DROP TRIGGER IF EXISTS it_intent_fails");
+      await repair();
       await proxy.close();
     }
   });
 });
 
-describe("server restart", () => {
-  it("marks a job that was running failed (interrupted), with its unstarted items untouched", async () => {
+describe("jobs across instances", () => {
+  /** A job as an instance that died left it: its lease held by that instance until `leaseUntil`. */
+  async function orphanedJob(prefix: string, sizes: number[][], leaseUntil: Date, profile?: Profile) {
     const store = await lib.store();
-    const items = await createUploads(bucket, "restart/", sameSize(3, [16]));
-    const id = "00000000-0000-4000-8000-" + randomBytes(6).toString("hex");
-    store.insertJob({
+    const uploads = await createUploads(bucket, prefix, sizes);
+    const id = randomUUID();
+    const profileId = profile?.id ?? "local";
+    await store.insertJob({
       id,
       actor: { id: actor.id, email: actor.email },
-      profileId: "local",
-      endpointHost: "127.0.0.1",
-      selection: { profileId: "local", buckets: [bucket], key: "restart/", keyMatch: "prefix", activeWithinMinutes: 0 },
+      profileId,
+      endpointHost: new URL(profile?.endpoint ?? readGateway().endpoint).host,
+      selection: { profileId, buckets: [bucket], key: prefix, keyMatch: "prefix", activeWithinMinutes: 0 },
       includeActive: false,
-      runnerId: "a-process-that-died",
-      items: items.map((u) => ({ ...u, initiated: null, lastPartAt: null })),
+      runnerId: "an-instance-that-died",
+      leaseUntil,
+      items: uploads.map((u) => ({ ...u, initiated: null, lastPartAt: null })),
     });
-    store.setJobStatus(id, "running", { started: true });
-    store.markItemRunning(id, 0);
+    return { id, uploads };
+  }
 
-    const { recoverInterruptedBulkJobs, readJob } = await lib.runner();
-    expect(recoverInterruptedBulkJobs()).toBe(1);
-    const job = readJob(id);
-    expect(job?.status).toBe("failed");
-    expect(job?.message).toMatch(/^Interrupted: the server stopped while this job ran\. 2 uploads were not attempted/);
-    expect(job?.counts).toMatchObject({ interrupted: 1, "not-attempted": 2 });
-    expect((await allItems(id)).map((i) => i.state)).toEqual(["interrupted", "not-attempted", "not-attempted"]);
-    expect(ids(await listUploads(admin, bucket, "restart/"))).toEqual(ids(items));
-    expect(recoverInterruptedBulkJobs()).toBe(0);
+  it("another instance takes over after the lease expired, verifies what was in flight and finishes: one row and one abort per upload", async () => {
+    const store = await lib.store();
+    const { recordIntent, recordOutcome } = await import("@/lib/ledger/ledger");
+    const { takeOverExpiredJobs } = await lib.runner();
+    // The instance taking over reaches the gateway through a proxy that counts the aborts.
+    const proxy = await startFaultProxy(readGateway().endpoint);
+    const viaCounter = await viaProxy(proxy, "it-bulk-takeover");
+    const sizes = [[1000, 24], [2048], [512, 512, 1], [77], [4096], [9, 9]];
+    const { id, uploads } = await orphanedJob("takeover/", sizes, new Date(Date.now() - 1_000), viaCounter);
+    const [sentNotRecorded, intentOnly, recordedNotFinished, startedNoIntent] = uploads;
+    if (!sentNotRecorded || !intentOnly || !recordedNotFinished || !startedNoIntent) throw new Error("uploads not created");
+
+    // What the dead instance had done: started the job and four items…
+    await db().then((d) => d.updateTable("bulk_job").set({ status: "running", started_at: new Date().toISOString() }).where("id", "=", id).execute());
+    const intent = (u: RawUpload) =>
+      recordIntent({
+        actor,
+        profileId: viaCounter.id,
+        endpointHost: new URL(viaCounter.endpoint).host,
+        bucket: u.bucket,
+        key: u.key,
+        uploadId: u.uploadId,
+        initiated: null,
+        partsBefore: u.parts,
+        bytesBefore: u.bytes,
+        jobId: id,
+      });
+    await db().then((d) => d.updateTable("bulk_job_item").set({ state: "running" }).where("job_id", "=", id).where("seq", "<", 4).execute());
+    // …0: intent written, abort sent, then it died before recording the outcome;
+    await intent(sentNotRecorded);
+    await abortRaw(sentNotRecorded);
+    // 1: intent written, died before sending the abort;
+    await intent(intentOnly);
+    // 2: abort sent and recorded, died before finishing the item;
+    await abortRaw(recordedNotFinished);
+    await recordOutcome(await intent(recordedNotFinished), { outcome: "reclaimed", attempts: 1, durationMs: 5 });
+    // 3: marked running, died before writing the intent. 4 and 5: not started.
+
+    try {
+      expect(await takeOverExpiredJobs({ profiles: () => viaCounter })).toEqual([id]);
+      const done = await finished(id);
+      expect(done.status).toBe("done");
+      // Item 0's upload is gone, but its abort's own verification was lost with its instance:
+      // nothing proves that abort ended it, so it is not counted (gone (cause unknown)).
+      expect(done.counts).toMatchObject({ reclaimed: uploads.length - 1, "already-gone": 1 });
+      const total = uploads.reduce((a, u) => a + u.bytes, 0);
+      expect(done.bytesReclaimed).toBe(total - sentNotRecorded.bytes);
+      // One abort for each of items 1, 3, 4 and 5; none for 0 and 2, already aborted.
+      const abortsOf = (u: RawUpload) =>
+        proxy.requests.filter((r) => r.kind === "AbortMultipartUpload" && r.query.get("uploadId") === u.uploadId).length;
+      expect(uploads.map(abortsOf)).toEqual([0, 1, 0, 1, 1, 1]);
+    } finally {
+      await proxy.close();
+    }
+
+    // Exactly one final row per upload, their bytes what ListParts showed: reclaimed, except
+    // the one whose outcome was lost (gone (cause unknown), on its own row).
+    const rows = await ledgerRows(id);
+    expect(rows.map((r) => r.upload_id).sort()).toEqual(ids(uploads));
+    const outcomeOf = (u: RawUpload) => rows.find((r) => r.upload_id === u.uploadId)?.outcome;
+    expect(uploads.map(outcomeOf)).toEqual(uploads.map((u) => (u === sentNotRecorded ? "gone-unknown" : "reclaimed")));
+    for (const u of uploads) expect(rows.find((r) => r.upload_id === u.uploadId)).toMatchObject({ parts_before: u.parts, bytes_before: u.bytes });
+    expect(await listUploads(admin, bucket, "takeover/")).toEqual([]);
+    const items = await allItems(id);
+    expect(items.map((i) => i.state)).toEqual(uploads.map((u) => (u === sentNotRecorded ? "already-gone" : "reclaimed")));
+    expect(items[0]?.errorMessage).toMatch(/not counted as reclaimed/);
+    expect(new Set(items.map((i) => i.ledgerId))).toEqual(new Set(rows.map((r) => r.id)));
+    // Taken once: nothing left to take.
+    expect(await takeOverExpiredJobs()).toEqual([]);
+    expect((await store.unfinishedJobs("local")).map((j) => j.id)).not.toContain(id);
+  });
+
+  it("a job whose lease is still held is left to its instance; cancel from another instance stops it there", async () => {
+    const { takeOverExpiredJobs } = await lib.runner();
+    const held = await orphanedJob("held/", sameSize(2, [10]), new Date(Date.now() + 60_000));
+    expect(await takeOverExpiredJobs()).toEqual([]);
+    expect(ids(await listUploads(admin, bucket, "held/"))).toEqual(ids(held.uploads));
+    // Cancelling it from here only marks it; its holder settles it.
+    const { cancelJob } = await lib.runner();
+    const cancelled = await cancelJob(held.id);
+    expect(cancelled.status).toBe("cancelling");
+    expect(ids(await listUploads(admin, bucket, "held/"))).toEqual(ids(held.uploads));
+    // Let it go: expired, taken over, it ends cancelled with nothing touched.
+    await db().then((d) => d.updateTable("bulk_job").set({ lease_expires_at: new Date(Date.now() - 1).toISOString() }).where("id", "=", held.id).execute());
+    expect(await takeOverExpiredJobs()).toEqual([held.id]);
+    const done = await finished(held.id);
+    expect(done.status).toBe("cancelled");
+    expect(done.counts.skipped).toBe(2);
+    expect(ids(await listUploads(admin, bucket, "held/"))).toEqual(ids(held.uploads));
+    expect(await ledgerRows(held.id)).toEqual([]);
+  });
+
+  it("a cancel written by another instance stops the running job at its next item", async () => {
+    const proxy = await startFaultProxy(readGateway().endpoint);
+    try {
+      proxy.addFault({ match: "AbortMultipartUpload", action: { type: "delay", ms: 150 } });
+      await createUploads(bucket, "remote-cancel/", sameSize(12, [16]));
+      const p = await viaProxy(proxy, "it-bulk-remote-cancel");
+      const preview = await previewOf(p, { profileId: p.id, buckets: [bucket], key: "remote-cancel/", keyMatch: "prefix", activeWithinMinutes: 0 });
+      const job = await startFrom(preview, 12, { concurrency: 1 });
+      const { readJob } = await lib.runner();
+      await until(() => readJob(job.id), (j) => (j?.counts.reclaimed ?? 0) >= 2);
+      // What cancelJob on another instance writes: the status only (this process's runner is not told).
+      expect(await (await lib.store()).requestCancel(job.id)).toBe(true);
+      const done = await finished(job.id);
+      expect(done.status).toBe("cancelled");
+      expect(done.counts.reclaimed + done.counts.skipped).toBe(12);
+      expect(done.counts.skipped).toBeGreaterThan(0);
+      const items = await allItems(job.id);
+      expect(ids(await listUploads(admin, bucket, "remote-cancel/"))).toEqual(ids(items.filter((i) => i.state === "skipped")));
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -1,19 +1,16 @@
 // The dashboard header's status against the real gateway: the ledger totals and one
 // lifecycle GET per bucket asked, never a re-listing of uploads (counted by a proxy); a
 // gateway that is down leaves the ledger figure and a sentence for "not caught".
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
 import { notCaught } from "@/lib/lifecycle-coverage";
 import { cleanupStatus } from "@/lib/uploads/cleanup-status";
+import { scratchAppDatabase } from "../support/database";
 import { type FaultProxy, startFaultProxy } from "../support/fault-proxy";
 import { testProfile, uniqueName } from "./helpers";
 
 // Read lazily by the app code: our own scratch ledger, not the developer's.
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "reclaim-it-status-"));
-process.env.RECLAIM_DB_FILE = path.join(scratch, "ledger.sqlite");
+const database = await scratchAppDatabase("status");
 
 // Server actions check the session through next/headers; here the signed-in user is set by the test.
 const session = vi.hoisted(() => ({ user: null as SessionUser | null }));
@@ -32,10 +29,7 @@ beforeEach(() => {
 
 afterAll(async () => {
   await proxy.close();
-  const global = globalThis as { reclaimDb?: { close(): void } };
-  global.reclaimDb?.close();
-  global.reclaimDb = undefined;
-  fs.rmSync(scratch, { recursive: true, force: true });
+  await database.drop();
 });
 
 describe("cleanupStatus", () => {

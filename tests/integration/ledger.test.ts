@@ -4,6 +4,7 @@
 // corrupt database file is a ConfigError with a sentence, not a stack.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import {
@@ -13,20 +14,21 @@ import {
   ListMultipartUploadsCommand,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import type Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { Db } from "@/lib/db";
 import type { LedgerRow } from "@/lib/ledger/ledger";
+import type { LedgerEntry } from "@/lib/ledger/types";
 import type { Profile } from "@/lib/profiles";
 import type { UploadRef } from "@/lib/s3/types";
+import { scratchAppDatabase } from "../support/database";
 import { profilesFile, rawClient } from "../support/gateway";
 import { countParts } from "../support/sdk";
 import { idempotentAbort, startFaultProxy } from "../support/fault-proxy";
 import { removeBucket } from "./helpers";
 
 // Before any app module reads its environment: our own scratch database, the test gateway.
+const database = await scratchAppDatabase("ledger");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "reclaim-it-ledger-"));
-const dbFile = path.join(scratch, "ledger.sqlite");
-process.env.RECLAIM_DB_FILE = dbFile;
 process.env.RECLAIM_PROFILES_FILE ??= profilesFile;
 
 type Service = typeof import("@/lib/uploads/service");
@@ -40,7 +42,7 @@ let ledger: Ledger;
 let history: History;
 let recovery: Recovery;
 let csv: Csv;
-let db: Database.Database;
+let db: Db;
 let profile: Profile;
 
 const raw = rawClient("admin");
@@ -63,23 +65,24 @@ async function rawListed(ref: UploadRef): Promise<boolean> {
   return (answer.Uploads ?? []).some((u) => u.UploadId === ref.uploadId);
 }
 
-function rowsFor(ref: UploadRef): LedgerRow[] {
-  return db.prepare("SELECT * FROM abort_attempt WHERE upload_id = ? ORDER BY id").all(ref.uploadId) as LedgerRow[];
+function rowsFor(ref: UploadRef): Promise<LedgerRow[]> {
+  return db.selectFrom("abort_attempt").selectAll().where("upload_id", "=", ref.uploadId).orderBy("id").execute();
 }
 
-function row(id: number): LedgerRow {
-  const found = db.prepare("SELECT * FROM abort_attempt WHERE id = ?").get(id) as LedgerRow | undefined;
+async function row(id: number): Promise<LedgerRow> {
+  const found = await db.selectFrom("abort_attempt").selectAll().where("id", "=", id).executeTakeFirst();
   if (!found) throw new Error(`no row ${id}`);
   return found;
 }
 
 /** Reclaimed bytes/uploads straight from the table, independent of lib/ledger/history. */
-function reclaimedInTable(): { uploads: number; bytes: number; parts: number } {
-  return db
-    .prepare(
-      "SELECT COUNT(*) AS uploads, COALESCE(SUM(bytes_before), 0) AS bytes, COALESCE(SUM(parts_before), 0) AS parts FROM abort_attempt WHERE outcome = 'reclaimed'",
-    )
-    .get() as { uploads: number; bytes: number; parts: number };
+async function reclaimedInTable(): Promise<{ uploads: number; bytes: number; parts: number }> {
+  const rows = await db.selectFrom("abort_attempt").select(["parts_before", "bytes_before"]).where("outcome", "=", "reclaimed").execute();
+  return {
+    uploads: rows.length,
+    bytes: rows.reduce((sum, r) => sum + Number(r.bytes_before), 0),
+    parts: rows.reduce((sum, r) => sum + Number(r.parts_before), 0),
+  };
 }
 
 /** A crash right after the intent: the row is written, the abort (maybe) sent, no outcome. */
@@ -108,19 +111,19 @@ beforeAll(async () => {
   history = await import("@/lib/ledger/history");
   recovery = await import("@/lib/uploads/recovery");
   csv = await import("@/lib/ledger/csv");
-  const { ledgerDb } = await import("@/lib/ledger/db");
+  const { getDb } = await import("@/lib/db");
   const { getEnv } = await import("@/lib/env");
   const { getProfile } = await import("@/lib/profiles");
-  expect(path.resolve(getEnv().RECLAIM_DB_FILE)).toBe(dbFile);
-  db = ledgerDb();
+  const env = getEnv();
+  expect(database.dialect === "postgres" ? env.RECLAIM_DATABASE_URL : path.resolve(env.RECLAIM_DB_FILE)).toBe(database.location);
+  db = await getDb();
   profile = getProfile("local");
   await raw.send(new CreateBucketCommand({ Bucket: bucket }));
 });
 
 afterAll(async () => {
   await removeBucket(raw, bucket);
-  db?.close();
-  (globalThis as { reclaimDb?: unknown }).reclaimDb = undefined;
+  await database.drop();
   fs.rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -133,7 +136,7 @@ describe("abortUpload → ledger", () => {
     const result = await service.abortUpload(profile, ref, actor);
     expect(result.outcome).toBe("reclaimed");
 
-    const rows = rowsFor(ref);
+    const rows = await rowsFor(ref);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
       outcome: "reclaimed",
@@ -157,17 +160,17 @@ describe("abortUpload → ledger", () => {
     const ref = await createUpload('=HYPERLINK("x"),a+b @c ü 日本\nline two.bin', [333, 44]);
     const before = await countParts(raw, ref);
     expect((await service.abortUpload(profile, ref, actor)).outcome).toBe("reclaimed");
-    expect(rowsFor(ref)).toHaveLength(1);
-    expect(rowsFor(ref)[0]).toMatchObject({ key: ref.key, parts_before: before.parts, bytes_before: before.bytes });
+    expect(await rowsFor(ref)).toHaveLength(1);
+    expect((await rowsFor(ref))[0]).toMatchObject({ key: ref.key, parts_before: before.parts, bytes_before: before.bytes });
   });
 
   it("records an already-aborted upload once, as already-gone with nothing counted", async () => {
     const ref = await createUpload("ledger/raced.bin", [10]);
     await raw.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: ref.key, UploadId: ref.uploadId }));
-    const totals = reclaimedInTable();
+    const totals = await reclaimedInTable();
     expect((await service.abortUpload(profile, ref, actor)).outcome).toBe("already-gone");
-    expect(rowsFor(ref).map((r) => [r.outcome, r.bytes_before])).toEqual([["already-gone", 0]]);
-    expect(reclaimedInTable()).toEqual(totals);
+    expect((await rowsFor(ref)).map((r) => [r.outcome, r.bytes_before])).toEqual([["already-gone", 0]]);
+    expect(await reclaimedInTable()).toEqual(totals);
   });
 });
 
@@ -180,15 +183,15 @@ describe("two aborts of one upload at the same time", () => {
       proxy.addFault(idempotentAbort(300));
       const viaProxy: Profile = { ...profile, endpoint: proxy.url };
       const ref = await createUpload("race/two-tabs.bin", [1_000, 234]);
-      const before = reclaimedInTable();
+      const before = await reclaimedInTable();
       const results = await Promise.all([
         service.abortUpload(viaProxy, ref, actor),
         service.abortUpload(viaProxy, ref, actor), // a second tab of the same admin
       ]);
       expect(results.map((r) => r.outcome).sort()).toEqual(["already-gone", "reclaimed"]);
-      const rows = rowsFor(ref);
+      const rows = await rowsFor(ref);
       expect(rows.map((r) => r.outcome).sort()).toEqual(["already-gone", "reclaimed"]);
-      expect(reclaimedInTable()).toEqual({ uploads: before.uploads + 1, parts: before.parts + 2, bytes: before.bytes + 1_234 });
+      expect(await reclaimedInTable()).toEqual({ uploads: before.uploads + 1, parts: before.parts + 2, bytes: before.bytes + 1_234 });
       // The second never sent its own abort: the ledger held it back.
       expect(proxy.count("AbortMultipartUpload")).toBe(1);
       expect(rows.find((r) => r.outcome === "already-gone")?.error_message).toMatch(/attempt #\d+/);
@@ -203,16 +206,16 @@ describe("two aborts of one upload at the same time", () => {
     const stale = await intentFor(ref); // ten minutes old, never completed
     const result = await service.abortUpload(profile, ref, actor);
     expect(result.outcome).toBe("reclaimed");
-    expect(row(stale)).toMatchObject({ outcome: "failed", error_code: "interrupted" });
-    expect(rowsFor(ref).map((r) => r.outcome)).toEqual(["failed", "reclaimed"]);
+    expect(await row(stale)).toMatchObject({ outcome: "failed", error_code: "interrupted" });
+    expect((await rowsFor(ref)).map((r) => r.outcome)).toEqual(["failed", "reclaimed"]);
   });
 });
 
 describe("history over real rows", () => {
-  it("totals, breakdowns and the per-day chart equal the sum of the rows", () => {
-    const table = reclaimedInTable();
+  it("totals, breakdowns and the per-day chart equal the sum of the rows", async () => {
+    const table = await reclaimedInTable();
     expect(table.uploads).toBeGreaterThanOrEqual(2);
-    const overview = history.historyOverview();
+    const overview = await history.historyOverview();
     expect(overview.totals.allTime).toEqual(table);
     // Everything here happened in the last minute.
     expect(overview.totals.last24h).toEqual(table);
@@ -220,20 +223,21 @@ describe("history over real rows", () => {
     expect(mine).toMatchObject({ uploads: table.uploads, bytes: table.bytes, parts: table.parts });
     expect(overview.byActor.find((a) => a.actorEmail === actor.email)?.bytes).toBe(table.bytes);
     expect(overview.perDay.reduce((sum, d) => sum + d.bytes, 0)).toBe(table.bytes);
-    const attempts = db.prepare("SELECT COUNT(*) FROM abort_attempt").pluck().get() as number;
-    expect(overview.totals.attempts).toBe(attempts);
-    expect(history.listAttempts({ bucket, outcome: "reclaimed" }).total).toBe(table.uploads);
+    const attempts = await db.selectFrom("abort_attempt").select("id").execute();
+    expect(overview.totals.attempts).toBe(attempts.length);
+    expect((await history.listAttempts({ bucket, outcome: "reclaimed" })).total).toBe(table.uploads);
   });
 
-  it("the CSV export round-trips every row and key", () => {
-    const entries = [...history.attemptChunks({ bucket }, 1_000)].flat();
+  it("the CSV export round-trips every row and key", async () => {
+    const entries: LedgerEntry[] = [];
+    for await (const chunk of history.attemptChunks({ bucket }, 1_000)) entries.push(...chunk);
     const text = csv.toCsv(csv.LEDGER_CSV_COLUMNS, entries);
     expect(text.startsWith(`"id","started_at","finished_at","admin_email",`)).toBe(true);
     // The formula guard is visible to a spreadsheet…
     expect(text).toContain(`"'=HYPERLINK(""x""),a+b @c ü 日本\nline two.bin"`);
     // …and undone by a reader that knows the rule.
     const parsed = csv.parseCsvObjects(text, { unprotect: true });
-    const rows = db.prepare("SELECT * FROM abort_attempt WHERE bucket = ? ORDER BY id").all(bucket) as LedgerRow[];
+    const rows = await db.selectFrom("abort_attempt").selectAll().where("bucket", "=", bucket).orderBy("id").execute();
     expect(parsed).toHaveLength(rows.length);
     expect(
       parsed.map((r) => [Number(r.id), r.key, r.upload_id, Number(r.parts_before), Number(r.bytes_before), r.outcome, r.started_at]),
@@ -249,72 +253,74 @@ describe("recovery of interrupted aborts", () => {
     // The process "dies" here. The upload is gone later — by our abort, its uploader
     // completing it, or a lifecycle rule: nothing proves which.
     await raw.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: ref.key, UploadId: ref.uploadId }));
-    expect(row(id).outcome).toBe("unknown");
-    const before = reclaimedInTable();
-    expect(history.historyTotals().allTime).toEqual(before);
+    expect((await row(id)).outcome).toBe("unknown");
+    const before = await reclaimedInTable();
+    expect((await history.historyTotals()).allTime).toEqual(before);
 
     const report = await recovery.recoverUnknownAttempts();
     expect(report.results.find((r) => r.id === id)).toMatchObject({ status: "gone-unknown" });
-    expect(row(id)).toMatchObject({ outcome: "gone-unknown", parts_before: snapshot.parts, bytes_before: snapshot.bytes });
-    expect(row(id).error_message).toMatch(/interrupted/);
-    expect(row(id).error_message).toMatch(/not counted as reclaimed/);
-    expect(rowsFor(ref)).toHaveLength(1);
-    expect(reclaimedInTable()).toEqual(before);
-    expect(history.historyTotals().allTime).toEqual(before);
-    expect(history.historyTotals().outcomes["gone-unknown"]).toBeGreaterThanOrEqual(1);
-    expect(history.listAttempts({ outcome: "gone-unknown", bucket }).entries.map((e) => e.id)).toContain(id);
+    expect(await row(id)).toMatchObject({ outcome: "gone-unknown", parts_before: snapshot.parts, bytes_before: snapshot.bytes });
+    expect((await row(id)).error_message).toMatch(/interrupted/);
+    expect((await row(id)).error_message).toMatch(/not counted as reclaimed/);
+    expect(await rowsFor(ref)).toHaveLength(1);
+    expect(await reclaimedInTable()).toEqual(before);
+    expect((await history.historyTotals()).allTime).toEqual(before);
+    expect((await history.historyTotals()).outcomes["gone-unknown"]).toBeGreaterThanOrEqual(1);
+    expect((await history.listAttempts({ outcome: "gone-unknown", bucket })).entries.map((e) => e.id)).toContain(id);
 
     // A second run (another start, another click) changes nothing.
     const again = await recovery.recoverUnknownAttempts();
     expect(again.results.find((r) => r.id === id)).toBeUndefined();
     expect((await recovery.reverifyAttempt(id)).status).toBe("not-applicable");
-    expect(history.historyTotals().allTime).toEqual(before);
+    expect((await history.historyTotals()).allTime).toEqual(before);
   });
 
   it("resolves an intent whose upload is still there to failed, and leaves the upload alone", async () => {
     const ref = await createUpload("crash/before-abort.bin", [2_048]);
     const id = await intentFor(ref);
-    const before = reclaimedInTable();
+    const before = await reclaimedInTable();
 
     const report = await recovery.recoverUnknownAttempts();
     expect(report.results.find((r) => r.id === id)).toMatchObject({ status: "still-there" });
-    expect(row(id)).toMatchObject({ outcome: "failed", error_code: "interrupted" });
-    expect(row(id).error_message).toContain("the upload is still there — abort it again");
+    expect(await row(id)).toMatchObject({ outcome: "failed", error_code: "interrupted" });
+    expect((await row(id)).error_message).toContain("the upload is still there — abort it again");
     expect(await countParts(raw, ref)).toEqual({ parts: 1, bytes: 2_048 });
     expect(await rawListed(ref)).toBe(true);
-    expect(reclaimedInTable()).toEqual(before);
+    expect(await reclaimedInTable()).toEqual(before);
 
     // Still there on a re-verify: the row stays failed.
     const retry = await recovery.retryVerification(id);
     expect(retry.status).toBe("still-there");
-    expect(row(id).outcome).toBe("failed");
+    expect((await row(id)).outcome).toBe("failed");
 
     // Aborted later through the app: a new row reclaims it; re-verifying the old failed
     // row finds it gone but must not count the same bytes a second time.
     expect((await service.abortUpload(profile, ref, actor)).outcome).toBe("reclaimed");
     const later = await recovery.retryVerification(id);
     expect(later.status).toBe("already-gone");
-    expect(row(id).outcome).toBe("already-gone");
-    expect(rowsFor(ref).map((r) => r.outcome)).toEqual(["already-gone", "reclaimed"]);
-    expect(reclaimedInTable()).toEqual({ uploads: before.uploads + 1, parts: before.parts + 1, bytes: before.bytes + 2_048 });
-    expect(history.historyTotals().allTime).toEqual(reclaimedInTable());
+    expect((await row(id)).outcome).toBe("already-gone");
+    expect((await rowsFor(ref)).map((r) => r.outcome)).toEqual(["already-gone", "reclaimed"]);
+    expect(await reclaimedInTable()).toEqual({ uploads: before.uploads + 1, parts: before.parts + 1, bytes: before.bytes + 2_048 });
+    expect((await history.historyTotals()).allTime).toEqual(await reclaimedInTable());
   });
 
   it("re-verifies a failed row whose upload vanished as gone (cause unknown), with a note, its bytes kept out of reclaimed", async () => {
     const ref = await createUpload("retry/gone-later.bin", [777, 1]);
     const id = await intentFor(ref);
     await recovery.recoverUnknownAttempts();
-    expect(row(id).outcome).toBe("failed");
-    const before = reclaimedInTable();
+    expect((await row(id)).outcome).toBe("failed");
+    const before = await reclaimedInTable();
 
     // Completed by its uploader, aborted by a lifecycle rule or by another tool: here, someone else.
     await raw.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: ref.key, UploadId: ref.uploadId }));
     const result = await recovery.reverifyAttempt(id);
     expect(result.status).toBe("gone-unknown");
-    expect(row(id).outcome).toBe("gone-unknown");
-    expect(row(id).error_message).toMatch(/^Re-verified .*gone.*Earlier: The abort was interrupted/);
-    expect(reclaimedInTable()).toEqual(before);
-    const csvText = csv.toCsv(csv.LEDGER_CSV_COLUMNS, [...history.attemptChunks({ outcome: "gone-unknown", bucket }, 1_000)].flat());
+    expect((await row(id)).outcome).toBe("gone-unknown");
+    expect((await row(id)).error_message).toMatch(/^Re-verified .*gone.*Earlier: The abort was interrupted/);
+    expect(await reclaimedInTable()).toEqual(before);
+    const goneRows: LedgerEntry[] = [];
+    for await (const chunk of history.attemptChunks({ outcome: "gone-unknown", bucket }, 1_000)) goneRows.push(...chunk);
+    const csvText = csv.toCsv(csv.LEDGER_CSV_COLUMNS, goneRows);
     const exported = csv.parseCsvObjects(csvText, { unprotect: true });
     expect(exported.find((r) => Number(r.id) === id)?.outcome).toBe("gone-unknown");
   });
@@ -324,10 +330,10 @@ describe("recovery of interrupted aborts", () => {
     const id = await intentFor(ref, { profileId: "retired-profile" });
     const report = await recovery.recoverUnknownAttempts();
     expect(report.results.find((r) => r.id === id)).toMatchObject({ status: "unverifiable" });
-    expect(row(id)).toMatchObject({ outcome: "unknown", error_code: "unknown-profile" });
-    expect(row(id).error_message).toMatch(/profile "retired-profile" is no longer configured/);
-    expect(history.historyTotals().outcomes.unknown).toBeGreaterThanOrEqual(1);
-    db.prepare("DELETE FROM abort_attempt WHERE id = ?").run(id);
+    expect(await row(id)).toMatchObject({ outcome: "unknown", error_code: "unknown-profile" });
+    expect((await row(id)).error_message).toMatch(/profile "retired-profile" is no longer configured/);
+    expect((await history.historyTotals()).outcomes.unknown).toBeGreaterThanOrEqual(1);
+    await db.deleteFrom("abort_attempt").where("id", "=", id).execute();
   });
 
   it("does not resolve a fresh unknown row from the page: its abort may still be running", async () => {
@@ -335,23 +341,23 @@ describe("recovery of interrupted aborts", () => {
     const id = await intentFor(ref, { startedAt: new Date() });
     const result = await recovery.reverifyAttempt(id);
     expect(result.status).toBe("in-progress");
-    expect(row(id).outcome).toBe("unknown");
+    expect((await row(id)).outcome).toBe("unknown");
     // At server start nothing of ours can be in flight: it resolves then.
     await recovery.recoverUnknownAttempts({ minAgeMs: 0 });
-    expect(row(id).outcome).toBe("failed");
+    expect((await row(id)).outcome).toBe("failed");
   });
 });
 
-describe("a corrupt database file", () => {
-  it("is a ConfigError naming the file and RECLAIM_DB_FILE, not a stack", async () => {
+describe("a database Reclaim cannot use", () => {
+  it("a corrupt SQLite file is a ConfigError naming the file and RECLAIM_DB_FILE, not a stack", async () => {
     const garbage = path.join(scratch, "corrupt.sqlite");
     fs.writeFileSync(garbage, Buffer.concat([Buffer.from("this is not a database\n"), randomBytes(16 * 1024)]));
 
-    const { openDatabase } = await import("@/lib/db");
+    const { openSqlite } = await import("@/lib/db");
     const { ConfigError } = await import("@/lib/env");
     let thrown: unknown;
     try {
-      openDatabase(garbage);
+      openSqlite(garbage);
     } catch (error) {
       thrown = error;
     }
@@ -362,21 +368,64 @@ describe("a corrupt database file", () => {
     expect(message).toMatch(/not a database/i);
     expect(message).not.toMatch(/\n\s+at /);
 
-    // The same through the environment, as the server would open it: fresh modules that
-    // read RECLAIM_DB_FILE anew, without touching this file's open ledger.
-    const saved = { file: process.env.RECLAIM_DB_FILE, db: (globalThis as { reclaimDb?: unknown }).reclaimDb };
-    try {
-      process.env.RECLAIM_DB_FILE = garbage;
-      (globalThis as { reclaimDb?: unknown }).reclaimDb = undefined;
-      vi.resetModules();
-      const fresh = await import("@/lib/db");
-      const freshEnv = await import("@/lib/env");
-      expect(() => fresh.getDb()).toThrow(freshEnv.ConfigError);
-      expect(() => fresh.getDb()).toThrow(/Reclaim cannot open its database .*corrupt\.sqlite.*RECLAIM_DB_FILE/s);
-    } finally {
-      process.env.RECLAIM_DB_FILE = saved.file;
-      (globalThis as { reclaimDb?: unknown }).reclaimDb = saved.db;
-      vi.resetModules();
-    }
+    // The same through the environment, as the server would open it.
+    await withFreshEnvironment({ RECLAIM_DB_FILE: garbage, RECLAIM_DATABASE_URL: undefined }, async (fresh, freshEnv) => {
+      await expect(fresh.getDb()).rejects.toThrow(freshEnv.ConfigError);
+      await expect(fresh.getDb()).rejects.toThrow(/Reclaim cannot open its database .*corrupt\.sqlite.*RECLAIM_DB_FILE/s);
+    });
+  });
+
+  it("an unreachable PostgreSQL is a ConfigError naming RECLAIM_DATABASE_URL, without its password", async () => {
+    // A loopback port nothing listens on: take a free port, then close it.
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    await new Promise((resolve) => server.close(resolve));
+    const url = `postgres://reclaim:s3cret-pw@127.0.0.1:${port}/reclaim`;
+    await withFreshEnvironment(
+      { RECLAIM_DATABASE_URL: url, BETTER_AUTH_SECRET: "x".repeat(32) },
+      async (fresh, freshEnv) => {
+        const failure = await fresh.getDb().then(
+          () => null,
+          (error: unknown) => error,
+        );
+        expect(failure).toBeInstanceOf(freshEnv.ConfigError);
+        const message = (failure as Error).message;
+        expect(message).toContain(`127.0.0.1:${port}/reclaim`);
+        expect(message).toContain("RECLAIM_DATABASE_URL");
+        expect(message).toMatch(/ECONNREFUSED/);
+        expect(message).not.toContain("s3cret-pw");
+        expect(message).not.toMatch(/\n\s+at /);
+        await fresh.closeDb();
+      },
+    );
   });
 });
+
+/**
+ * Runs `check` against fresh app modules that read the given environment anew, then puts
+ * back this file's environment and its open database.
+ */
+async function withFreshEnvironment(
+  env: Record<string, string | undefined>,
+  check: (db: typeof import("@/lib/db"), env: typeof import("@/lib/env")) => Promise<void>,
+): Promise<void> {
+  const global = globalThis as { reclaimDb?: unknown };
+  const saved = { env: Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]])), db: global.reclaimDb };
+  try {
+    for (const [name, value] of Object.entries(env)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    global.reclaimDb = undefined;
+    vi.resetModules();
+    await check(await import("@/lib/db"), await import("@/lib/env"));
+  } finally {
+    for (const [name, value] of Object.entries(saved.env)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    global.reclaimDb = saved.db;
+    vi.resetModules();
+  }
+}

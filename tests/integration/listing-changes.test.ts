@@ -1,21 +1,18 @@
 // The dashboard's listing as changes: a first answer with every row, then only what changed
 // since the browser's cursor, against the real gateway. Applied in order with the browser's
 // own merge, the answers must add up to exactly what the raw SDK lists.
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Profile } from "@/lib/profiles";
 import { mergeListing, type LiveListing } from "@/lib/uploads/live-listing";
 import { rowId, type UploadListingChanges } from "@/lib/uploads/types";
+import { scratchAppDatabase } from "../support/database";
 import { startFaultProxy } from "../support/fault-proxy";
 import { rawClient } from "../support/gateway";
 import { createBucket, createUpload, removeBucket, testProfile, uniqueName } from "./helpers";
 import { listUploads } from "../support/sdk";
 
 // Before any app module reads its environment: our own scratch database (aborts write the ledger).
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "reclaim-it-changes-"));
-process.env.RECLAIM_DB_FILE = path.join(scratch, "ledger.sqlite");
+const database = await scratchAppDatabase("changes");
 // The journal is under test here, not the re-read schedule: listings are re-read after half a
 // second, and no background re-read changes a row while a test waits for one that it made.
 process.env.RECLAIM_RELIST_MS = "500";
@@ -48,7 +45,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await removeBucket(raw, bucket);
-  fs.rmSync(scratch, { recursive: true, force: true });
+  await database.drop();
 });
 
 describe("listing changes", () => {

@@ -16,15 +16,17 @@ import os from "node:os";
 import path from "node:path";
 import { CreateBucketCommand, CreateMultipartUploadCommand, UploadPartCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scratchAppDatabase } from "../support/database";
 import { startFaultProxy, type FaultProxy } from "../support/fault-proxy";
 import { profilesFile, rawClient, repoRoot, testInstance } from "../support/gateway";
 import { countParts, listUploads } from "../support/sdk";
 import { removeBucket } from "./helpers";
 
-// Our own database, profiles (the gateway's, plus one through a loopback proxy) and webhooks,
-// set before any lib module reads the environment.
+// Our own database (SQLite or PostgreSQL, as the run is configured), profiles (the gateway's,
+// plus one through a loopback proxy) and webhooks, set before any lib module reads the
+// environment.
+const database = await scratchAppDatabase("policies");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "reclaim-it-policies-"));
-process.env.RECLAIM_DB_FILE = path.join(scratch, "policies.sqlite");
 process.env.RECLAIM_PROFILES_FILE = path.join(scratch, "profiles.json");
 process.env.RECLAIM_WEBHOOKS_FILE = path.join(scratch, "webhooks.json");
 process.env.IT_SLACK_WEBHOOK_URL = "";
@@ -39,7 +41,7 @@ const lib = {
   lease: () => import("@/lib/lease"),
   form: () => import("@/lib/policies/form"),
   jobs: () => import("@/lib/jobs/store"),
-  ledgerDb: () => import("@/lib/ledger/db"),
+  db: () => import("@/lib/db"),
 };
 
 type PolicyForm = import("@/lib/policies/form").PolicyForm;
@@ -189,10 +191,13 @@ async function firstFinishedRun(policy: Policy): Promise<PolicyRun> {
 }
 
 async function ledgerRows(jobId: string) {
-  return (await lib.ledgerDb())
-    .ledgerDb()
-    .prepare("SELECT upload_id, outcome, actor_email, bytes_before, parts_before FROM abort_attempt WHERE job_id = ? ORDER BY id")
-    .all(jobId) as { upload_id: string; outcome: string; actor_email: string; bytes_before: number; parts_before: number }[];
+  const db = await (await lib.db()).getDb();
+  return db
+    .selectFrom("abort_attempt")
+    .select(["upload_id", "outcome", "actor_email", "bytes_before", "parts_before"])
+    .where("job_id", "=", jobId)
+    .orderBy("id")
+    .execute();
 }
 
 // ---------------------------------------------------------------- set-up
@@ -243,6 +248,7 @@ afterAll(async () => {
   await proxy?.close();
   await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
   fs.rmSync(scratch, { recursive: true, force: true });
+  await database.drop();
 });
 
 // ---------------------------------------------------------------- tests
@@ -259,8 +265,9 @@ describe("policies on the real gateway", () => {
     expect(run.matchedBytes).toBe(before.reduce((sum, u) => sum + u.bytes, 0));
     // Nothing aborted: the same uploads with the same parts, and no ledger row.
     expect(await inventory("report/")).toEqual(before);
-    const ledger = (await lib.ledgerDb()).ledgerDb().prepare("SELECT count(*) AS n FROM abort_attempt").get() as { n: number };
-    expect(ledger.n).toBe(0);
+    const db = await (await lib.db()).getDb();
+    const ledger = await db.selectFrom("abort_attempt").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    expect(Number(ledger.n)).toBe(0);
 
     const forRun = received.filter((r) => runIdOf(r.body) === run.id);
     const json = forRun.filter((r) => r.path === "/json");
@@ -324,7 +331,7 @@ describe("policies on the real gateway", () => {
       const was = reclaimed.find((u) => u.uploadId === row.upload_id);
       expect(row).toMatchObject({ outcome: "reclaimed", actor_email: `policy "abort-idle" (set by ${admin.email})`, bytes_before: was?.bytes, parts_before: was?.parts });
     }
-    const items = (await lib.jobs()).listItems(run.jobId ?? "", { limit: 50 }).items;
+    const items = (await (await lib.jobs()).listItems(run.jobId ?? "", { limit: 50 })).items;
     const skipped = items.find((i) => i.uploadId === busy.uploadId);
     expect(skipped).toMatchObject({ state: "skipped-active", ledgerId: null });
     expect(skipped?.errorMessage).toMatch(/a part arrived at .*, after the preview, within the 60-minute activity window; it was not touched/);
@@ -377,7 +384,7 @@ describe("policies on the real gateway", () => {
     expect(refusal).toBe("run-in-progress");
     expect(run).toMatchObject({ status: "stopped", reclaimedUploads: 1 });
     expect(run?.message).toMatch(/^Stopped: the policy was paused by ops@reclaim\.test\./);
-    const items = (await lib.jobs()).listItems(run?.jobId ?? "", { limit: 50 }).items;
+    const items = (await (await lib.jobs()).listItems(run?.jobId ?? "", { limit: 50 })).items;
     expect(items.map((i) => i.state)).toEqual(["reclaimed", "skipped", "skipped", "skipped"]);
     const left = await inventory("stop/");
     expect(left).toHaveLength(before.length - 1);

@@ -36,9 +36,9 @@ export async function GET(request: Request): Promise<Response> {
     start(controller) {
       controller.enqueue(encoder.encode(csvHeader(columns)));
     },
-    pull(controller) {
+    async pull(controller) {
       try {
-        const next = chunks.next();
+        const next = await chunks.next();
         if (next.done) controller.close();
         else controller.enqueue(encoder.encode(csvRows(columns, next.value)));
       } catch (error) {
