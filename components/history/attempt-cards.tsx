@@ -24,7 +24,8 @@ export function AttemptCards({ entries, actionFor }: { entries: LedgerEntry[]; a
             {plural(entry.partsBefore, "part")} · {attemptsSummary(entry)}
           </p>
           <p className="truncate text-xs text-muted-foreground">
-            {entry.actorEmail} · {entry.profileId} · <span className="font-mono" title={entry.uploadId}>{shortUploadId(entry.uploadId)}</span>
+            {entry.actorEmail}
+            {entry.actorSubject && <span title="Identity provider subject"> (sub {entry.actorSubject})</span>} · {entry.profileId} · <span className="font-mono" title={entry.uploadId}>{shortUploadId(entry.uploadId)}</span>
           </p>
           <AttemptReason entry={entry} action={actionFor(entry)} placeholder={null} />
         </li>

@@ -48,6 +48,11 @@ export function AttemptTable({ entries, actionFor }: { entries: LedgerEntry[]; a
               <span className={`${sub} truncate`} title={entry.actorEmail}>
                 {entry.actorEmail}
               </span>
+              {entry.actorSubject && (
+                <span className={`${sub} truncate font-mono`} title={`Identity provider subject: ${entry.actorSubject}`}>
+                  <span className="sr-only">Identity provider subject: </span>sub {entry.actorSubject}
+                </span>
+              )}
             </td>
             <td className={td}>
               <span className="block truncate font-mono text-xs leading-5" title={entry.bucket}>

@@ -28,6 +28,8 @@ export interface AbortAttemptTable {
   job_id: string | null;
   /** The first outcome written (never "unknown"); later re-verifications leave it. */
   first_outcome: Generated<string | null>;
+  /** The identity provider's subject of the actor at the time (single sign-on), else null. */
+  actor_subject: Generated<string | null>;
 }
 
 export interface BulkJobTable {
@@ -179,6 +181,8 @@ interface UserTable {
 
 interface AccountTable {
   userId: string;
+  /** The provider's id of the user: the OIDC subject for single sign-on. */
+  accountId: string;
   /** "credential" for a password, the provider's id for single sign-on. */
   providerId: string;
 }

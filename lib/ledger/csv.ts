@@ -163,6 +163,7 @@ export const LEDGER_CSV_COLUMNS: readonly CsvColumn<LedgerEntry>[] = [
   { header: "started_at", value: (e) => e.startedAt },
   { header: "finished_at", value: (e) => e.finishedAt },
   { header: "admin_email", value: (e) => e.actorEmail },
+  { header: "admin_idp_subject", value: (e) => e.actorSubject },
   { header: "profile_id", value: (e) => e.profileId },
   { header: "endpoint_host", value: (e) => e.endpointHost },
   { header: "bucket", value: (e) => e.bucket },

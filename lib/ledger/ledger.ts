@@ -2,6 +2,7 @@ import "server-only";
 import { type Selectable, sql } from "kysely";
 import { type Db, dialectOf, getDb, writeTransaction } from "@/lib/db";
 import type { AbortAttemptTable } from "@/lib/db/schema";
+import { OIDC_PROVIDER_ID } from "@/lib/auth/sso";
 import { unfinishedJobIds } from "@/lib/jobs/store";
 import type { AbortIntent, LedgerEntry, LedgerOutcome } from "@/lib/ledger/types";
 import type { AbortResult, ReclaimError } from "@/lib/s3/types";
@@ -18,6 +19,7 @@ export function toEntry(row: Row): LedgerEntry {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     actorEmail: row.actor_email,
+    actorSubject: row.actor_subject,
     profileId: row.profile_id,
     endpointHost: row.endpoint_host,
     bucket: row.bucket,
@@ -35,11 +37,36 @@ export function toEntry(row: Row): LedgerEntry {
   };
 }
 
-function attemptValues(intent: AbortIntent, now: Date) {
+/** Databases known to hold Better Auth's tables (created at start-up, then always there). */
+const withAccounts = new WeakSet<Db>();
+
+/**
+ * The identity provider's subject of `actorId`'s single sign-on account, read as the row is
+ * written, so every path that records an abort (a click, a bulk job, a policy run as the admin
+ * who set it) names the person the provider knows, whatever their email is now or later.
+ * A database without Better Auth's tables (a script, a store test) has no accounts: null.
+ */
+async function actorSubject(db: Db, actorId: string | null): Promise<string | null> {
+  if (actorId === null) return null;
+  if (!withAccounts.has(db)) {
+    if (!(await db.introspection.getTables()).some((t) => t.name === "account")) return null;
+    withAccounts.add(db);
+  }
+  const row = await db
+    .selectFrom("account")
+    .select("accountId")
+    .where("userId", "=", actorId)
+    .where("providerId", "=", OIDC_PROVIDER_ID)
+    .executeTakeFirst();
+  return row?.accountId ?? null;
+}
+
+async function attemptValues(db: Db, intent: AbortIntent, now: Date) {
   return {
     started_at: now.toISOString(),
     actor_id: intent.actor.id,
     actor_email: intent.actor.email,
+    actor_subject: await actorSubject(db, intent.actor.id),
     profile_id: intent.profileId,
     endpoint_host: intent.endpointHost,
     bucket: intent.bucket,
@@ -83,10 +110,11 @@ async function openAttemptOf(db: Db, upload: UploadOf): Promise<LedgerEntry | nu
  */
 export async function openAttempt(intent: AbortIntent, now = new Date()): Promise<OpenAttempt> {
   const db = await getDb();
+  const values = await attemptValues(db, intent, now);
   for (let round = 0; ; round++) {
     const inserted = await db
       .insertInto("abort_attempt")
-      .values(attemptValues(intent, now))
+      .values(values)
       .onConflict((oc) => oc.doNothing())
       .returning("id")
       .executeTakeFirst();
@@ -114,7 +142,7 @@ export async function recordFinishedAttempt(
   const row = await db
     .insertInto("abort_attempt")
     .values({
-      ...attemptValues(intent, now),
+      ...(await attemptValues(db, intent, now)),
       outcome: outcome.outcome,
       first_outcome: outcome.outcome === "unknown" ? null : outcome.outcome,
       attempts: 0,

@@ -291,4 +291,13 @@ export const migrations: readonly Migration[] = [
       await db.schema.createIndex("webhook_delivery_policy").on("webhook_delivery").columns(["policy_id", "id"]).execute();
     },
   },
+  {
+    // The identity provider's subject (the OIDC `sub`) of whoever aborted, beside their email:
+    // an email can be reassigned or renamed at the provider, the subject identifies the person.
+    // Null for password accounts and for rows from before single sign-on.
+    name: "0010-actor-subject",
+    async up(db) {
+      await db.schema.alterTable("abort_attempt").addColumn("actor_subject", "text").execute();
+    },
+  },
 ];

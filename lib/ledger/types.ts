@@ -38,6 +38,8 @@ export interface LedgerEntry extends AttemptTarget {
   startedAt: string;
   finishedAt: string | null;
   actorEmail: string;
+  /** The identity provider's subject of whoever aborted (single sign-on), else null. */
+  actorSubject: string | null;
   outcome: LedgerOutcome;
   attempts: number;
   errorCode: string | null;

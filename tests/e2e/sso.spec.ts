@@ -117,6 +117,20 @@ async function ssoSignIn(page: Page, login: string): Promise<void> {
   await page.waitForURL((url) => url.origin === app.url && url.pathname === "/");
 }
 
+/** The ledger's row(s) for an upload, as written by the server. */
+function ledgerRows(uploadId: string): { actor_email: string; actor_subject: string | null; outcome: string }[] {
+  const db = new Database(app.dbFile, { readonly: true });
+  try {
+    return db.prepare("SELECT actor_email, actor_subject, outcome FROM abort_attempt WHERE upload_id = ? ORDER BY id").all(uploadId) as {
+      actor_email: string;
+      actor_subject: string | null;
+      outcome: string;
+    }[];
+  } finally {
+    db.close();
+  }
+}
+
 function userRow(email: string): { role: string | null; n: number } {
   const db = new Database(app.dbFile, { readonly: true });
   try {
@@ -156,6 +170,13 @@ test("an admin-group user signs in with the provider and aborts an upload", asyn
   await page.getByRole("dialog", { name: "Abort this upload?" }).getByRole("button", { name: "Abort upload" }).click();
   await expect(page.getByRole("status", { name: "Abort results" })).toContainText(/Reclaimed/, { timeout: 60_000 });
   await expect.poll(() => isListed(upload)).toBe(false);
+
+  // The ledger names her by the provider's subject as well as her email, and History shows it.
+  expect(ledgerRows(upload.uploadId)).toEqual([{ actor_email: idpUsers.alice!.email, actor_subject: idp.subjectOf("alice"), outcome: "reclaimed" }]);
+  await page.goto(`/history?q=${encodeURIComponent(upload.key)}`);
+  await expect(page.getByRole("table", { name: "Abort attempts" }).getByRole("row").filter({ hasText: upload.key })).toContainText(
+    `Identity provider subject: ${idp.subjectOf("alice")}`,
+  );
 
   await page.goto("/users");
   const rows = page.getByRole("table", { name: "Users" }).getByRole("row");

@@ -16,12 +16,17 @@ export interface IdpUser {
 
 export interface IdentityProvider {
   issuer: string;
+  /** The subject (`sub`) the provider gives a login: what Reclaim's ledger must record. */
+  subjectOf(login: string): string;
   /** Replaces a user's groups; takes effect at their next sign-in. */
   setGroups(login: string, groups: string[]): void;
   /** Whether the provider considers this authorization code expired. */
   codeExpired(code: string): Promise<boolean>;
   stop(): Promise<void>;
 }
+
+/** Subjects differ from logins and emails, so a test can tell which one was recorded. */
+const subjectOf = (login: string) => `idp-${login}`;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -66,7 +71,7 @@ export async function startIdentityProvider(options: {
       return {
         accountId: login,
         async claims() {
-          return { sub: `idp-${login}`, email: user.email, email_verified: true, name: user.name, groups: [...user.groups] };
+          return { sub: subjectOf(login), email: user.email, email_verified: true, name: user.name, groups: [...user.groups] };
         },
       };
     },
@@ -75,6 +80,7 @@ export async function startIdentityProvider(options: {
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   return {
     issuer,
+    subjectOf,
     setGroups(login, groups) {
       const user = users[login];
       if (!user) throw new Error(`no test user ${login}`);
