@@ -280,19 +280,7 @@ export function PolicyDetail({
           </>
         }
       >
-        {runNow.error ? (
-          <p role="alert" className="text-sm text-destructive">
-            {runNow.error.message}
-          </p>
-        ) : null}
-        <div className="flex justify-end gap-2">
-          <Button variant="ghost" onClick={() => setConfirm(null)}>
-            Cancel
-          </Button>
-          <Button variant="destructive" onClick={() => runNow.mutate()} disabled={runNow.isPending}>
-            {runNow.isPending ? "Starting…" : "Run and abort"}
-          </Button>
-        </div>
+        <ConfirmActions mutation={runNow} label="Run and abort" pendingLabel="Starting…" onCancel={() => setConfirm(null)} />
       </Dialog>
 
       <Dialog
@@ -301,20 +289,39 @@ export function PolicyDetail({
         title={`Delete ${policy.name}?`}
         description="It stops running on its schedule; a run going now stops at its next upload. Its list of runs and deliveries is removed; the bulk jobs it ran and the ledger rows stay."
       >
-        {remove.error ? (
-          <p role="alert" className="text-sm text-destructive">
-            {remove.error.message}
-          </p>
-        ) : null}
-        <div className="flex justify-end gap-2">
-          <Button variant="ghost" onClick={() => setConfirm(null)}>
-            Cancel
-          </Button>
-          <Button variant="destructive" onClick={() => remove.mutate()} disabled={remove.isPending}>
-            {remove.isPending ? "Deleting…" : "Delete policy"}
-          </Button>
-        </div>
+        <ConfirmActions mutation={remove} label="Delete policy" pendingLabel="Deleting…" onCancel={() => setConfirm(null)} />
       </Dialog>
     </div>
+  );
+}
+
+/** A destructive confirmation's error (if the last try failed), Cancel, and the button that does it. */
+function ConfirmActions({
+  mutation,
+  label,
+  pendingLabel,
+  onCancel,
+}: {
+  mutation: { mutate: () => void; isPending: boolean; error: Error | null };
+  label: string;
+  pendingLabel: string;
+  onCancel: () => void;
+}) {
+  return (
+    <>
+      {mutation.error ? (
+        <p role="alert" className="text-sm text-destructive">
+          {mutation.error.message}
+        </p>
+      ) : null}
+      <div className="flex justify-end gap-2">
+        <Button variant="ghost" onClick={onCancel}>
+          Cancel
+        </Button>
+        <Button variant="destructive" onClick={() => mutation.mutate()} disabled={mutation.isPending}>
+          {mutation.isPending ? pendingLabel : label}
+        </Button>
+      </div>
+    </>
   );
 }

@@ -99,7 +99,7 @@ interface LoginAttemptTable {
 }
 
 /** A cleanup policy (lib/policies): a bulk selection with a schedule. */
-interface PolicyTable {
+export interface PolicyTable {
   id: string;
   name: string;
   profile_id: string;
@@ -123,7 +123,7 @@ interface PolicyTable {
   updated_by_email: string;
 }
 
-interface PolicyRunTable {
+export interface PolicyRunTable {
   id: string;
   policy_id: string;
   policy_name: string;
@@ -150,7 +150,7 @@ interface LeaseTable {
   expires_at: string;
 }
 
-interface WebhookDeliveryTable {
+export interface WebhookDeliveryTable {
   id: Generated<number>;
   run_id: string;
   policy_id: string;

@@ -1,6 +1,7 @@
 import "server-only";
-import { sql } from "kysely";
+import { type Selectable, sql } from "kysely";
 import { type Db, getDb } from "@/lib/db";
+import type { PolicyRunTable, PolicyTable, WebhookDeliveryTable } from "@/lib/db/schema";
 import type { BulkPreview } from "@/lib/jobs/types";
 import type { CatchingPolicy } from "@/lib/policies/coverage";
 import type {
@@ -18,63 +19,10 @@ import type {
 // Persistence of policies, their runs and webhook deliveries (migration 0009-policies in
 // lib/ledger/migrations.ts), on SQLite or PostgreSQL through Kysely.
 
-interface PolicyRow {
-  id: string;
-  name: string;
-  profile_id: string;
-  selection_json: string;
-  schedule: string;
-  time_zone: string;
-  mode: PolicyMode;
-  max_uploads: number;
-  max_bytes: number;
-  notify_above: number;
-  webhooks_json: string;
-  enabled: number;
-  handled_until: string;
-  created_at: string;
-  created_by_id: string | null;
-  created_by_email: string;
-  updated_at: string;
-  updated_by_id: string | null;
-  updated_by_email: string;
-}
-
-interface RunRow {
-  id: string;
-  policy_id: string;
-  policy_name: string;
-  trigger: RunTrigger;
-  mode: PolicyMode;
-  scheduled_for: string | null;
-  started_by: string | null;
-  started_at: string;
-  finished_at: string | null;
-  status: RunStatus;
-  message: string | null;
-  matched_uploads: number | null;
-  matched_bytes: number | null;
-  active_excluded: number | null;
-  job_id: string | null;
-  report_json: string | null;
-  /** From the joined bulk_job. */
-  n_reclaimed: number | null;
-  bytes_reclaimed: number | null;
-}
-
-interface DeliveryRow {
-  id: number;
-  run_id: string;
-  policy_id: string;
-  webhook_id: string;
-  event: string;
-  status: DeliveryStatus;
-  attempts: number;
-  last_status: number | null;
-  last_error: string | null;
-  created_at: string;
-  updated_at: string;
-}
+type PolicyRow = Selectable<PolicyTable>;
+/** A run with its bulk job's reclaimed counts (null without a job). */
+type RunRow = Selectable<PolicyRunTable> & { n_reclaimed: number | null; bytes_reclaimed: number | null };
+type DeliveryRow = Selectable<WebhookDeliveryTable>;
 
 /** Runs kept per policy; older ones are pruned (their bulk jobs and ledger rows stay). */
 export const RUNS_KEPT = 200;
@@ -87,7 +35,7 @@ function toPolicy(row: PolicyRow): Policy {
     selection: JSON.parse(row.selection_json) as PolicySelection,
     schedule: row.schedule,
     timeZone: row.time_zone,
-    mode: row.mode,
+    mode: row.mode as PolicyMode,
     maxUploads: row.max_uploads,
     maxBytes: row.max_bytes,
     notifyAbove: row.notify_above,
@@ -107,13 +55,13 @@ function toRun(row: RunRow): PolicyRun {
     id: row.id,
     policyId: row.policy_id,
     policyName: row.policy_name,
-    trigger: row.trigger,
-    mode: row.mode,
+    trigger: row.trigger as RunTrigger,
+    mode: row.mode as PolicyMode,
     scheduledFor: row.scheduled_for,
     startedBy: row.started_by,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
-    status: row.status,
+    status: row.status as RunStatus,
     message: row.message,
     matchedUploads: row.matched_uploads,
     matchedBytes: row.matched_bytes,
@@ -131,7 +79,7 @@ function toDelivery(row: DeliveryRow): WebhookDelivery {
     policyId: row.policy_id,
     webhookId: row.webhook_id,
     event: row.event,
-    status: row.status,
+    status: row.status as DeliveryStatus,
     attempts: row.attempts,
     lastStatus: row.last_status,
     lastError: row.last_error,
@@ -269,7 +217,7 @@ export async function deletePolicyRow(id: string): Promise<boolean> {
 export async function getPolicy(id: string): Promise<Policy | null> {
   const db = await getDb();
   const row = await db.selectFrom("policy").selectAll().where("id", "=", id).executeTakeFirst();
-  return row ? toPolicy(row as PolicyRow) : null;
+  return row ? toPolicy(row) : null;
 }
 
 export async function listPolicies(options: { enabledOnly?: boolean } = {}): Promise<Policy[]> {
@@ -277,7 +225,7 @@ export async function listPolicies(options: { enabledOnly?: boolean } = {}): Pro
   let query = db.selectFrom("policy").selectAll();
   if (options.enabledOnly) query = query.where("enabled", "=", 1);
   const rows = await query.orderBy(byName).orderBy("name").execute();
-  return rows.map((row) => toPolicy(row as PolicyRow));
+  return rows.map((row) => toPolicy(row));
 }
 
 /** Enabled abort policies of a profile: what would catch its uploads (lib/policies/coverage.ts). */
@@ -293,7 +241,7 @@ export async function catchingPolicies(profileId: string): Promise<CatchingPolic
     .orderBy("name")
     .execute();
   return rows.map((row) => {
-    const { buckets, key, keyMatch, largerThanBytes } = toPolicy(row as PolicyRow).selection;
+    const { buckets, key, keyMatch, largerThanBytes } = toPolicy(row).selection;
     return { id: row.id, name: row.name, selection: { buckets, key, keyMatch, largerThanBytes } };
   });
 }
@@ -408,13 +356,13 @@ export async function finishRun(runId: string, status: RunStatus, message: strin
 
 export async function getRun(id: string): Promise<PolicyRun | null> {
   const row = await (await runsQuery()).where("r.id", "=", id).executeTakeFirst();
-  return row ? toRun(row as RunRow) : null;
+  return row ? toRun(row) : null;
 }
 
 export async function getRunReport(id: string): Promise<{ run: PolicyRun; found: BulkPreview | null } | null> {
   const row = await (await runsQuery()).where("r.id", "=", id).executeTakeFirst();
   if (!row) return null;
-  return { run: toRun(row as RunRow), found: row.report_json ? (JSON.parse(row.report_json) as BulkPreview) : null };
+  return { run: toRun(row), found: row.report_json ? (JSON.parse(row.report_json) as BulkPreview) : null };
 }
 
 async function runsQuery() {
@@ -428,7 +376,7 @@ export async function listRuns(policyId: string, limit = 20): Promise<PolicyRun[
     .orderBy("r.id", "desc")
     .limit(Math.min(Math.max(limit, 1), RUNS_KEPT))
     .execute();
-  return rows.map((row) => toRun(row as RunRow));
+  return rows.map((row) => toRun(row));
 }
 
 /** The newest run of each policy. */
@@ -450,13 +398,13 @@ export async function latestRuns(): Promise<Map<string, PolicyRun>> {
       ),
     )
     .execute();
-  return new Map(rows.map((row) => [row.policy_id, toRun(row as RunRow)]));
+  return new Map(rows.map((row) => [row.policy_id, toRun(row)]));
 }
 
 /** Runs still marked running (their owner may be gone: see the scheduler's reconcile). */
 export async function runningRuns(): Promise<PolicyRun[]> {
   const rows = await (await runsQuery()).where("r.status", "=", "running").execute();
-  return rows.map((row) => toRun(row as RunRow));
+  return rows.map((row) => toRun(row));
 }
 
 // ---------------------------------------------------------------- webhook deliveries
@@ -523,7 +471,7 @@ export async function listDeliveries(options: { runId?: string; policyId?: strin
     .orderBy("id", "desc")
     .limit(Math.min(Math.max(options.limit ?? 50, 1), 500))
     .execute();
-  return rows.map((row) => toDelivery(row as DeliveryRow));
+  return rows.map((row) => toDelivery(row));
 }
 
 /** Deliveries that failed for good, per policy, among each policy's last `window` deliveries. */

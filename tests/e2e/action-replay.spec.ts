@@ -1,13 +1,9 @@
 import crypto from "node:crypto";
-import {
-  CreateMultipartUploadCommand,
-  ListMultipartUploadsCommand,
-  ListPartsCommand,
-  UploadPartCommand,
-} from "@aws-sdk/client-s3";
+import { ListPartsCommand } from "@aws-sdk/client-s3";
 import { request as playwrightRequest } from "@playwright/test";
 import { expect, test, users } from "../fixtures";
 import { rawClient } from "../support/gateway";
+import { createUploadWithParts, isListed } from "../support/sdk";
 
 // Every server action is a public POST endpoint. Capture the real abort request the UI
 // sends, then replay it (aimed at another upload) without a session, as a viewer, and as
@@ -17,17 +13,8 @@ import { rawClient } from "../support/gateway";
 
 const BUCKET = "reclaim-backups";
 
-async function createUpload(key: string) {
-  const s3 = rawClient("admin");
-  const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: key }));
-  const uploadId = created.UploadId ?? "";
-  await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId, PartNumber: 1, Body: Buffer.alloc(4096, 1) }));
-  return { bucket: BUCKET, key, uploadId };
-}
-
-async function isListed(upload: { key: string; uploadId: string }): Promise<boolean> {
-  const listed = await rawClient("admin").send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: upload.key }));
-  return (listed.Uploads ?? []).some((u) => u.Key === upload.key && u.UploadId === upload.uploadId);
+function createUpload(key: string) {
+  return createUploadWithParts(rawClient("admin"), BUCKET, key);
 }
 
 test("a captured abort action replayed without the right session or origin is refused, and with them succeeds", async ({ page, baseURL }) => {
@@ -51,7 +38,7 @@ test("a captured abort action replayed without the right session or origin is re
 
   // The admin's own click works: the clicked upload ends reclaimed and is gone.
   await expect(page.getByRole("status", { name: "Abort results" })).toContainText(/Reclaimed/, { timeout: 60_000 });
-  await expect.poll(() => isListed(clicked)).toBe(false);
+  await expect.poll(() => isListed(rawClient("admin"), clicked)).toBe(false);
 
   const aimedAt = (upload: { key: string; uploadId: string }) =>
     (abortRequest.postData() ?? "").replaceAll(clicked.uploadId, upload.uploadId).replaceAll(clicked.key, upload.key);
@@ -73,7 +60,7 @@ test("a captured abort action replayed without the right session or origin is re
     const response = await context.post(url, { headers: { ...headers, origin: attempt.origin }, data: body, maxRedirects: 0 });
     const text = await response.text();
     expect(text, attempt.name).not.toContain('"ok":true');
-    expect(await isListed(target), attempt.name).toBe(true);
+    expect(await isListed(rawClient("admin"), target), attempt.name).toBe(true);
     await context.dispose();
   }
   const parts = await rawClient("admin").send(new ListPartsCommand({ Bucket: BUCKET, Key: target.key, UploadId: target.uploadId }));
@@ -87,6 +74,6 @@ test("a captured abort action replayed without the right session or origin is re
   expect(answer).toContain('"ok":true');
   expect(answer).toContain('"outcome":"reclaimed"');
   await admin.dispose();
-  expect(await isListed(allowed)).toBe(false);
-  expect(await isListed(target)).toBe(true);
+  expect(await isListed(rawClient("admin"), allowed)).toBe(false);
+  expect(await isListed(rawClient("admin"), target)).toBe(true);
 });

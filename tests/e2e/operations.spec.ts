@@ -5,7 +5,6 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { CreateMultipartUploadCommand, UploadPartCommand } from "@aws-sdk/client-s3";
@@ -14,6 +13,7 @@ import Database from "better-sqlite3";
 import { parseCsvObjects } from "@/lib/ledger/csv";
 import { formatMoney } from "@/lib/money";
 import { expect, metricsToken, screenshotDir, test, users } from "../fixtures";
+import { freePort } from "../support/app-server";
 import { instanceDir, rawClient, repoRoot } from "../support/gateway";
 import { findSecrets, gatewaySecrets } from "../support/secrets";
 
@@ -106,18 +106,6 @@ test("/api/ready reports the database, migrations, profiles and each profile's l
   expect(body.inventory.map((p) => p.profile).sort()).toEqual(["local", "local-restricted"]);
   expect((await request.get("/api/health")).status()).toBe(200);
 });
-
-/** A free loopback port for a second server. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 test("a server without a metrics token has no /api/metrics, lists its profiles on its own schedule, and a broken profiles file makes it unready", async ({ playwright }) => {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "reclaim-e2e-ops-"));

@@ -1,10 +1,10 @@
 import crypto from "node:crypto";
-import { CreateMultipartUploadCommand, ListMultipartUploadsCommand, UploadPartCommand } from "@aws-sdk/client-s3";
 import Database from "better-sqlite3";
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { startAppServer, type AppServer } from "../support/app-server";
+import { freePort, startAppServer, type AppServer } from "../support/app-server";
 import { rawClient } from "../support/gateway";
-import { freePort, startIdentityProvider, type IdentityProvider, type IdpUser } from "../support/identity-provider";
+import { startIdentityProvider, type IdentityProvider, type IdpUser } from "../support/identity-provider";
+import { createUploadWithParts, isListed } from "../support/sdk";
 import { actionRef, callAction, signInCookie } from "../support/server-actions";
 
 // Single sign-on against a real OpenID provider on loopback (tests/support/identity-provider.ts)
@@ -141,17 +141,8 @@ function userRow(email: string): { role: string | null; n: number } {
   }
 }
 
-async function createUpload(key: string) {
-  const s3 = rawClient("admin");
-  const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: key }));
-  const uploadId = created.UploadId ?? "";
-  await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId, PartNumber: 1, Body: Buffer.alloc(4096, 1) }));
-  return { bucket: BUCKET, key, uploadId };
-}
-
-async function isListed(upload: { key: string; uploadId: string }): Promise<boolean> {
-  const listed = await rawClient("admin").send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: upload.key }));
-  return (listed.Uploads ?? []).some((u) => u.Key === upload.key && u.UploadId === upload.uploadId);
+function createUpload(key: string) {
+  return createUploadWithParts(rawClient("admin"), BUCKET, key);
 }
 
 async function cookieHeader(context: BrowserContext): Promise<string> {
@@ -169,7 +160,7 @@ test("an admin-group user signs in with the provider and aborts an upload", asyn
   await page.getByRole("button", { name: `Abort upload ${upload.key} in ${BUCKET}` }).click({ timeout: 60_000 });
   await page.getByRole("dialog", { name: "Abort this upload?" }).getByRole("button", { name: "Abort upload" }).click();
   await expect(page.getByRole("status", { name: "Abort results" })).toContainText(/Reclaimed/, { timeout: 60_000 });
-  await expect.poll(() => isListed(upload)).toBe(false);
+  await expect.poll(() => isListed(rawClient("admin"), upload)).toBe(false);
 
   // The ledger names her by the provider's subject as well as her email, and History shows it.
   expect(ledgerRows(upload.uploadId)).toEqual([{ actor_email: idpUsers.alice!.email, actor_subject: idp.subjectOf("alice"), outcome: "reclaimed" }]);
@@ -201,7 +192,7 @@ test("a viewer-group user sees no abort controls, and its abort sent over HTTP i
   const call = await callAction(app.url, abort, { profileId: "local", upload }, { cookie: await cookieHeader(context) });
   expect(call.result?.ok).toBe(false);
   expect(call.result?.error?.code).toBe("forbidden");
-  expect(await isListed(upload)).toBe(true);
+  expect(await isListed(rawClient("admin"), upload)).toBe(true);
   await context.close();
 });
 

@@ -30,7 +30,8 @@ export interface AppServerOptions {
   port?: number;
 }
 
-async function freePort(): Promise<number> {
+/** A free loopback port (for a server, or to register with an identity provider first). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once("error", reject);

@@ -3,8 +3,8 @@
 // login is typed. Accounts are the test users below; their groups can be changed while it
 // runs, as an administrator would in Keycloak or Entra ID.
 import http from "node:http";
-import net from "node:net";
 import { Provider } from "oidc-provider";
+import { freePort } from "./app-server";
 
 export interface IdpUser {
   email: string;
@@ -27,17 +27,6 @@ export interface IdentityProvider {
 
 /** Subjects differ from logins and emails, so a test can tell which one was recorded. */
 const subjectOf = (login: string) => `idp-${login}`;
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startIdentityProvider(options: {
   client: { id: string; secret: string; redirectUri: string };

@@ -1,6 +1,6 @@
-// Test-side S3 reads with the raw SDK, paged the way the gateway needs (on IsTruncated; the
-// markers must advance): what the app's numbers are checked against.
-import { ListMultipartUploadsCommand, ListPartsCommand, type S3Client } from "@aws-sdk/client-s3";
+// Test-side S3 calls with the raw SDK, paged the way the gateway needs (on IsTruncated; the
+// markers must advance): what the app's numbers are checked against, and uploads to act on.
+import { CreateMultipartUploadCommand, ListMultipartUploadsCommand, ListPartsCommand, UploadPartCommand, type S3Client } from "@aws-sdk/client-s3";
 
 export interface RawRef {
   bucket: string;
@@ -42,4 +42,20 @@ export async function countParts(client: S3Client, upload: RawRef): Promise<{ pa
     marker = answer.NextPartNumberMarker;
   }
   return { parts: sizes.size, bytes: [...sizes.values()].reduce((a, b) => a + b, 0) };
+}
+
+/** A new upload of `key` with one part per size (4 KiB by default), written through the raw SDK. */
+export async function createUploadWithParts(client: S3Client, bucket: string, key: string, partSizes: number[] = [4096]): Promise<RawRef> {
+  const created = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+  const uploadId = created.UploadId ?? "";
+  for (const [i, size] of partSizes.entries()) {
+    await client.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: i + 1, Body: Buffer.alloc(size, 1) }));
+  }
+  return { bucket, key, uploadId };
+}
+
+/** Whether the endpoint still lists the upload. */
+export async function isListed(client: S3Client, upload: RawRef): Promise<boolean> {
+  const listed = await client.send(new ListMultipartUploadsCommand({ Bucket: upload.bucket, Prefix: upload.key }));
+  return (listed.Uploads ?? []).some((u) => u.Key === upload.key && u.UploadId === upload.uploadId);
 }
