@@ -535,8 +535,11 @@ describe("the database failing under a running job", () => {
       await run(`CREATE TRIGGER ${name} BEFORE ${on.event} ON ${on.table} WHEN ${condition} BEGIN SELECT RAISE(ABORT, '${message}'); END`);
       return async () => void (await run(`DROP TRIGGER IF EXISTS ${name}`));
     }
+    // The lock (held to the end of the writing transaction) makes the guarded writes take turns,
+    // as SQLite's one writer does, so `condition` reads what the writes before it committed.
     await run(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
-               BEGIN IF ${condition} THEN RAISE EXCEPTION '${message}'; END IF; RETURN NEW; END $$`);
+               BEGIN PERFORM pg_advisory_xact_lock(hashtext('${name}'));
+                     IF ${condition} THEN RAISE EXCEPTION '${message}'; END IF; RETURN NEW; END $$`);
     await run(`CREATE TRIGGER ${name} BEFORE ${on.event} ON ${on.table} FOR EACH ROW EXECUTE FUNCTION ${name}()`);
     return async () => {
       await run(`DROP TRIGGER IF EXISTS ${name} ON ${on.table}`);
@@ -554,12 +557,12 @@ describe("the database failing under a running job", () => {
       const p = await viaProxy(proxy, "it-bulk-dbfail");
       const preview = await previewOf(p, { profileId: p.id, buckets: [bucket], key: "dbfail/", keyMatch: "prefix", activeWithinMinutes: 0 });
       const nextPreview = await previewOf(p, { profileId: p.id, buckets: [bucket], key: "dbfail-next/", keyMatch: "prefix", activeWithinMinutes: 0 });
-      // A real SQLite failure: after three results, every further "reclaimed" item write fails
-      // as a full disk would make it (the ledger's own rows still write).
+      // A real database failure: after three results, every further "reclaimed" item write
+      // fails as a full disk would make it (the ledger's own rows still write).
       repair = await failWrites(
         "it_item_write_fails",
         { event: "UPDATE OF state", table: "bulk_job_item" },
-        "NEW.state = 'reclaimed' AND (SELECT n_reclaimed FROM bulk_job WHERE id = NEW.job_id) >= 3",
+        "NEW.state = 'reclaimed' AND (SELECT count(*) FROM bulk_job_item WHERE job_id = NEW.job_id AND state = 'reclaimed') >= 3",
         "database or disk is full",
       );
       const job = await startFrom(preview, 16, { concurrency: 4 });
