@@ -219,6 +219,35 @@ describe("checkConfig", () => {
       ...labKeys,
     });
     expect(absolute.problems).toEqual([]);
+    // With PostgreSQL the SQLite file is not used, so its default does not matter; a webhooks
+    // file, when named, must be absolute like the profiles file.
+    const shared = checkConfig({
+      ...production,
+      RECLAIM_PROFILES_FILE: file,
+      RECLAIM_DATABASE_URL: "postgres://reclaim:pw@db.internal:5432/reclaim",
+      BETTER_AUTH_SECRET: "s".repeat(40),
+      RECLAIM_WEBHOOKS_FILE: "webhooks.json",
+      ...labKeys,
+    });
+    expect(shared.problems).toEqual([
+      expect.objectContaining({ severity: "error", setting: "RECLAIM_WEBHOOKS_FILE", message: expect.stringContaining("absolute path") }),
+    ]);
+  });
+
+  it("refuses an identity provider reached over plain HTTP on another machine", () => {
+    const file = writeFile("profiles.json", JSON.stringify({ profiles: [profile()] }));
+    const sso = {
+      RECLAIM_PROFILES_FILE: file,
+      RECLAIM_OIDC_CLIENT_ID: "reclaim",
+      RECLAIM_OIDC_CLIENT_SECRET: "client-secret",
+      RECLAIM_OIDC_ADMIN_GROUPS: "storage-admins",
+      ...labKeys,
+    };
+    expect(checkConfig({ ...sso, RECLAIM_OIDC_ISSUER: "http://idp.example.com/realms/ops" }).problems).toEqual([
+      expect.objectContaining({ severity: "error", setting: "RECLAIM_OIDC_ISSUER", message: expect.stringContaining("must be https://") }),
+    ]);
+    expect(checkConfig({ ...sso, RECLAIM_OIDC_ISSUER: "https://idp.example.com/realms/ops" }).problems).toEqual([]);
+    expect(checkConfig({ ...sso, RECLAIM_OIDC_ISSUER: "http://127.0.0.1:8080/realms/ops" }).problems).toEqual([]);
   });
 
   it("never prints a secret, whatever is wrong", () => {

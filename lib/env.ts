@@ -4,6 +4,7 @@ import path from "node:path";
 import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
 import { KnownError } from "@/lib/errors";
+import { isLoopbackHost } from "@/lib/loopback";
 
 // The one place that reads process.env. Validated once; a bad value stops the server at
 // start (instrumentation.ts) with a sentence that names the variable.
@@ -115,6 +116,16 @@ const envSchema = z.object({
     ] as const) {
       if (value === undefined) ctx.addIssue({ code: "custom", path: [name], message: "must be set with the other RECLAIM_OIDC_ settings" });
     }
+    if (env.RECLAIM_OIDC_ISSUER) {
+      const issuer = new URL(env.RECLAIM_OIDC_ISSUER);
+      if (issuer.protocol === "http:" && !isLoopbackHost(issuer.hostname)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["RECLAIM_OIDC_ISSUER"],
+          message: `must be https:// (got ${issuer.origin}): the client secret and the users' tokens would cross the network unencrypted`,
+        });
+      }
+    }
     if (env.RECLAIM_OIDC_ADMIN_GROUPS.length === 0 && env.RECLAIM_OIDC_VIEWER_GROUPS.length === 0) {
       ctx.addIssue({
         code: "custom",
@@ -131,17 +142,25 @@ export type Env = z.infer<typeof envSchema>;
 
 // The production server (the standalone build's server.js) makes its own folder the working
 // directory, and a new build replaces that folder: a relative file there would be lost.
-const FILE_SETTINGS = ["RECLAIM_DB_FILE", "RECLAIM_PROFILES_FILE"] as const;
+const EXAMPLE_PATHS = {
+  RECLAIM_DB_FILE: "/var/lib/reclaim/reclaim.sqlite",
+  RECLAIM_PROFILES_FILE: "/etc/reclaim/profiles.json",
+  RECLAIM_WEBHOOKS_FILE: "/etc/reclaim/webhooks.json",
+} as const;
+// The SQLite file only matters without PostgreSQL; the webhooks file only when one is named.
+const FILE_SETTINGS = ["RECLAIM_DB_FILE", "RECLAIM_PROFILES_FILE", "RECLAIM_WEBHOOKS_FILE"] as const;
 const deployableEnvSchema = envSchema.superRefine(
   (env, ctx) => {
     if (env.NODE_ENV !== "production") return;
     for (const name of FILE_SETTINGS) {
+      if (name === "RECLAIM_DB_FILE" && env.RECLAIM_DATABASE_URL) continue;
+      if (name === "RECLAIM_WEBHOOKS_FILE" && env.RECLAIM_WEBHOOKS_FILE === undefined) continue;
       const value: unknown = env[name];
       if (typeof value === "string" && path.isAbsolute(value)) continue;
       ctx.addIssue({
         code: "custom",
         path: [name],
-        message: `must be an absolute path in production (${typeof value === "string" ? `got ${value}` : "not set"}): the server runs in its build folder, which the next build replaces — e.g. ${name === "RECLAIM_DB_FILE" ? "/var/lib/reclaim/reclaim.sqlite" : "/etc/reclaim/profiles.json"}`,
+        message: `must be an absolute path in production (${typeof value === "string" ? `got ${value}` : "not set"}): the server runs in its build folder, which the next build replaces — e.g. ${EXAMPLE_PATHS[name]}`,
       });
     }
   },

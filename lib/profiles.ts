@@ -1,6 +1,5 @@
 import "server-only";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { z } from "zod";
@@ -13,6 +12,7 @@ import {
   unknownSettingMessage,
 } from "@/lib/env";
 import { KnownError } from "@/lib/errors";
+import { isLoopbackHost } from "@/lib/loopback";
 import { resolveStoragePrice, type StoragePrice } from "@/lib/money";
 import type { PublicProfile } from "@/lib/public-profile";
 import { profileIdSchema } from "@/lib/schemas";
@@ -222,13 +222,6 @@ function unknownKeys(raw: unknown): ConfigProblem[] {
     ),
   );
   return problems;
-}
-
-function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, "");
-  if (host === "localhost" || host.endsWith(".localhost")) return true;
-  if (net.isIPv4(host)) return host.startsWith("127.");
-  return host === "::1" || /^::ffff:127\./i.test(host);
 }
 
 /** Plain HTTP leaves this machine unencrypted: listings, keys' signatures and lifecycle rules. */

@@ -6,7 +6,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import { isLastAdminError, lockUserChanges } from "@/lib/auth/user-rules";
 import { type Db, getDb } from "@/lib/db";
 import { isBreakGlass } from "@/lib/auth/password-signin";
-import { OIDC_PROVIDER_ID } from "@/lib/auth/sso";
+import { OIDC_PROVIDER_ID } from "@/lib/auth/oidc";
 import { getEnv, oidcSettings } from "@/lib/env";
 import { KnownError } from "@/lib/errors";
 import { logger } from "@/lib/log";

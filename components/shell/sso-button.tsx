@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { authClient } from "@/lib/auth/client";
+import { OIDC_PROVIDER_ID } from "@/lib/auth/oidc";
 
 /** Starts sign-in at the identity provider (Better Auth builds the redirect with state, PKCE and nonce). */
 export function SsoButton({ providerName, primary }: { providerName: string; primary: boolean }) {
@@ -12,7 +13,7 @@ export function SsoButton({ providerName, primary }: { providerName: string; pri
   async function start() {
     setPending(true);
     setError(null);
-    const { error: startError } = await authClient.signIn.social({ provider: "oidc", callbackURL: "/", errorCallbackURL: "/login" });
+    const { error: startError } = await authClient.signIn.social({ provider: OIDC_PROVIDER_ID, callbackURL: "/", errorCallbackURL: "/login" });
     if (startError) {
       setPending(false);
       setError(`Could not reach ${providerName}. Try again in a moment.`);

@@ -11,17 +11,19 @@ import { defaultStatements } from "better-auth/plugins/admin/access";
 import { dbFilePath, getEnv, oidcSettings } from "@/lib/env";
 import { databaseConnection, getDb } from "@/lib/db";
 import { withSchemaLock } from "@/lib/db/dialect";
+import { isLoopbackHost } from "@/lib/loopback";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/auth/client-address";
 import { loginThrottleHooks } from "@/lib/auth/login-throttle";
 import { passwordSignInGate } from "@/lib/auth/password-signin";
-import { OIDC_PROVIDER_ID, ssoDatabaseHooks, ssoPlugin, ssoSignInGate, ssoValidateUserInfo } from "@/lib/auth/sso";
+import { ssoDatabaseHooks, ssoPlugin, ssoSignInGate, ssoValidateUserInfo } from "@/lib/auth/sso";
 import { installUserRules, userRuleHooks } from "@/lib/auth/user-rules";
 
 // Sign-in, sessions, roles and rate limiting come from Better Auth; we only configure it.
 // Users are created by an admin (UI or `npm run user`), never by open sign-up — except through
 // single sign-on when configured, where the identity provider's groups decide (lib/auth/sso.ts).
-// Over HTTP only sign-in and sign-out are reachable (app/api/auth/[...all]/route.ts); the Users
-// page calls what it needs on the server (lib/users.ts).
+// Over HTTP only sign-in, sign-out and get-session are reachable, plus the identity provider's
+// sign-in and callback when single sign-on is configured (app/api/auth/[...all]/route.ts); the
+// Users page calls what it needs on the server (lib/users.ts).
 
 // Better Auth's admin API, cut down to what lib/users.ts asks of it: list users, and create
 // one with a role. No impersonation, password setting or deletion, even when called on the
@@ -52,10 +54,7 @@ function authSecret(): string {
 function secureCookies(publicUrl: string | undefined): boolean {
   if (!publicUrl) return false; // development only: production refuses to start without a URL
   const url = new URL(publicUrl);
-  if (url.protocol === "https:") return true;
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  const loopback = host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
-  return !loopback;
+  return url.protocol === "https:" || !isLoopbackHost(url.hostname);
 }
 
 function createAuth() {
@@ -71,7 +70,9 @@ function createAuth() {
     secret: authSecret(),
     baseURL,
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8 },
-    session: { expiresIn: 60 * 60 * 8, updateAge: 60 * 60 },
+    // A fixed 8 hours from sign-in, never extended by use: a role or group taken away at the
+    // identity provider (or a disabled user's last session) ends within that time.
+    session: { expiresIn: 60 * 60 * 8, disableSessionRefresh: true },
     rateLimit: {
       enabled: true,
       storage: "database",
@@ -104,7 +105,10 @@ function createAuth() {
       user: { validateUserInfo: ssoValidateUserInfo(sso) },
       // A local user whose email the provider signs in is linked to it (the operator chose to
       // trust this provider); from then on their role follows the provider's groups.
-      account: { accountLinking: { enabled: true, trustedProviders: [OIDC_PROVIDER_ID], requireLocalEmailVerified: false } },
+      // An existing local account is joined to the provider's account only when the provider
+      // says the email is verified (email_verified); otherwise someone who can set their own
+      // email at the provider could take over a local account, the break-glass admin included.
+      account: { accountLinking: { enabled: true, requireLocalEmailVerified: false } },
     }),
     plugins: [
       admin({ defaultRole: "viewer", adminRoles: ["admin"], roles }),

@@ -5,6 +5,7 @@ import { genericOAuth } from "better-auth/plugins";
 import { getDb } from "@/lib/db";
 import type { OidcSettings } from "@/lib/env";
 import { claimValues, roleFromGroups } from "@/lib/auth/idp-groups";
+import { OIDC_PROVIDER_ID } from "@/lib/auth/oidc";
 import type { Role } from "@/lib/auth/roles";
 import { isLastAdminError } from "@/lib/auth/user-rules";
 import { logger } from "@/lib/log";
@@ -14,8 +15,6 @@ import { logger } from "@/lib/log";
 // its own rule: the identity provider's groups decide the role, at every sign-in, and someone
 // in no listed group gets no account and no session.
 
-/** Better Auth's id for the provider: the callback is /api/auth/callback/oidc. */
-export const OIDC_PROVIDER_ID = "oidc";
 
 /** Error codes the callback sends to /login (?error=…); the sign-in page explains each. */
 const SSO_REFUSALS = {

@@ -9,8 +9,8 @@ import type { Database } from "@/lib/db/schema";
 import { type DialectName, dialectOf, writeTransaction } from "@/lib/db/dialect";
 import { migrate } from "@/lib/db/migrate";
 
-// One database holds the ledger, bulk jobs and Better Auth's sessions, users and rate
-// limits: an embedded SQLite file (one instance, the demo), or PostgreSQL shared by
+// One database holds the ledger, bulk jobs, cleanup policies and Better Auth's sessions,
+// users and rate limits: an embedded SQLite file (one instance, the demo), or PostgreSQL shared by
 // several instances when RECLAIM_DATABASE_URL is set. Every query goes through Kysely, so
 // the stores are written once for both. Opened once per process and kept on globalThis,
 // so dev-mode module reloads do not open it again.

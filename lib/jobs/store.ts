@@ -172,7 +172,7 @@ export async function insertJob(job: NewJob, now = new Date()): Promise<BulkJob>
         parts_read_at: item.partsReadAt ?? null,
       };
     });
-    // Several rows per statement (SQLite allows 32,766 bound values: 500 rows × 9 stay well below).
+    // Several rows per statement (SQLite allows 32,766 bound values: 500 rows × 10 stay well below).
     for (let i = 0; i < rows.length; i += INSERT_BATCH) {
       await trx.insertInto("bulk_job_item").values(rows.slice(i, i + INSERT_BATCH)).execute();
     }

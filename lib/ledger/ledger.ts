@@ -2,7 +2,7 @@ import "server-only";
 import { type Selectable, sql } from "kysely";
 import { type Db, dialectOf, getDb, writeTransaction } from "@/lib/db";
 import type { AbortAttemptTable } from "@/lib/db/schema";
-import { OIDC_PROVIDER_ID } from "@/lib/auth/sso";
+import { OIDC_PROVIDER_ID } from "@/lib/auth/oidc";
 import { unfinishedJobIds } from "@/lib/jobs/store";
 import type { AbortIntent, LedgerEntry, LedgerOutcome } from "@/lib/ledger/types";
 import type { AbortResult, ReclaimError } from "@/lib/s3/types";

@@ -21,6 +21,9 @@ const idpUsers: Record<string, IdpUser> = {
   dave: { email: "dave@idp.test", name: "Dave Mover", groups: ["storage-admins"] },
   // Her authorization codes expire after one second.
   erin: { email: "erin@idp.test", name: "Erin Late", groups: ["storage-admins"], codeTtl: 1 },
+  // Set her own email at the provider to the local admin's (startAppServer's first admin);
+  // the provider does not vouch for it.
+  mallory: { email: "first-admin@reclaim.test", name: "Mallory", groups: ["storage-viewers"], emailVerified: false },
 };
 
 let idp: IdentityProvider;
@@ -292,6 +295,27 @@ test("an expired authorization code is refused", async ({ browser }) => {
   await page.goto(url.toString());
   await expectRefused(page, "not accepted (it may have expired");
   expect(userRow(idpUsers.erin!.email).n).toBe(0);
+  await context.close();
+});
+
+test("an email the provider does not vouch for never opens the local account that has it", async ({ browser }) => {
+  test.setTimeout(180_000);
+  expect(idpUsers.mallory!.email).toBe(app.admin.email);
+  const { context, page } = await freshPage(browser);
+  await startSsoSignIn(page, "mallory");
+  await expectRefused(page, "did not confirm that the email is yours");
+  // No session, and the local admin gained no single sign-on account.
+  await page.goto("/users");
+  await expect(page).toHaveURL(/\/login$/);
+  const db = new Database(app.dbFile, { readonly: true });
+  try {
+    const linked = db
+      .prepare(`SELECT count(*) AS n FROM account a JOIN "user" u ON u.id = a.userId WHERE u.email = ? AND a.providerId = 'oidc'`)
+      .get(app.admin.email) as { n: number };
+    expect(linked.n).toBe(0);
+  } finally {
+    db.close();
+  }
   await context.close();
 });
 

@@ -12,6 +12,8 @@ export interface IdpUser {
   groups: string[];
   /** Seconds an authorization code issued to this user lives (default 60). */
   codeTtl?: number;
+  /** What the provider says of the email (email_verified); default true. */
+  emailVerified?: boolean;
 }
 
 export interface IdentityProvider {
@@ -60,7 +62,7 @@ export async function startIdentityProvider(options: {
       return {
         accountId: login,
         async claims() {
-          return { sub: subjectOf(login), email: user.email, email_verified: true, name: user.name, groups: [...user.groups] };
+          return { sub: subjectOf(login), email: user.email, email_verified: user.emailVerified ?? true, name: user.name, groups: [...user.groups] };
         },
       };
     },

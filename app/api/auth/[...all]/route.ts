@@ -1,7 +1,7 @@
 import { toNextJsHandler } from "better-auth/next-js";
 import { ensureAuthReady, getAuth } from "@/lib/auth/auth";
 import { CLIENT_ADDRESS_HEADER, clientAddress } from "@/lib/auth/client-address";
-import { OIDC_PROVIDER_ID } from "@/lib/auth/sso";
+import { OIDC_PROVIDER_ID } from "@/lib/auth/oidc";
 import { oidcSettings } from "@/lib/env";
 
 // Better Auth answers many endpoints (its admin API, sign-up, password and email changes,
