@@ -2,6 +2,7 @@ import "server-only";
 import { ensureAuthReady } from "@/lib/auth/auth";
 import { knowsSocketPeers } from "@/lib/auth/client-address";
 import { checkConfig, formatConfigReport, hasErrors } from "@/lib/config-check";
+import { DatabaseUnavailableError } from "@/lib/db";
 import { ConfigError, getEnv } from "@/lib/env";
 import { startJobTakeover } from "@/lib/jobs/runner";
 import { logger } from "@/lib/log";
@@ -15,6 +16,8 @@ import { startInventorySchedule } from "@/lib/uploads/inventory-schedule";
 
 /** sysexits' EX_CONFIG: a service manager should not restart into the same configuration. */
 const EXIT_CONFIG = 78;
+/** sysexits' EX_UNAVAILABLE: the database is not reachable yet; a restart may find it up. */
+const EXIT_UNAVAILABLE = 69;
 
 /**
  * Runs once at server start: validates env, profiles and the database (exits with a
@@ -40,7 +43,7 @@ export async function checkStartup(): Promise<void> {
   } catch (error) {
     if (error instanceof ConfigError) {
       logger().fatal({ event: "config", error: error.message }, error.message);
-      process.exit(EXIT_CONFIG);
+      process.exit(error instanceof DatabaseUnavailableError ? EXIT_UNAVAILABLE : EXIT_CONFIG);
     }
     throw error;
   }

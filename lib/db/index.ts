@@ -28,6 +28,25 @@ interface Opened {
 
 const globalForDb = globalThis as unknown as { reclaimDb?: Opened };
 
+/**
+ * The database server could not be reached (refused, timed out, unknown host, starting up, full):
+ * still a configuration-class error for the browser's sentence, but one a restart may cure, so
+ * the server exits for its service manager to start it again rather than as a bad setting.
+ */
+export class DatabaseUnavailableError extends ConfigError {
+  override name = "DatabaseUnavailableError";
+}
+
+// Node's socket errors and PostgreSQL's "starting up" (57P03) and "too many clients" (53300).
+const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "57P03", "53300"]);
+
+function isUnreachable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && UNREACHABLE_CODES.has(code)) return true;
+  // A host with several addresses refuses with an AggregateError of one error per address.
+  return error instanceof AggregateError && error.errors.some(isUnreachable);
+}
+
 /** Opens (creating if needed) a SQLite file; a file that is not a database is a ConfigError. */
 export function openSqlite(file: string): Db {
   try {
@@ -117,8 +136,8 @@ export function getDb(): Promise<Db> {
     (error: unknown) => {
       state.ready = undefined; // a later call tries again (the server may come up)
       if (error instanceof ConfigError) throw error;
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new ConfigError(
+      const reason = (error instanceof Error ? error.message : "") || codeOf(error) || String(error);
+      throw new (state.dialect === "postgres" && isUnreachable(error) ? DatabaseUnavailableError : ConfigError)(
         `Reclaim cannot use its database ${state.label}: ${reason}. ${
           state.dialect === "postgres"
             ? "Check RECLAIM_DATABASE_URL and that the server accepts connections."
@@ -129,6 +148,11 @@ export function getDb(): Promise<Db> {
     },
   );
   return state.ready;
+}
+
+function codeOf(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : "";
 }
 
 /** Closes the process's database (scripts and tests; the server keeps it open). */

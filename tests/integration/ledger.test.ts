@@ -375,7 +375,7 @@ describe("a database Reclaim cannot use", () => {
     });
   });
 
-  it("an unreachable PostgreSQL is a ConfigError naming RECLAIM_DATABASE_URL, without its password", async () => {
+  it("an unreachable PostgreSQL is a ConfigError naming RECLAIM_DATABASE_URL, without its password, marked as one a restart may cure", async () => {
     // A loopback port nothing listens on: take a free port, then close it.
     const server = net.createServer();
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -390,6 +390,7 @@ describe("a database Reclaim cannot use", () => {
           (error: unknown) => error,
         );
         expect(failure).toBeInstanceOf(freshEnv.ConfigError);
+        expect(failure).toBeInstanceOf(fresh.DatabaseUnavailableError);
         const message = (failure as Error).message;
         expect(message).toContain(`127.0.0.1:${port}/reclaim`);
         expect(message).toContain("RECLAIM_DATABASE_URL");
