@@ -26,6 +26,26 @@ export function listingPrefix(selection: BulkSelection): string | undefined {
   return selection.key && selection.keyMatch === "prefix" ? selection.key : undefined;
 }
 
+/** The selection's bucket list and key criterion (also what a cleanup policy's coverage reads). */
+export function matchesBucketAndKey(
+  upload: Pick<UploadRef, "bucket" | "key">,
+  selection: Pick<BulkSelection, "buckets" | "key" | "keyMatch">,
+): boolean {
+  if (selection.buckets && selection.buckets.length > 0 && !selection.buckets.includes(upload.bucket)) return false;
+  if (!selection.key) return true;
+  // "contains" ignores case, as the uploads table's `q` does; a prefix is S3's, exact.
+  return selection.keyMatch === "prefix"
+    ? upload.key.startsWith(selection.key)
+    : upload.key.toLowerCase().includes(selection.key.toLowerCase());
+}
+
+/** The "larger than" criterion; "unknown" while the size is. */
+export function matchesSize(bytes: number | null, largerThanBytes: number | undefined): PartsMatch {
+  if (largerThanBytes === undefined) return "match";
+  if (bytes === null) return "unknown";
+  return bytes < largerThanBytes ? "no-match" : "match";
+}
+
 /**
  * Criteria that need only the listing (bucket, key, explicit refs, age). An upload with no
  * `Initiated` has an unknown age and never counts as "older than".
@@ -36,16 +56,8 @@ export function matchesListing(
   now: number,
   refs?: ReadonlySet<string>,
 ): boolean {
-  if (selection.buckets && selection.buckets.length > 0 && !selection.buckets.includes(upload.bucket)) return false;
+  if (!matchesBucketAndKey(upload, selection)) return false;
   if (refs && !refs.has(refKey(upload))) return false;
-  if (selection.key) {
-    // "contains" ignores case, as the uploads table's `q` does; a prefix is S3's, exact.
-    const hit =
-      selection.keyMatch === "prefix"
-        ? upload.key.startsWith(selection.key)
-        : upload.key.toLowerCase().includes(selection.key.toLowerCase());
-    if (!hit) return false;
-  }
   if (selection.olderThanMs !== undefined) {
     const initiated = time(upload.initiated);
     if (initiated === null || now - initiated < selection.olderThanMs) return false;
@@ -66,10 +78,8 @@ export type PartsMatch = "match" | "no-match" | "unknown";
 
 /** Criteria that need parts (size, idle). "unknown" when parts could not be read but are needed. */
 export function matchesParts(upload: SelectedUpload, selection: BulkSelection, now: number): PartsMatch {
-  if (selection.largerThanBytes !== undefined) {
-    if (upload.bytes === null) return "unknown";
-    if (upload.bytes < selection.largerThanBytes) return "no-match";
-  }
+  const size = matchesSize(upload.bytes, selection.largerThanBytes);
+  if (size !== "match") return size;
   if (selection.idleForMs !== undefined) {
     if (upload.parts === null) return "unknown";
     const last = lastActivity(upload);

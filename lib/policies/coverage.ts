@@ -5,6 +5,7 @@
 // A policy catches an upload when its bucket, key and size criteria match. Its age and idle
 // criteria only say *when* (as a lifecycle rule's day count does): an upload that matches the
 // rest is caught once it is old and idle enough — unless someone keeps writing to it.
+import { matchesBucketAndKey, matchesSize } from "@/lib/jobs/selection";
 import {
   emptyCoverageTotals,
   notCaught,
@@ -27,17 +28,10 @@ export type PolicyCatch = "caught" | "not-caught" | "unknown";
 
 /** Whether this policy would catch the upload; "unknown" while a size criterion waits for its parts. */
 export function policyCatches(policy: CatchingPolicy, row: CoverageRow): PolicyCatch {
-  const s = policy.selection;
-  if (s.buckets && s.buckets.length > 0 && !s.buckets.includes(row.bucket)) return "not-caught";
-  if (s.key) {
-    const hit = s.keyMatch === "prefix" ? row.key.startsWith(s.key) : row.key.toLowerCase().includes(s.key.toLowerCase());
-    if (!hit) return "not-caught";
-  }
-  if (s.largerThanBytes !== undefined) {
-    if (!row.partsInfo) return "unknown";
-    if (row.partsInfo.bytes < s.largerThanBytes) return "not-caught";
-  }
-  return "caught";
+  // The same bucket, key and size rules as the policy's runs (lib/jobs/selection.ts).
+  if (!matchesBucketAndKey(row, policy.selection)) return "not-caught";
+  const size = matchesSize(row.partsInfo?.bytes ?? null, policy.selection.largerThanBytes);
+  return size === "match" ? "caught" : size === "no-match" ? "not-caught" : "unknown";
 }
 
 /** Whether some of these policies would catch the upload ("unknown" counts as not: never guess). */
