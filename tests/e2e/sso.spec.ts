@@ -21,9 +21,10 @@ const idpUsers: Record<string, IdpUser> = {
   dave: { email: "dave@idp.test", name: "Dave Mover", groups: ["storage-admins"] },
   // Her authorization codes expire after one second.
   erin: { email: "erin@idp.test", name: "Erin Late", groups: ["storage-admins"], codeTtl: 1 },
-  // Set her own email at the provider to the local admin's (startAppServer's first admin);
-  // the provider does not vouch for it.
-  mallory: { email: "first-admin@reclaim.test", name: "Mallory", groups: ["storage-viewers"], emailVerified: false },
+  // An admin at the provider who set her own email there to the local first admin's
+  // (startAppServer's); the provider does not vouch for it. Signed in as that account, the
+  // ledger would name the first admin for what she does.
+  mallory: { email: "first-admin@reclaim.test", name: "Mallory", groups: ["storage-admins"], emailVerified: false },
 };
 
 let idp: IdentityProvider;
