@@ -492,8 +492,6 @@ async function run(ctx: JobContext, resumed: boolean): Promise<void> {
       // later) takes the job over.
     }
   } finally {
-    runtime().running.delete(jobId);
-    stopRenewalWhenIdle();
     if (!control.lost) await logJobEnd(jobId, actor);
   }
 }
@@ -532,13 +530,25 @@ function withDefaults(options: RunnerOptions = {}): Required<RunnerOptions> {
   };
 }
 
+/**
+ * Runs `work` as this process's run of the job, holding (and renewing) its lease until the
+ * run ends. Every way out of a run — finished, taken over elsewhere, an error while reading
+ * the job to resume it, the job gone — ends here: the job leaves `running`, so its lease is
+ * no longer renewed and, if it is unfinished, expires for an instance to take it over. An
+ * error is logged; `done` never rejects.
+ */
 function launch(jobId: string, profileId: string, work: (control: Control) => Promise<void>): Control {
   const rt = runtime();
   const control: Control = { jobId, profileId, cancelled: false, lost: false, done: Promise.resolve() };
   rt.running.set(jobId, control);
   startRenewal();
   // Every S3 request of the job is billed as "bulk" (lib/s3/request-events).
-  control.done = withS3Cause("bulk", () => work(control));
+  control.done = withS3Cause("bulk", () => work(control))
+    .catch((error: unknown) => logError("bulk job run stopped on an error; its lease runs out and an instance takes the job over", error, { jobId }))
+    .finally(() => {
+      if (rt.running.get(jobId) === control) rt.running.delete(jobId);
+      stopRenewalWhenIdle();
+    });
   return control;
 }
 
@@ -632,25 +642,17 @@ async function giveUp(jobId: string, reason: string): Promise<void> {
   await finishJob(jobId, owner, "failed", `${interruptedMessage(notAttempted, interrupted)} It could not be continued: ${reason}.`);
 }
 
+/** A job this instance has just taken over (run by launch: whatever happens here, it ends the run). */
 async function resume(jobId: string, control: Control, lookup: ProfileLookup): Promise<void> {
   const info = await jobRunInfo(jobId);
-  if (!info || isFinished(info.status)) {
-    runtime().running.delete(jobId);
-    stopRenewalWhenIdle();
-    return;
-  }
+  if (!info || isFinished(info.status)) return;
   const profile = profileForJob(info.profileId, info.endpointHost, lookup);
-  if (typeof profile === "string") {
-    try {
-      await giveUp(jobId, profile);
-    } finally {
-      runtime().running.delete(jobId);
-      stopRenewalWhenIdle();
-    }
+  if (typeof profile === "string") return giveUp(jobId, profile);
+  const job = await getJob(jobId);
+  if (!job) {
+    logError("a bulk job taken over vanished before it could run", `no bulk job ${jobId}`, { jobId });
     return;
   }
-  const job = await getJob(jobId);
-  if (!job) return;
   control.profileId = profile.id;
   logger().warn(
     { event: "bulk-job", jobId, profile: profile.id, runner: runtime().runnerId },
