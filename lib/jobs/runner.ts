@@ -28,19 +28,19 @@ import {
   jobRunInfo,
   listJobs,
   markItemRunning,
+  ProfileBusyError,
   markJobRunning,
   renewLease,
   requestCancel,
   requeueItem,
   settleItems,
-  unfinishedJobs,
   type ItemResult,
   type JobItemInput,
   type RunnableItem,
 } from "@/lib/jobs/store";
 import { formatDateTime } from "@/lib/format";
 import { looksActive, partsReadIsRecent } from "@/lib/jobs/selection";
-import type { AbortResult, BulkJob, BulkJobItem, BulkSelection, ItemOutcome, SelectedUpload } from "@/lib/jobs/types";
+import type { AbortResult, BulkJob, BulkJobItem, BulkSelection, ItemOutcome, JobStatus, SelectedUpload } from "@/lib/jobs/types";
 import { latestJobAttempt, recordAbortResult } from "@/lib/ledger/ledger";
 import type { PartsSnapshot } from "@/lib/s3/abort";
 import { errorMessage, logger } from "@/lib/log";
@@ -562,9 +562,17 @@ export interface StartJobParams {
   options?: RunnerOptions;
 }
 
+function jobRunningError(jobId: string, status: JobStatus): KnownError {
+  return new KnownError(
+    "job-running",
+    `Bulk job ${jobId.slice(0, 8)} is still ${JOB_STATUSES[status].label.toLowerCase()} on this profile — wait for it to finish or cancel it first.`,
+  );
+}
+
 /**
  * Records the job and its items, then runs it in the background. One job per profile at a
- * time: two jobs over the same uploads would only race each other.
+ * time: two jobs over the same uploads would only race each other. The database decides
+ * (insertJob checks and inserts atomically, across instances).
  */
 export async function startJob(params: StartJobParams): Promise<BulkJob> {
   const { profile, actor } = params;
@@ -572,28 +580,25 @@ export async function startJob(params: StartJobParams): Promise<BulkJob> {
   // A job whose workers still run here holds the profile, whatever its row says (the database
   // may have failed writing it).
   const stillRunning = [...runtime().running.values()].find((c) => c.profileId === profile.id);
-  if (stillRunning) {
-    throw new KnownError("job-running", `Bulk job ${stillRunning.jobId.slice(0, 8)} is still running on this profile — wait for it to finish or cancel it first.`);
-  }
-  const busy = (await unfinishedJobs(profile.id))[0];
-  if (busy) {
-    throw new KnownError(
-      "job-running",
-      `Bulk job ${busy.id.slice(0, 8)} is still ${JOB_STATUSES[busy.status].label.toLowerCase()} on this profile — wait for it to finish or cancel it first.`,
-    );
-  }
+  if (stillRunning) throw jobRunningError(stillRunning.jobId, "running");
   const id = randomUUID();
-  const job = await insertJob({
-    id,
-    actor,
-    profileId: profile.id,
-    endpointHost: toPublicProfile(profile).endpointHost,
-    selection: params.selection,
-    includeActive: params.includeActive,
-    runnerId: runtime().runnerId,
-    leaseUntil: new Date(Date.now() + leaseMs()),
-    items: params.items,
-  });
+  let job: BulkJob;
+  try {
+    job = await insertJob({
+      id,
+      actor,
+      profileId: profile.id,
+      endpointHost: toPublicProfile(profile).endpointHost,
+      selection: params.selection,
+      includeActive: params.includeActive,
+      runnerId: runtime().runnerId,
+      leaseUntil: new Date(Date.now() + leaseMs()),
+      items: params.items,
+    });
+  } catch (error) {
+    if (error instanceof ProfileBusyError) throw jobRunningError(error.busy.id, error.busy.status);
+    throw error;
+  }
   launch(id, profile.id, (control) =>
     run(
       { jobId: id, profile, actor, selection: params.selection, includeActive: params.includeActive, options: withDefaults(params.options), control },

@@ -468,6 +468,26 @@ describe("bulk job", () => {
       await proxy.close();
     }
   });
+
+  it("two starts on one profile at the same moment (two instances, a policy and an admin): exactly one job, the other refused", async () => {
+    const proxy = await startFaultProxy(readGateway().endpoint);
+    try {
+      proxy.addFault({ match: "AbortMultipartUpload", action: { type: "delay", ms: 200 } });
+      await createUploads(bucket, "twice/", sameSize(2, [8]));
+      const p = await viaProxy(proxy, "it-bulk-twice");
+      const selection: Selection = { profileId: p.id, buckets: [bucket], key: "twice/", keyMatch: "prefix", activeWithinMinutes: 0 };
+      const [a, b] = [await previewOf(p, selection), await previewOf(p, selection)];
+      const starts = await Promise.allSettled([startFrom(a, 2), startFrom(b, 2)]);
+      const started = starts.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+      const refused = starts.flatMap((s) => (s.status === "rejected" ? [s.reason as unknown] : []));
+      expect(started).toHaveLength(1);
+      expect(refused).toEqual([expect.objectContaining({ code: "job-running", message: expect.stringMatching(/is still .* on this profile/) })]);
+      expect((await (await lib.store()).listJobs({ profileId: p.id })).map((j) => j.id)).toEqual(started.map((j) => j.id));
+      expect((await finished(started[0]?.id ?? "")).status).toBe("done");
+    } finally {
+      await proxy.close();
+    }
+  });
 });
 
 describe("a preview that has aged", () => {
