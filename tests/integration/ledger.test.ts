@@ -382,6 +382,30 @@ describe("recovery of interrupted aborts", () => {
   });
 });
 
+describe("recovery at start on a shared database", () => {
+  it("leaves an attempt young enough to be in flight elsewhere, and comes back for it once it is old enough", async () => {
+    const ref = await createUpload("crash/restarted-quickly.bin", [12]);
+    // Written by this instance's previous process just before it stopped.
+    const id = await intentFor(ref, { startedAt: new Date() });
+    const graceMs = 1_500;
+    try {
+      recovery.startLedgerRecovery({ minAgeMs: graceMs });
+      const deadline = Date.now() + graceMs + 10_000;
+      while ((await row(id)).outcome === "unknown") {
+        if (Date.now() > deadline) throw new Error(`attempt #${id} is still unknown ${graceMs + 10_000} ms later: recovery never came back for it`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      recovery.stopLedgerRecovery();
+    }
+    const resolved = await row(id);
+    expect(resolved).toMatchObject({ outcome: "failed", error_code: "interrupted" });
+    // Not before it was old enough: until then its abort might have been running elsewhere.
+    expect(Date.parse(resolved.finished_at ?? "") - Date.parse(resolved.started_at)).toBeGreaterThanOrEqual(graceMs);
+    expect(await rawListed(ref)).toBe(true);
+  });
+});
+
 describe("a database Reclaim cannot use", () => {
   it("a corrupt SQLite file is a ConfigError naming the file and RECLAIM_DB_FILE, not a stack", async () => {
     const garbage = path.join(scratch, "corrupt.sqlite");
