@@ -734,3 +734,18 @@ export async function cancelJob(id: string): Promise<BulkJob> {
 export function jobSettled(id: string): Promise<void> {
   return runtime().running.get(id)?.done ?? Promise.resolve();
 }
+
+/**
+ * The job once it has finished, on whichever instance: its run here ends first; if the job
+ * is unfinished then (another instance took it over, or a database failure left it for a
+ * takeover), its row is read every `pollMs` until it is. Throws when the job is gone.
+ */
+export async function jobFinished(id: string, pollMs: number): Promise<BulkJob> {
+  await jobSettled(id);
+  for (;;) {
+    const job = await getJob(id);
+    if (!job) throw new Error(`bulk job ${id} vanished`);
+    if (isFinished(job.status)) return job;
+    await sleep(pollMs);
+  }
+}
