@@ -28,19 +28,19 @@ import {
   jobRunInfo,
   listJobs,
   markItemRunning,
+  ProfileBusyError,
   markJobRunning,
   renewLease,
   requestCancel,
   requeueItem,
   settleItems,
-  unfinishedJobs,
   type ItemResult,
   type JobItemInput,
   type RunnableItem,
 } from "@/lib/jobs/store";
 import { formatDateTime } from "@/lib/format";
 import { looksActive, partsReadIsRecent } from "@/lib/jobs/selection";
-import type { AbortResult, BulkJob, BulkJobItem, BulkSelection, ItemOutcome, SelectedUpload } from "@/lib/jobs/types";
+import type { AbortResult, BulkJob, BulkJobItem, BulkSelection, ItemOutcome, JobStatus, SelectedUpload } from "@/lib/jobs/types";
 import { latestJobAttempt, recordAbortResult } from "@/lib/ledger/ledger";
 import type { PartsSnapshot } from "@/lib/s3/abort";
 import { errorMessage, logger } from "@/lib/log";
@@ -492,8 +492,6 @@ async function run(ctx: JobContext, resumed: boolean): Promise<void> {
       // later) takes the job over.
     }
   } finally {
-    runtime().running.delete(jobId);
-    stopRenewalWhenIdle();
     if (!control.lost) await logJobEnd(jobId, actor);
   }
 }
@@ -532,13 +530,25 @@ function withDefaults(options: RunnerOptions = {}): Required<RunnerOptions> {
   };
 }
 
+/**
+ * Runs `work` as this process's run of the job, holding (and renewing) its lease until the
+ * run ends. Every way out of a run — finished, taken over elsewhere, an error while reading
+ * the job to resume it, the job gone — ends here: the job leaves `running`, so its lease is
+ * no longer renewed and, if it is unfinished, expires for an instance to take it over. An
+ * error is logged; `done` never rejects.
+ */
 function launch(jobId: string, profileId: string, work: (control: Control) => Promise<void>): Control {
   const rt = runtime();
   const control: Control = { jobId, profileId, cancelled: false, lost: false, done: Promise.resolve() };
   rt.running.set(jobId, control);
   startRenewal();
   // Every S3 request of the job is billed as "bulk" (lib/s3/request-events).
-  control.done = withS3Cause("bulk", () => work(control));
+  control.done = withS3Cause("bulk", () => work(control))
+    .catch((error: unknown) => logError("bulk job run stopped on an error; its lease runs out and an instance takes the job over", error, { jobId }))
+    .finally(() => {
+      if (rt.running.get(jobId) === control) rt.running.delete(jobId);
+      stopRenewalWhenIdle();
+    });
   return control;
 }
 
@@ -552,9 +562,17 @@ export interface StartJobParams {
   options?: RunnerOptions;
 }
 
+function jobRunningError(jobId: string, status: JobStatus): KnownError {
+  return new KnownError(
+    "job-running",
+    `Bulk job ${jobId.slice(0, 8)} is still ${JOB_STATUSES[status].label.toLowerCase()} on this profile — wait for it to finish or cancel it first.`,
+  );
+}
+
 /**
  * Records the job and its items, then runs it in the background. One job per profile at a
- * time: two jobs over the same uploads would only race each other.
+ * time: two jobs over the same uploads would only race each other. The database decides
+ * (insertJob checks and inserts atomically, across instances).
  */
 export async function startJob(params: StartJobParams): Promise<BulkJob> {
   const { profile, actor } = params;
@@ -562,28 +580,25 @@ export async function startJob(params: StartJobParams): Promise<BulkJob> {
   // A job whose workers still run here holds the profile, whatever its row says (the database
   // may have failed writing it).
   const stillRunning = [...runtime().running.values()].find((c) => c.profileId === profile.id);
-  if (stillRunning) {
-    throw new KnownError("job-running", `Bulk job ${stillRunning.jobId.slice(0, 8)} is still running on this profile — wait for it to finish or cancel it first.`);
-  }
-  const busy = (await unfinishedJobs(profile.id))[0];
-  if (busy) {
-    throw new KnownError(
-      "job-running",
-      `Bulk job ${busy.id.slice(0, 8)} is still ${JOB_STATUSES[busy.status].label.toLowerCase()} on this profile — wait for it to finish or cancel it first.`,
-    );
-  }
+  if (stillRunning) throw jobRunningError(stillRunning.jobId, "running");
   const id = randomUUID();
-  const job = await insertJob({
-    id,
-    actor,
-    profileId: profile.id,
-    endpointHost: toPublicProfile(profile).endpointHost,
-    selection: params.selection,
-    includeActive: params.includeActive,
-    runnerId: runtime().runnerId,
-    leaseUntil: new Date(Date.now() + leaseMs()),
-    items: params.items,
-  });
+  let job: BulkJob;
+  try {
+    job = await insertJob({
+      id,
+      actor,
+      profileId: profile.id,
+      endpointHost: toPublicProfile(profile).endpointHost,
+      selection: params.selection,
+      includeActive: params.includeActive,
+      runnerId: runtime().runnerId,
+      leaseUntil: new Date(Date.now() + leaseMs()),
+      items: params.items,
+    });
+  } catch (error) {
+    if (error instanceof ProfileBusyError) throw jobRunningError(error.busy.id, error.busy.status);
+    throw error;
+  }
   launch(id, profile.id, (control) =>
     run(
       { jobId: id, profile, actor, selection: params.selection, includeActive: params.includeActive, options: withDefaults(params.options), control },
@@ -632,25 +647,17 @@ async function giveUp(jobId: string, reason: string): Promise<void> {
   await finishJob(jobId, owner, "failed", `${interruptedMessage(notAttempted, interrupted)} It could not be continued: ${reason}.`);
 }
 
+/** A job this instance has just taken over (run by launch: whatever happens here, it ends the run). */
 async function resume(jobId: string, control: Control, lookup: ProfileLookup): Promise<void> {
   const info = await jobRunInfo(jobId);
-  if (!info || isFinished(info.status)) {
-    runtime().running.delete(jobId);
-    stopRenewalWhenIdle();
-    return;
-  }
+  if (!info || isFinished(info.status)) return;
   const profile = profileForJob(info.profileId, info.endpointHost, lookup);
-  if (typeof profile === "string") {
-    try {
-      await giveUp(jobId, profile);
-    } finally {
-      runtime().running.delete(jobId);
-      stopRenewalWhenIdle();
-    }
+  if (typeof profile === "string") return giveUp(jobId, profile);
+  const job = await getJob(jobId);
+  if (!job) {
+    logError("a bulk job taken over vanished before it could run", `no bulk job ${jobId}`, { jobId });
     return;
   }
-  const job = await getJob(jobId);
-  if (!job) return;
   control.profileId = profile.id;
   logger().warn(
     { event: "bulk-job", jobId, profile: profile.id, runner: runtime().runnerId },
@@ -726,4 +733,19 @@ export async function cancelJob(id: string): Promise<BulkJob> {
 /** Resolves when the job's run in this process has ended (tests; immediately when not running here). */
 export function jobSettled(id: string): Promise<void> {
   return runtime().running.get(id)?.done ?? Promise.resolve();
+}
+
+/**
+ * The job once it has finished, on whichever instance: its run here ends first; if the job
+ * is unfinished then (another instance took it over, or a database failure left it for a
+ * takeover), its row is read every `pollMs` until it is. Throws when the job is gone.
+ */
+export async function jobFinished(id: string, pollMs: number): Promise<BulkJob> {
+  await jobSettled(id);
+  for (;;) {
+    const job = await getJob(id);
+    if (!job) throw new Error(`bulk job ${id} vanished`);
+    if (isFinished(job.status)) return job;
+    await sleep(pollMs);
+  }
 }

@@ -1,6 +1,6 @@
 import "server-only";
-import type { Selectable } from "kysely";
-import { type Db, dialectOf, getDb } from "@/lib/db";
+import { type Selectable, sql } from "kysely";
+import { type Db, dialectOf, getDb, writeTransaction } from "@/lib/db";
 import type { BulkJobItemTable, BulkJobTable } from "@/lib/db/schema";
 import { emptyCounts } from "@/lib/jobs/status";
 import type {
@@ -127,7 +127,25 @@ export interface RunnableItem extends BulkJobItem {
   partsReadAt: string | null;
 }
 
-/** The job row and all its items, in one transaction; status "queued". */
+/** The profile already has an unfinished job (the one returned): no second job was recorded. */
+export class ProfileBusyError extends Error {
+  override name = "ProfileBusyError";
+  constructor(readonly busy: UnfinishedJob) {
+    super(`bulk job ${busy.id} is still ${busy.status} on profile ${busy.profileId}`);
+  }
+}
+
+/** "RCJB": the class of the advisory locks that serialise new jobs per profile (PostgreSQL). */
+const JOB_PROFILE_LOCK = 0x52434a42;
+
+/**
+ * The job row and all its items, in one transaction; status "queued". One job per profile at
+ * a time: throws ProfileBusyError when the profile has an unfinished job. The check and the
+ * insert are one write transaction, so two starts at once (two instances, a policy run and an
+ * admin) never both find the profile free: SQLite's one writer serialises them; on PostgreSQL
+ * a transaction advisory lock keyed by the profile does, and the second reads what the first
+ * committed.
+ */
 export async function insertJob(job: NewJob, now = new Date()): Promise<BulkJob> {
   const db = await getDb();
   let parts = 0;
@@ -136,7 +154,10 @@ export async function insertJob(job: NewJob, now = new Date()): Promise<BulkJob>
     parts += item.parts ?? 0;
     bytes += item.bytes ?? 0;
   }
-  await db.transaction().execute(async (trx) => {
+  await writeTransaction(db, async (trx) => {
+    if (dialectOf(trx) === "postgres") await sql`SELECT pg_advisory_xact_lock(${sql.lit(JOB_PROFILE_LOCK)}, hashtext(${job.profileId}))`.execute(trx);
+    const busy = (await unfinishedJobsIn(trx, job.profileId))[0];
+    if (busy) throw new ProfileBusyError(busy);
     await trx
       .insertInto("bulk_job")
       .values({
@@ -213,7 +234,10 @@ const UNFINISHED: readonly JobStatus[] = ["queued", "running", "cancelling"];
 
 /** Jobs not finished, optionally of one profile. */
 export async function unfinishedJobs(profileId?: string): Promise<UnfinishedJob[]> {
-  const db = await getDb();
+  return unfinishedJobsIn(await getDb(), profileId);
+}
+
+async function unfinishedJobsIn(db: Db, profileId?: string): Promise<UnfinishedJob[]> {
   let query = db.selectFrom("bulk_job").select(["id", "status", "runner_id", "profile_id", "lease_expires_at"]).where("status", "in", UNFINISHED);
   if (profileId) query = query.where("profile_id", "=", profileId);
   const rows = await query.execute();

@@ -186,11 +186,13 @@ async function lockUpload(trx: Db, entry: UploadOf): Promise<void> {
 }
 
 /**
- * Completes an intent with what happened; returns the outcome written. In one transaction,
- * "reclaimed" becomes "already-gone" when another attempt of the upload already counts it,
- * so the same bytes are never reclaimed twice. Only an "unknown" row is completed: an
- * outcome is written once, so a slow first writer cannot overwrite what a re-verification
- * settled (then the outcome already there is returned).
+ * Completes an intent with what happened; returns the outcome the row holds now. In one
+ * transaction, "reclaimed" becomes "already-gone" when another attempt of the upload already
+ * counts it, so the same bytes are never reclaimed twice. Only an "unknown" row is completed:
+ * an outcome is written once, so a slow first writer cannot overwrite what a re-verification
+ * settled (then the outcome already there is returned). On PostgreSQL the row is read without
+ * a lock, so another writer may complete it between that read and the update (which then
+ * waits for its commit and matches nothing): the row is read again and its outcome returned.
  */
 export async function recordOutcome(
   id: number,
@@ -214,7 +216,7 @@ export async function recordOutcome(
         errorMessage = `Proven gone, but attempt #${other} already counts this upload as reclaimed, so it is not counted again.`;
       }
     }
-    await trx
+    const updated = await trx
       .updateTable("abort_attempt")
       .set((eb) => ({
         outcome: written,
@@ -227,8 +229,12 @@ export async function recordOutcome(
       }))
       .where("id", "=", id)
       .where("outcome", "=", "unknown")
-      .execute();
-    return written;
+      .returning("outcome")
+      .executeTakeFirst();
+    if (updated) return updated.outcome as LedgerOutcome;
+    const stored = await readEntry(trx, id);
+    if (!stored) throw new Error(`attempt #${id} left the ledger while its outcome was written`);
+    return stored.outcome;
   });
 }
 

@@ -6,7 +6,7 @@ import { formatBytes, formatDateTime, plural } from "@/lib/format";
 import { formatSizeParam } from "@/lib/units";
 import { buildPreview, resolveSelection } from "@/lib/jobs/preview";
 import { KnownError } from "@/lib/errors";
-import { cancelJob, jobSettled, readJob, startJob, type RunnerOptions } from "@/lib/jobs/runner";
+import { cancelJob, jobFinished, startJob, type RunnerOptions } from "@/lib/jobs/runner";
 import type { BulkJob, BulkSelection } from "@/lib/jobs/types";
 import { acquireLease, isLive, readLease, releaseLease, renewLease, type Lease } from "@/lib/lease";
 import { payloadFor, runSummary } from "@/lib/policies/notification";
@@ -48,6 +48,9 @@ export interface PolicyRunOptions {
 }
 
 export const DEFAULT_LEASE_TTL_MS = 60_000;
+
+/** How often a run reads its bulk job while another instance finishes it. */
+const JOB_POLL_MS = 1_000;
 
 interface ActiveRun {
   runId: string;
@@ -283,9 +286,11 @@ async function work(policy: Policy, run: PolicyRun, active: ActiveRun, options: 
   await setRunJob(run.id, started.id);
   // Stopped while the job was being created: stop it before its first item.
   if (active.stopReason) await cancelJob(started.id);
-  await jobSettled(started.id);
-  const job = await readJob(started.id);
-  if (!job) throw new Error(`bulk job ${started.id} vanished`);
+  // The run reports how its job ended. If this instance loses the job (its lease ran out and
+  // another instance took it over), the job goes on there: the run waits for it, reading it
+  // from the database and still holding (renewing) the policy's lease, so no second run of
+  // the policy starts meanwhile and the webhook tells what really happened.
+  const job = await jobFinished(started.id, JOB_POLL_MS);
   const stopped = active.stopReason !== null;
   const status = jobRunStatus(job, stopped);
   const message =

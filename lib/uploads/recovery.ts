@@ -255,26 +255,70 @@ async function runRecovery(options: RecoveryOptions): Promise<RecoveryReport> {
   };
 }
 
+/** Start-up recovery runs at most this many rounds: the first, then follow-ups for rows that were too young. */
+const STARTUP_ROUNDS = 4;
+/** A follow-up runs this long after the youngest row it waits for is old enough. */
+const FOLLOW_UP_MARGIN_MS = 1_000;
+
+let followUp: ReturnType<typeof setTimeout> | undefined;
+
 /**
  * For lib/startup.ts: resolves "unknown" rows left by a previous process, in the
  * background. Returns at once and never throws (a slow or unreachable endpoint must not
  * hold up or stop the server); the outcome goes to the server log. On SQLite (one server
  * per file) nothing else can have an abort in flight, so every row is resolved; on a shared
- * PostgreSQL another instance may, so rows younger than IN_FLIGHT_GRACE_MS wait.
+ * PostgreSQL another instance may, so rows younger than IN_FLIGHT_GRACE_MS (`minAgeMs`) wait,
+ * and recovery comes back for them once the youngest is old enough — an instance restarted
+ * within the grace period resolves its own interrupted aborts too, without anyone pressing
+ * "Re-verify". A few rounds at most (rows another instance keeps writing young are its own to
+ * finish), on a timer that does not keep the process alive (stopLedgerRecovery clears it).
  */
-export function startLedgerRecovery(): void {
-  void (async () => {
-    try {
-      const pending = await countUnresolved();
-      if (pending === 0) return;
-      logger().info({ event: "ledger-recovery", pending }, `re-verifying ${plural(pending, "interrupted abort")} left unknown in the ledger`);
-      const { results: _results, ...summary } = await recoverUnknownAttempts({ minAgeMs: configuredDialect() === "sqlite" ? 0 : IN_FLIGHT_GRACE_MS });
-      logger().info(
-        { event: "ledger-recovery", ...summary },
-        `ledger recovery checked ${summary.checked}: ${summary.goneUnknown} gone (cause unknown), ${summary.alreadyGone} already gone, ${summary.failed} still there (now failed), ${summary.unresolved} could not be verified (still unknown)`,
-      );
-    } catch (error) {
-      logger().error({ event: "ledger-recovery", error: errorMessage(error) }, "ledger recovery failed");
-    }
-  })();
+export function startLedgerRecovery(options: { minAgeMs?: number } = {}): void {
+  stopLedgerRecovery();
+  void recoveryRound(options.minAgeMs ?? (configuredDialect() === "sqlite" ? 0 : IN_FLIGHT_GRACE_MS), 1);
+}
+
+export function stopLedgerRecovery(): void {
+  clearTimeout(followUp);
+  followUp = undefined;
+}
+
+async function recoveryRound(minAgeMs: number, round: number): Promise<void> {
+  try {
+    const pending = await countUnresolved();
+    if (pending === 0) return;
+    logger().info({ event: "ledger-recovery", pending, round }, `re-verifying ${plural(pending, "interrupted abort")} left unknown in the ledger`);
+    const checkedAt = Date.now();
+    const { results, ...summary } = await recoverUnknownAttempts({ minAgeMs });
+    logger().info(
+      { event: "ledger-recovery", round, ...summary },
+      `ledger recovery checked ${summary.checked}: ${summary.goneUnknown} gone (cause unknown), ${summary.alreadyGone} already gone, ${summary.failed} still there (now failed), ${summary.unresolved} could not be verified (still unknown)`,
+    );
+    const wait = untilOldEnough(results, minAgeMs, checkedAt);
+    if (wait === null || round >= STARTUP_ROUNDS) return;
+    logger().info({ event: "ledger-recovery", round, inMs: wait }, "ledger recovery comes back for attempts too recent to resolve now");
+    followUp = setTimeout(() => {
+      followUp = undefined;
+      void recoveryRound(minAgeMs, round + 1);
+    }, wait);
+    followUp.unref();
+  } catch (error) {
+    logger().error({ event: "ledger-recovery", error: errorMessage(error) }, "ledger recovery failed");
+  }
+}
+
+/**
+ * How long until every row left alone for its age (younger than `minAgeMs` when the round
+ * began) is old enough, plus a margin; null when there is none.
+ */
+function untilOldEnough(results: readonly ReverifyResult[], minAgeMs: number, checkedAt: number): number | null {
+  let latest: number | null = null;
+  for (const result of results) {
+    const started = result.status === "in-progress" && result.entry ? Date.parse(result.entry.startedAt) : Number.NaN;
+    if (!Number.isFinite(started) || checkedAt - started >= minAgeMs) continue;
+    latest = Math.max(latest ?? 0, started + minAgeMs);
+  }
+  if (latest === null) return null;
+  // A clock ahead of ours (another instance's) cannot push the follow-up past one grace period.
+  return Math.min(Math.max(latest - Date.now(), 0), minAgeMs) + FOLLOW_UP_MARGIN_MS;
 }

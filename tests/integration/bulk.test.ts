@@ -22,6 +22,8 @@ import { countParts, listUploads } from "../support/sdk";
 // Our own database, set before any lib module reads the environment.
 const database = await scratchAppDatabase("bulk");
 process.env.RECLAIM_PROFILES_FILE ??= profilesFile;
+// Short leases, so a lease that stops being renewed runs out within a test (renewed every second).
+process.env.RECLAIM_JOB_LEASE_MS = "3000";
 
 const lib = {
   preview: () => import("@/lib/jobs/preview"),
@@ -466,6 +468,26 @@ describe("bulk job", () => {
       await proxy.close();
     }
   });
+
+  it("two starts on one profile at the same moment (two instances, a policy and an admin): exactly one job, the other refused", async () => {
+    const proxy = await startFaultProxy(readGateway().endpoint);
+    try {
+      proxy.addFault({ match: "AbortMultipartUpload", action: { type: "delay", ms: 200 } });
+      await createUploads(bucket, "twice/", sameSize(2, [8]));
+      const p = await viaProxy(proxy, "it-bulk-twice");
+      const selection: Selection = { profileId: p.id, buckets: [bucket], key: "twice/", keyMatch: "prefix", activeWithinMinutes: 0 };
+      const [a, b] = [await previewOf(p, selection), await previewOf(p, selection)];
+      const starts = await Promise.allSettled([startFrom(a, 2), startFrom(b, 2)]);
+      const started = starts.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+      const refused = starts.flatMap((s) => (s.status === "rejected" ? [s.reason as unknown] : []));
+      expect(started).toHaveLength(1);
+      expect(refused).toEqual([expect.objectContaining({ code: "job-running", message: expect.stringMatching(/is still .* on this profile/) })]);
+      expect((await (await lib.store()).listJobs({ profileId: p.id })).map((j) => j.id)).toEqual(started.map((j) => j.id));
+      expect((await finished(started[0]?.id ?? "")).status).toBe("done");
+    } finally {
+      await proxy.close();
+    }
+  });
 });
 
 describe("a preview that has aged", () => {
@@ -731,6 +753,36 @@ describe("jobs across instances", () => {
     // Taken once: nothing left to take.
     expect(await takeOverExpiredJobs()).toEqual([]);
     expect((await store.unfinishedJobs("local")).map((j) => j.id)).not.toContain(id);
+  });
+
+  it("a takeover that fails reading the job ends its run: the lease is no longer renewed, another instance takes the job over", async () => {
+    const { takeOverExpiredJobs, jobSettled } = await lib.runner();
+    const store = await lib.store();
+    const { id, uploads } = await orphanedJob("takeover-fails/", sameSize(2, [10]), new Date(Date.now() - 1_000));
+    // A real database error while the job is read to resume it: a column it reads is missing.
+    const target = await db();
+    const renameColumn = (from: string, to: string) => sql.raw(`ALTER TABLE bulk_job RENAME COLUMN ${from} TO ${to}`).execute(target);
+    await renameColumn("endpoint_host", "endpoint_host_moved");
+    let repaired = false;
+    try {
+      expect(await takeOverExpiredJobs()).toEqual([id]);
+      // Its run here ended on the error (logged; `done` resolves, never an unhandled rejection)…
+      await expect(jobSettled(id)).resolves.toBeUndefined();
+      await renameColumn("endpoint_host_moved", "endpoint_host");
+      repaired = true;
+      // …so nothing renews its lease: it runs out, and another instance takes the job over.
+      const leaseMs = (await import("@/lib/env")).getEnv().RECLAIM_JOB_LEASE_MS;
+      const taken = await until(() => store.claimExpiredJob("another-instance", 60_000), (claimed) => claimed !== null, 3 * leaseMs);
+      expect(taken).toBe(id);
+    } finally {
+      if (!repaired) await renameColumn("endpoint_host_moved", "endpoint_host");
+    }
+    // That instance dies in turn; this one takes the job over again and finishes it.
+    await target.updateTable("bulk_job").set({ lease_expires_at: new Date(Date.now() - 1).toISOString() }).where("id", "=", id).execute();
+    expect(await takeOverExpiredJobs()).toEqual([id]);
+    const done = await finished(id);
+    expect(done).toMatchObject({ status: "done", counts: expect.objectContaining({ reclaimed: uploads.length }) });
+    expect(await listUploads(admin, bucket, "takeover-fails/")).toEqual([]);
   });
 
   it("a job whose lease is still held is left to its instance; cancel from another instance stops it there", async () => {

@@ -14,6 +14,7 @@ import {
   ListMultipartUploadsCommand,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Db } from "@/lib/db";
 import type { LedgerRow } from "@/lib/ledger/ledger";
@@ -211,6 +212,39 @@ describe("two aborts of one upload at the same time", () => {
   });
 });
 
+describe("an outcome another writer stored first", () => {
+  it("is what recordOutcome returns and what the row keeps, also when it commits while recordOutcome waits on the row", async () => {
+    const ref = await createUpload("race/outcome-elsewhere.bin", [321]);
+    const id = await intentFor(ref);
+    const resolvedElsewhere = { outcome: "gone-unknown", error_message: "resolved by another instance" };
+    if (database.dialect === "postgres") {
+      // Another instance resolves the row in its own transaction and commits only once this
+      // process's recordOutcome has read it as "unknown" and waits on its row lock.
+      const other = new pg.Client({ connectionString: database.location });
+      await other.connect();
+      try {
+        await other.query("BEGIN");
+        await other.query("UPDATE abort_attempt SET outcome = $2, error_message = $3 WHERE id = $1", [id, resolvedElsewhere.outcome, resolvedElsewhere.error_message]);
+        const recorded = ledger.recordOutcome(id, { outcome: "reclaimed", attempts: 1, durationMs: 5 });
+        const waiting = "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'";
+        for (let tries = 0; (await other.query<{ n: number }>(waiting)).rows[0]?.n === 0; tries++) {
+          if (tries > 500) throw new Error("recordOutcome never waited on the row");
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        await other.query("COMMIT");
+        expect(await recorded).toBe("gone-unknown");
+      } finally {
+        await other.end();
+      }
+    } else {
+      // SQLite's one writer: the other write is either wholly before recordOutcome's transaction or after it.
+      await db.updateTable("abort_attempt").set(resolvedElsewhere).where("id", "=", id).execute();
+      expect(await ledger.recordOutcome(id, { outcome: "reclaimed", attempts: 1, durationMs: 5 })).toBe("gone-unknown");
+    }
+    expect(await row(id)).toMatchObject(resolvedElsewhere);
+  });
+});
+
 describe("history over real rows", () => {
   it("totals, breakdowns and the per-day chart equal the sum of the rows", async () => {
     const table = await reclaimedInTable();
@@ -345,6 +379,30 @@ describe("recovery of interrupted aborts", () => {
     // At server start nothing of ours can be in flight: it resolves then.
     await recovery.recoverUnknownAttempts({ minAgeMs: 0 });
     expect((await row(id)).outcome).toBe("failed");
+  });
+});
+
+describe("recovery at start on a shared database", () => {
+  it("leaves an attempt young enough to be in flight elsewhere, and comes back for it once it is old enough", async () => {
+    const ref = await createUpload("crash/restarted-quickly.bin", [12]);
+    // Written by this instance's previous process just before it stopped.
+    const id = await intentFor(ref, { startedAt: new Date() });
+    const graceMs = 1_500;
+    try {
+      recovery.startLedgerRecovery({ minAgeMs: graceMs });
+      const deadline = Date.now() + graceMs + 10_000;
+      while ((await row(id)).outcome === "unknown") {
+        if (Date.now() > deadline) throw new Error(`attempt #${id} is still unknown ${graceMs + 10_000} ms later: recovery never came back for it`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      recovery.stopLedgerRecovery();
+    }
+    const resolved = await row(id);
+    expect(resolved).toMatchObject({ outcome: "failed", error_code: "interrupted" });
+    // Not before it was old enough: until then its abort might have been running elsewhere.
+    expect(Date.parse(resolved.finished_at ?? "") - Date.parse(resolved.started_at)).toBeGreaterThanOrEqual(graceMs);
+    expect(await rawListed(ref)).toBe(true);
   });
 });
 

@@ -41,6 +41,7 @@ const lib = {
   lease: () => import("@/lib/lease"),
   form: () => import("@/lib/policies/form"),
   jobs: () => import("@/lib/jobs/store"),
+  runner: () => import("@/lib/jobs/runner"),
   db: () => import("@/lib/db"),
 };
 
@@ -141,7 +142,7 @@ async function inventory(prefix: string) {
   return Promise.all(listed.map(async (u) => ({ key: u.key, uploadId: u.uploadId, ...(await countParts(raw, u)) })));
 }
 
-const aged: Record<"report" | "abort" | "cap" | "stop" | "missed", Made[]> = { report: [], abort: [], cap: [], stop: [], missed: [] };
+const aged: Record<"report" | "abort" | "cap" | "stop" | "missed" | "moved", Made[]> = { report: [], abort: [], cap: [], stop: [], missed: [], moved: [] };
 let fresh: Made;
 
 // ---------------------------------------------------------------- helpers
@@ -227,6 +228,7 @@ beforeAll(async () => {
     for (const i of [0, 1, 2]) aged.cap.push(await makeUpload(`cap/${i}.bin`, [1000 + i], past));
     for (const i of [0, 1, 2, 3]) aged.stop.push(await makeUpload(`stop/${i}.bin`, [700 + i], past));
     for (const i of [0, 1]) aged.missed.push(await makeUpload(`missed/${i}.bin`, [300], past));
+    for (const i of [0, 1, 2]) aged.moved.push(await makeUpload(`moved/${i}.bin`, [600 + i], past));
   } finally {
     past.destroy();
     restartGateway();
@@ -389,6 +391,55 @@ describe("policies on the real gateway", () => {
     const left = await inventory("stop/");
     expect(left).toHaveLength(before.length - 1);
     expect(await runs(policy.id)).toHaveLength(1);
+  });
+
+  it("a run whose job another instance took over waits for it there, holding the policy's lease, and reports how it really ended", async () => {
+    const before = await inventory("moved/");
+    const jobs = await lib.jobs();
+    const runner = await lib.runner();
+    const db = await (await lib.db()).getDb();
+    const expireLease = (jobId: string) =>
+      db.updateTable("bulk_job").set({ lease_expires_at: new Date(Date.now() - 1).toISOString() }).where("id", "=", jobId).execute();
+    let jobId = "";
+    proxy.addFault({
+      match: "AbortMultipartUpload",
+      times: 1,
+      action: {
+        type: "hold",
+        until: async () => {
+          // While the first abort is in flight, this instance loses the job: its lease ran out
+          // (a long pause) and another instance took the job over.
+          jobId = (await jobs.unfinishedJobs("via-proxy"))[0]?.id ?? "";
+          await expireLease(jobId);
+          expect(await jobs.claimExpiredJob("another-instance", 60_000)).toBe(jobId);
+        },
+      },
+    });
+    const policy = await create({ name: "moved-away", mode: "abort", profileId: "via-proxy", schedule: "0 0 1 1 *", webhooks: ["receiver"] }, { key: "moved/" });
+    const { leaseName, runHoldsLease, runSettled, startRun } = await lib.run();
+    const started = await startRun(policy.id, "manual", { startedBy: admin.email, options: { runner: { concurrency: 1 }, leaseTtlMs: 3_000 } });
+    if (!started.ok) throw new Error(started.error.message);
+    const runId = started.data.id;
+    // This instance's run of the job ends (it finished its abort in flight, then found the job held elsewhere)…
+    await until(async () => jobId, (id) => id !== "");
+    await runner.jobSettled(jobId);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    proxy.clearFaults();
+    // …but the job goes on elsewhere: the policy run is still going, its lease renewed, nothing reported yet.
+    expect((await (await lib.store()).getRun(runId))?.status).toBe("running");
+    expect(runHoldsLease(await (await lib.lease()).readLease(leaseName(policy.id)), runId)).toBe(true);
+    expect(received.filter((r) => runIdOf(r.body) === runId)).toEqual([]);
+
+    // The other instance stops in turn; this one takes the job over and finishes it.
+    await expireLease(jobId);
+    expect(await runner.takeOverExpiredJobs()).toEqual([jobId]);
+    await runSettled(runId);
+    const run = await (await lib.store()).getRun(runId);
+    expect(run).toMatchObject({ status: "done", jobId, reclaimedUploads: before.length, reclaimedBytes: before.reduce((s, u) => s + u.bytes, 0) });
+    expect(await inventory("moved/")).toEqual([]);
+    const note = received.find((r) => r.path === "/json" && runIdOf(r.body) === runId);
+    expect(note?.body).toMatchObject({ run: { id: runId, status: "done" }, job: { id: jobId, reclaimed: before.length, failed: 0 } });
+    expect(await (await lib.lease()).readLease(leaseName(policy.id))).toBeNull();
   });
 
   it("a run missed while the scheduler was down runs once when it starts", async () => {
