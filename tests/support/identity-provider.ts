@@ -28,7 +28,10 @@ export interface IdentityProvider {
 }
 
 /** Subjects differ from logins and emails, so a test can tell which one was recorded. */
-const subjectOf = (login: string) => `idp-${login}`;
+const SUBJECT_PREFIX = "idp-";
+const subjectOf = (login: string) => `${SUBJECT_PREFIX}${login}`;
+/** The provider looks accounts up by what the login form typed, then by their subject. */
+const loginOf = (id: string) => (id.startsWith(SUBJECT_PREFIX) ? id.slice(SUBJECT_PREFIX.length) : id);
 
 export async function startIdentityProvider(options: {
   client: { id: string; secret: string; redirectUri: string };
@@ -54,13 +57,15 @@ export async function startIdentityProvider(options: {
     cookies: { keys: ["reclaim-test-idp-cookie-key"] },
     features: { devInteractions: { enabled: true } },
     ttl: {
-      AuthorizationCode: (_ctx, code) => users[String(code.accountId)]?.codeTtl ?? 60,
+      AuthorizationCode: (_ctx, code) => users[loginOf(String(code.accountId))]?.codeTtl ?? 60,
     },
-    async findAccount(_ctx, login) {
+    async findAccount(_ctx, id) {
+      const login = loginOf(id);
       const user = users[login];
       if (!user) return undefined;
+      // The account id is what the provider issues as `sub`.
       return {
-        accountId: login,
+        accountId: subjectOf(login),
         async claims() {
           return { sub: subjectOf(login), email: user.email, email_verified: user.emailVerified ?? true, name: user.name, groups: [...user.groups] };
         },
