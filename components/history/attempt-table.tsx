@@ -50,7 +50,9 @@ export function AttemptTable({ entries, actionFor }: { entries: LedgerEntry[]; a
               </span>
               {entry.actorSubject && (
                 <span className={`${sub} truncate font-mono`} title={`Identity provider subject: ${entry.actorSubject}`}>
-                  <span className="sr-only">Identity provider subject: </span>sub {entry.actorSubject}
+                  <span className="sr-only">Identity provider subject: </span>
+                  <span aria-hidden="true">sub </span>
+                  {entry.actorSubject}
                 </span>
               )}
             </td>

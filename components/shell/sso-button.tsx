@@ -16,7 +16,11 @@ export function SsoButton({ providerName, primary }: { providerName: string; pri
     const { error: startError } = await authClient.signIn.social({ provider: OIDC_PROVIDER_ID, callbackURL: "/", errorCallbackURL: "/login" });
     if (startError) {
       setPending(false);
-      setError(`Could not reach ${providerName}. Try again in a moment.`);
+      setError(
+        startError.status === 429
+          ? "Too many sign-ins from this address just now. Wait a minute and try again."
+          : `Could not reach ${providerName}. Try again in a moment.`,
+      );
     }
   }
 

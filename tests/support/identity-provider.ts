@@ -27,11 +27,12 @@ export interface IdentityProvider {
   stop(): Promise<void>;
 }
 
-/** Subjects differ from logins and emails, so a test can tell which one was recorded. */
-const SUBJECT_PREFIX = "idp-";
-const subjectOf = (login: string) => `${SUBJECT_PREFIX}${login}`;
-/** The provider looks accounts up by what the login form typed, then by their subject. */
-const loginOf = (id: string) => (id.startsWith(SUBJECT_PREFIX) ? id.slice(SUBJECT_PREFIX.length) : id);
+/**
+ * The subject (`sub`) the provider issues for a login. oidc-provider signs the account id as
+ * `sub`, and its development login form makes the typed login the account id; the tests tell
+ * it from the email, which is what a subject is recorded beside.
+ */
+const subjectOf = (login: string) => login;
 
 export async function startIdentityProvider(options: {
   client: { id: string; secret: string; redirectUri: string };
@@ -57,13 +58,11 @@ export async function startIdentityProvider(options: {
     cookies: { keys: ["reclaim-test-idp-cookie-key"] },
     features: { devInteractions: { enabled: true } },
     ttl: {
-      AuthorizationCode: (_ctx, code) => users[loginOf(String(code.accountId))]?.codeTtl ?? 60,
+      AuthorizationCode: (_ctx, code) => users[String(code.accountId)]?.codeTtl ?? 60,
     },
-    async findAccount(_ctx, id) {
-      const login = loginOf(id);
+    async findAccount(_ctx, login) {
       const user = users[login];
       if (!user) return undefined;
-      // The account id is what the provider issues as `sub`.
       return {
         accountId: subjectOf(login),
         async claims() {
