@@ -65,9 +65,13 @@ function readLine(child: ChildProcess, lines: readline.Interface): Promise<Recor
   return new Promise((resolve, reject) => {
     const onLine = (line: string) => {
       try {
+        const value = JSON.parse(line) as Record<string, unknown>;
+        // The app's own JSON log lines share stdout (lib/log.ts): not the protocol's.
+        if (value.app === "reclaim" && "msg" in value) return;
         cleanup();
-        resolve(JSON.parse(line) as Record<string, unknown>);
+        resolve(value);
       } catch (error) {
+        cleanup();
         reject(error instanceof Error ? error : new Error(String(error)));
       }
     };
@@ -79,7 +83,7 @@ function readLine(child: ChildProcess, lines: readline.Interface): Promise<Recor
       lines.off("line", onLine);
       child.off("exit", onExit);
     };
-    lines.once("line", onLine);
+    lines.on("line", onLine);
     child.once("exit", onExit);
   });
 }
@@ -107,6 +111,8 @@ async function runInstances(ctx: BenchContext, shares: Share[], env: Record<stri
           ...process.env,
           ...env,
           RECLAIM_PROFILES_FILE: profilesFile,
+          // One log line per abort would be most of the pipe; warnings and errors still come.
+          RECLAIM_LOG_LEVEL: "warn",
           BENCH_ACCESS_KEY: ctx.gateway.users.admin.accessKeyId,
           BENCH_SECRET_KEY: ctx.gateway.users.admin.secretAccessKey,
         },
