@@ -5,7 +5,8 @@
  *
  * Inventories: uploads idle for days (seeded through a gateway on a clock 3 days back), and
  * 1% live ones that receive a small part every ~5 s from a writer beside them. Two live
- * uploads are the largest, so the default view (largest first) has live rows in view.
+ * uploads are the largest, so the default view (largest first) has two live rows in view; the
+ * other live ones stay small, so the rows in view do not change from window to window.
  * Each schedule runs in its own process (bench/cost-tab.ts) with emulated tabs polling at
  * the browser's cadence, behind its own loopback proxy that counts every request; both
  * processes run at once on the same uploads and keep running from window to window. The first
@@ -63,6 +64,10 @@ interface Measured {
   requests: number;
   perHour: number;
   byKind: Record<string, number>;
+  /** The same requests by cause, as the tab process counted them (to within a second). */
+  byCause: Record<string, number>;
+  /** The uploads whose parts were read most in the window: path, ListParts count. */
+  mostRead: [string, number][];
   seen: Extract<FromTab, { type: "seen" }>[];
   /** When the tabs started reporting what they show (epoch ms). */
   observedFrom: number;
@@ -76,13 +81,17 @@ function restartGateway(offset?: string): void {
   });
 }
 
-/** One part per upload, 1–8 KiB (a `big` upload's first part is 16 KiB: it sorts first). */
+/**
+ * One part per upload: `big` ones 16 KiB (they sort first), live ones 1 KiB (the writer's
+ * 16-byte parts keep them below the idle rows in view for hours, so the same rows stay in view
+ * from window to window), idle ones 1–8 KiB.
+ */
 async function seed(
   raw: S3Client,
   buckets: string[],
   label: string,
   count: number,
-  big = 0,
+  kind: "idle" | { live: true; big: number },
 ): Promise<UploadRef[]> {
   const started = performance.now();
   const refs = await mapWithConcurrency(
@@ -93,7 +102,7 @@ async function seed(
       const key = `${label}/${String(i % 97).padStart(2, "0")}/file-${i}.bin`;
       const created = await raw.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
       const uploadId = created.UploadId ?? "";
-      const size = i < big ? 16_384 : 1_024 + ((i * 7_919) % 7_168);
+      const size = kind === "idle" ? 1_024 + ((i * 7_919) % 7_168) : i < kind.big ? 16_384 : 1_024;
       await raw.send(
         new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: 1, Body: Buffer.alloc(size) }),
       );
@@ -117,7 +126,7 @@ async function seedInventories(ctx: BenchContext, sizes: number[]): Promise<Inve
   try {
     for (const plan of plans) {
       const liveCount = Math.max(2, Math.round(plan.size / 100));
-      idle.push(await seed(backdated, plan.buckets, `idle${plan.size}`, plan.size - liveCount));
+      idle.push(await seed(backdated, plan.buckets, `idle${plan.size}`, plan.size - liveCount, "idle"));
     }
   } finally {
     backdated.destroy();
@@ -126,7 +135,7 @@ async function seedInventories(ctx: BenchContext, sizes: number[]): Promise<Inve
   const inventories: Inventory[] = [];
   for (const [i, plan] of plans.entries()) {
     const liveCount = Math.max(2, Math.round(plan.size / 100));
-    const live = await seed(ctx.raw, plan.buckets, `live${plan.size}`, liveCount, 2);
+    const live = await seed(ctx.raw, plan.buckets, `live${plan.size}`, liveCount, { live: true, big: 2 });
     inventories.push({ label: plan.size.toLocaleString("en-US"), buckets: plan.buckets, idle: idle[i] ?? [], live });
   }
   return inventories;
@@ -185,6 +194,8 @@ interface TabRun {
   seen: Extract<FromTab, { type: "seen" }>[];
   warm: Promise<number>;
   dbFile: string;
+  /** The tab process's latest cumulative count by cause. */
+  causes: Record<string, number>;
 }
 
 async function startTabs(
@@ -202,10 +213,12 @@ async function startTabs(
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const seen: TabRun["seen"] = [];
+  const run = { causes: {} as Record<string, number> };
   const warm = new Promise<number>((resolve, reject) => {
     child.on("message", (message: FromTab) => {
       if (message.type === "warm") resolve(message.uploads);
       else if (message.type === "seen") seen.push(message);
+      else if (message.type === "causes") run.causes = message.counts;
       else if (message.type === "error") reject(new Error(`${schedule} tabs failed: ${message.message}`));
     });
     child.on("exit", (code) => reject(new Error(`${schedule} tabs exited (${code}) before counting every upload`)));
@@ -221,7 +234,7 @@ async function startTabs(
     listRequestPricePer1000: LIST_PRICE_PER_1000,
   };
   child.send({ type: "run", profile, tabs, rowsInView: ROWS_IN_VIEW } satisfies ToTab);
-  return { schedule, tabs, proxy, child, seen, warm, dbFile };
+  return Object.assign(run, { schedule, tabs, proxy, child, seen, warm, dbFile });
 }
 
 async function stopTabs(run: TabRun): Promise<void> {
@@ -233,6 +246,12 @@ async function stopTabs(run: TabRun): Promise<void> {
   }
   await run.proxy.close();
   for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${run.dbFile}${suffix}`, { force: true });
+}
+
+function mostReadOf(run: TabRun, from: number): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const r of run.proxy.requests.slice(from)) if (r.kind === "ListParts") counts.set(r.path, (counts.get(r.path) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, 8);
 }
 
 function kindsOf(run: TabRun, from: number): Record<string, number> {
@@ -292,7 +311,7 @@ class Session {
     const observedFrom = Date.now();
     if (!this.observing) for (const run of this.runs) run.child.send({ type: "observe" } satisfies ToTab);
     this.observing = true;
-    const marks = this.runs.map((run) => ({ requests: run.proxy.requests.length, seen: run.seen.length }));
+    const marks = this.runs.map((run) => ({ requests: run.proxy.requests.length, seen: run.seen.length, causes: run.causes }));
     const windowStart = performance.now();
     if (churn) {
       for (let i = 0; i < churn.victims.length; i++) {
@@ -310,7 +329,7 @@ class Session {
     await sleep(Math.max(0, windowSeconds * 1000 - (performance.now() - windowStart)));
     const seconds = (performance.now() - windowStart) / 1000;
     return this.runs.map((run, i) => {
-      const mark = marks[i] ?? { requests: 0, seen: 0 };
+      const mark = marks[i] ?? { requests: 0, seen: 0, causes: {} };
       const requests = run.proxy.requests.length - mark.requests;
       return {
         schedule: run.schedule,
@@ -320,6 +339,8 @@ class Session {
         requests,
         perHour: (requests / seconds) * 3600,
         byKind: kindsOf(run, mark.requests),
+        mostRead: mostReadOf(run, mark.requests),
+        byCause: Object.fromEntries(Object.entries(run.causes).map(([cause, n]) => [cause, n - (mark.causes[cause] ?? 0)])),
         seen: run.seen.slice(mark.seen),
         observedFrom,
       };
@@ -348,7 +369,7 @@ function lagsOf(measured: Measured, writer: Writer, churn: Churn | undefined): L
   for (const seen of measured.seen) {
     for (const id of seen.added) if (!firstSeen.has(id)) firstSeen.set(id, seen.at);
     for (const id of seen.removed) if (!firstGone.has(id)) firstGone.set(id, seen.at);
-    for (const [id, parts, inView] of seen.parts) {
+    for (const [id, parts, inViewSince] of seen.parts) {
       const acks = writer.written.get(id);
       const before = shownParts.get(id) ?? 1;
       shownParts.set(id, Math.max(before, parts));
@@ -357,6 +378,9 @@ function lagsOf(measured: Measured, writer: Writer, churn: Churn | undefined): L
         const ackedAt = acks[part];
         // Parts written before the tab was watching have no meaningful lag.
         if (ackedAt === undefined || ackedAt < observeFrom) continue;
+        // In view: the row was on screen from when the part arrived until it showed. A row
+        // that a background re-read moved into view shows parts that arrived out of view.
+        const inView = inViewSince !== null && inViewSince <= ackedAt;
         (inView ? lags.inView : lags.outOfView).push(Math.max(0, seen.at - ackedAt) / 1000);
       }
     }
@@ -456,7 +480,9 @@ export async function runCostBench(ctx: BenchContext): Promise<{ rows: BenchRow[
     }
   }
 
-  // ---- the large inventory: one tab with churn (freshness), five tabs, then none live.
+  // ---- the large inventory: one tab, five tabs, one tab with uploads made and aborted
+  // (freshness of the listing), then none live. The five tabs are compared with the one-tab
+  // window before them: the same uploads, the same rows in view.
   const writer = new Writer(ctx, largeInventory.live);
   writer.start();
   const session = await Session.open(ctx, largeInventory, both, one);
@@ -464,23 +490,14 @@ export async function runCostBench(ctx: BenchContext): Promise<{ rows: BenchRow[
   try {
     const uploads = largeInventory.idle.length + largeInventory.live.length;
     await sleep(clockSettleSeconds(uploads, session.warmSeconds) * 1000);
-    // Victims: idle uploads that are not among the largest (not in view).
-    const victims = largeInventory.idle.slice(-3);
-    const [reclaim, old] = await session.window(`1 tab, ${largeInventory.label}`, windowSeconds, {
-      bucket: largeInventory.buckets[0] ?? "",
-      victims,
-      record: churn,
-    });
+    const [reclaim, old] = await session.window(`1 tab, ${largeInventory.label}`, windowSeconds);
     if (!reclaim || !old) throw new Error("no measurement");
     rows.push(requestRow(`1 tab, ${largeInventory.label} uploads, 1% live`, reclaim, old, { ratio: 10 }));
     details[`oneTab${largeInventory.label}`] = { reclaim: strip(reclaim), old: strip(old) };
-    const lags = lagsOf(reclaim, writer, churn);
-    const oldLags = lagsOf(old, writer, churn);
+    const lags = lagsOf(reclaim, writer, undefined);
+    const oldLags = lagsOf(old, writer, undefined);
     rows.push(lagRow("freshness: new part, live row in view", lags.inView, oldLags.inView, 10));
     rows.push(lagRow("freshness: new part, live row out of view", lags.outOfView, oldLags.outOfView, 60));
-    rows.push(lagRow("freshness: new upload shows", lags.created, oldLags.created, 60));
-    rows.push(lagRow("freshness: aborted upload leaves", lags.aborted, oldLags.aborted, 60));
-    details.freshness = { reclaim: lags, old: oldLags };
 
     // Five tabs of two users on the same uploads, still 1% live.
     session.setTabs(five);
@@ -496,9 +513,28 @@ export async function runCostBench(ctx: BenchContext): Promise<{ rows: BenchRow[
     });
     details.fiveTabs = { reclaim: strip(reclaim5), old: strip(old5) };
 
-    // None live: the live uploads (and those made during the window) are aborted; once the
-    // listing has dropped them, one tab again.
+    // One tab while uploads are made and aborted beside it. Victims: idle uploads that are
+    // not among the largest (not in view).
     session.setTabs(one);
+    const victims = largeInventory.idle.slice(-3);
+    const [reclaimChurn, oldChurn] = await session.window(`1 tab, ${largeInventory.label}, uploads made and aborted`, windowSeconds, {
+      bucket: largeInventory.buckets[0] ?? "",
+      victims,
+      record: churn,
+    });
+    if (!reclaimChurn || !oldChurn) throw new Error("no measurement");
+    const churnLags = lagsOf(reclaimChurn, writer, churn);
+    const oldChurnLags = lagsOf(oldChurn, writer, churn);
+    rows.push(lagRow("freshness: new upload shows", churnLags.created, oldChurnLags.created, 60));
+    rows.push(lagRow("freshness: aborted upload leaves", churnLags.aborted, oldChurnLags.aborted, 60));
+    details.churn = { reclaim: strip(reclaimChurn), old: strip(oldChurn) };
+    details.freshness = {
+      reclaim: { ...lags, created: churnLags.created, aborted: churnLags.aborted },
+      old: { ...oldLags, created: oldChurnLags.created, aborted: oldChurnLags.aborted },
+    };
+
+    // None live: the live uploads (and those made above) are aborted; once the listing has
+    // dropped them, one tab again.
     await writer.stop();
     await mapWithConcurrency([...largeInventory.live, ...churn.created.map((c) => c.ref)], 16, (ref) =>
       ctx.raw.send(new AbortMultipartUploadCommand({ Bucket: ref.bucket, Key: ref.key, UploadId: ref.uploadId })),

@@ -60,7 +60,7 @@ const envSchema = z.object({
   RECLAIM_LIVE_WINDOW_MS: positiveInt(15 * 60_000),
   RECLAIM_IDLE_AFTER_MS: positiveInt(24 * 3_600_000),
   RECLAIM_REREAD_LIVE_MS: positiveInt(45_000),
-  RECLAIM_REREAD_LIVE_IN_VIEW_MS: positiveInt(4_000),
+  RECLAIM_REREAD_LIVE_IN_VIEW_MS: positiveInt(4_500),
   RECLAIM_REREAD_QUIET_MS: positiveInt(30 * 60_000),
   RECLAIM_REREAD_QUIET_IN_VIEW_MS: positiveInt(2 * 60_000),
   RECLAIM_REREAD_IDLE_MS: positiveInt(6 * 3_600_000),

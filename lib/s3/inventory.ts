@@ -197,6 +197,10 @@ async function readUploadParts(
   signal: AbortSignal | undefined,
 ): Promise<UploadPartsResult> {
   const context: ErrorContext = { operation: "list-parts", bucket: ref.bucket, key: ref.key, endpoint: profile.endpoint };
+  // The parts are as of when the read began (a part written during it may be missing), and
+  // the re-read schedule counts from then: a poll every refresh re-reads a row whose
+  // in-view interval is just under the refresh, however long the read itself took.
+  const startedAt = new Date().toISOString();
   try {
     const totals = await tallyAllParts(async (partNumberMarker) => {
       const page = await client.send(
@@ -220,7 +224,7 @@ async function readUploadParts(
         lastPartAt: totals.lastPartAt?.toISOString() ?? null,
         firstPartNumber: totals.firstPartNumber,
         lastPartNumber: totals.lastPartNumber,
-        checkedAt: new Date().toISOString(),
+        checkedAt: startedAt,
       },
     };
   } catch (error) {

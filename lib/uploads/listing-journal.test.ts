@@ -55,4 +55,15 @@ describe("listing journal", () => {
     expect(recordListing("p3", [row("one")], p3.cursor).rows).toEqual([]);
     expect(recordListing("p4", [], p4.cursor).removed).toEqual([row("two").id]);
   });
+
+  it("sends a row again when a read of its parts fails, and when it succeeds after", () => {
+    const denied = { code: "access-denied" as const, message: "Access denied" };
+    const start = recordListing("p5", [row("r")]);
+    const failed = recordListing("p5", [{ ...row("r"), partsError: denied }], start.cursor);
+    expect(failed.rows.map((r) => r.partsError?.code)).toEqual(["access-denied"]);
+    // The same failure again: nothing new to send.
+    expect(recordListing("p5", [{ ...row("r"), partsError: denied }], failed.cursor).rows).toEqual([]);
+    const counted = recordListing("p5", [row("r", parts(2))], failed.cursor);
+    expect(counted.rows.map((r) => [r.partsInfo?.parts, r.partsError])).toEqual([[2, undefined]]);
+  });
 });

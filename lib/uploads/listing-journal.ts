@@ -1,10 +1,12 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import type { ReclaimError } from "@/lib/s3/types";
 import type { ListingCursor, PartsInfo, UploadListingChanges, UploadRow } from "@/lib/uploads/types";
 
 // The dashboard re-lists every few seconds. Sending 20,000 unchanged rows each time costs the
 // server, the wire and the browser alike, so the server remembers, per profile, which rows the
-// last listing held and when (a sequence number) each was added or its parts numbers changed.
+// last listing held and when (a sequence number) each was added or its parts numbers (or the
+// error of a failed read) changed.
 // A refresh then sends only what changed since the browser's cursor. A cursor from another
 // server process, or from before the oldest removal still remembered, gets every row.
 
@@ -19,6 +21,8 @@ interface Member {
   seq: number;
   /** The parts cache's entry the row was last sent with (entries are replaced, never edited). */
   partsInfo: PartsInfo | null;
+  /** The failed read's error the row was last sent with (also replaced, never edited). */
+  partsError: ReclaimError | undefined;
   /** The listing that last held the row. */
   listing: number;
 }
@@ -58,13 +62,14 @@ export function recordListing(profileId: string, rows: UploadRow[], since?: List
   for (const row of rows) {
     const member = journal.members.get(row.id);
     if (!member) {
-      journal.members.set(row.id, { seq: ++journal.seq, partsInfo: row.partsInfo, listing });
+      journal.members.set(row.id, { seq: ++journal.seq, partsInfo: row.partsInfo, partsError: row.partsError, listing });
       continue;
     }
     member.listing = listing;
-    if (member.partsInfo !== row.partsInfo) {
+    if (member.partsInfo !== row.partsInfo || member.partsError !== row.partsError) {
       member.seq = ++journal.seq;
       member.partsInfo = row.partsInfo;
+      member.partsError = row.partsError;
     }
   }
   for (const [id, member] of journal.members) {

@@ -109,6 +109,40 @@ describe("re-read intervals", () => {
   });
 });
 
+describe("after a failed read", () => {
+  const failedAgo = (ms: number, count: number) => ({ lastAt: now - ms, count });
+
+  it("tries again after the live interval, doubling with each failure", () => {
+    // An idle upload (read a day ago) whose re-read failed: 45 s, then 90 s, then 3 min…
+    const idleRow = (failures: { lastAt: number; count: number }) => input(40 * 24 * HOUR, 24 * HOUR, { failures });
+    expect(dueAt(idleRow(failedAgo(0, 1)), settings)).toBe(now + 45 * SECOND);
+    expect(dueAt(idleRow(failedAgo(0, 2)), settings)).toBe(now + 90 * SECOND);
+    expect(dueAt(idleRow(failedAgo(0, 3)), settings)).toBe(now + 180 * SECOND);
+    expect(isDue(idleRow(failedAgo(45 * SECOND, 1)), settings)).toBe(true);
+    expect(isDue(idleRow(failedAgo(44 * SECOND, 1)), settings)).toBe(false);
+    // In view from 4 s.
+    expect(dueAt({ ...idleRow(failedAgo(0, 2)), where: "in-view" }, settings)).toBe(now + 8 * SECOND);
+  });
+
+  it("never waits longer than the upload's own interval", () => {
+    const live = input(MINUTE, 10 * SECOND, { failures: failedAgo(0, 12) });
+    expect(dueAt(live, settings)).toBe(now + 45 * SECOND);
+    const idle = input(40 * 24 * HOUR, 24 * HOUR, { failures: failedAgo(0, 40) });
+    expect(dueAt(idle, settings)).toBe(now + 6 * HOUR);
+  });
+
+  it("applies to an upload never read, instead of trying it on every poll", () => {
+    const neverRead = input(null, 0, { read: null, initiated: now - 40 * 24 * HOUR, failures: failedAgo(0, 1) });
+    expect(dueAt(neverRead, settings)).toBe(now + 45 * SECOND);
+    expect(dueAt({ ...neverRead, failures: null }, settings)).toBe(-Infinity);
+  });
+
+  it("leaves the clock schedule as it was (tried on every refresh)", () => {
+    const neverRead = input(null, 0, { read: null, failures: failedAgo(0, 3) });
+    expect(dueAt(neverRead, clock)).toBe(-Infinity);
+  });
+});
+
 describe("spreading the first re-reads", () => {
   it("gives each upload a fixed fraction in (0, 1], spread evenly over the range", () => {
     const fractions = Array.from({ length: 2_000 }, (_, i) => spreadFraction(`bucket\u0000key-${i}\u0000id-${i * 7}`));

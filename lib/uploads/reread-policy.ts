@@ -7,12 +7,14 @@ import type { Env } from "@/lib/env";
 // often and their parts are re-read by need, following how recently each was written to:
 //
 //   last part (or start, with no parts)  re-read when in view   otherwise
-//   live:  within RECLAIM_LIVE_WINDOW_MS (15 min)     every 4 s    every 45 s
+//   live:  within RECLAIM_LIVE_WINDOW_MS (15 min)     every 4.5 s  every 45 s
 //   quiet: within RECLAIM_IDLE_AFTER_MS (24 h)        every 2 min  every 30 min
 //   idle:  longer ago                                 every 30 min every 6 h
 //
 // A live upload may still be written to, and its part count is what the admin watches; an
-// upload nobody wrote to for days will rarely change. Nothing here is relied on for anything
+// upload nobody wrote to for days will rarely change. A live row in view is re-read just
+// under the page's 5 s refresh (a read counts from when it began): one tab re-reads it on each
+// refresh, and five tabs polling out of step cannot re-read it more often than that. Nothing here is relied on for anything
 // destructive: every abort and every bulk dry run reads the parts again first. The uploads
 // themselves (new, vanished) come from the listing, re-read every RECLAIM_RELIST_MS (30 s).
 // All of it runs only while a tab polls (lib/uploads/service.ts), once per profile however
@@ -101,9 +103,18 @@ export function clockStaleAfterMs(uploads: number): number {
   return Math.max(60_000, (uploads / 100) * 1000);
 }
 
+/** Reads of an upload's parts that failed since its last good read. */
+export interface ReadFailures {
+  /** When the latest failed (epoch ms). */
+  lastAt: number;
+  count: number;
+}
+
 export interface DueInput {
   id: string;
   read: LastRead | null;
+  /** Failed reads since `read` (null or absent: the last read succeeded). */
+  failures?: ReadFailures | null;
   /** When the upload started (epoch ms), for uploads without parts. */
   initiated: number | null;
   where: ReadWhere;
@@ -115,10 +126,12 @@ export interface DueInput {
 /** When this upload's parts should be read next (epoch ms; -Infinity: never read, now). */
 export function dueAt(input: DueInput, settings: RereadSettings): number {
   const { read } = input;
-  if (!read) return -Infinity;
   if (settings.schedule === "clock") {
+    if (!read) return -Infinity;
     return input.where === "in-view" ? -Infinity : read.checkedAt + clockStaleAfterMs(input.uploads);
   }
+  if (input.failures) return input.failures.lastAt + retryAfterMs(input, input.failures, settings);
+  if (!read) return -Infinity;
   // Liveness as of the read: an upload that was being written to then stays on the live
   // interval until a read shows it stopped, however long nobody polled in between.
   const liveness = livenessOf(lastActivity(read, input.initiated), read.checkedAt, settings);
@@ -126,6 +139,19 @@ export function dueAt(input: DueInput, settings: RereadSettings): number {
   // In view, a first read is not spread: the row is on screen now.
   const fraction = read.first && input.where === "background" ? spreadFraction(input.id) : 1;
   return read.checkedAt + interval * fraction;
+}
+
+/**
+ * After a failed read, the next try: the live interval (where the row is), doubling with each
+ * further failure up to the upload's own interval. An endpoint that refuses ListParts (a key
+ * without s3:ListMultipartUploadParts, a throttling gateway) is not asked again on every poll
+ * for every upload, and a passing fault is over within a minute for most rows.
+ */
+function retryAfterMs(input: DueInput, failures: ReadFailures, settings: RereadSettings): number {
+  const liveness = livenessOf(lastActivity(input.read, input.initiated), failures.lastAt, settings);
+  const longest = rereadIntervalMs(liveness, input.where, settings);
+  const first = rereadIntervalMs("live", input.where, settings);
+  return Math.min(longest, first * 2 ** Math.min(30, failures.count - 1));
 }
 
 export function isDue(input: DueInput, settings: RereadSettings): boolean {

@@ -21,7 +21,7 @@ import type { AbortOutcome, AbortResult, BucketInventory, ReclaimError, UploadRe
 import { noteGone, noteListing, noteListingFailure } from "@/lib/uploads/inventory-record";
 import { recordListing } from "@/lib/uploads/listing-journal";
 import { IN_FLIGHT_GRACE_MS, resolveInterruptedAsGone, reverifyAttempt } from "@/lib/uploads/recovery";
-import { forgetParts, getLastRead, getParts, pruneParts, setParts } from "@/lib/uploads/parts-cache";
+import { forgetParts, getLastRead, getParts, getReadFailure, noteReadFailure, pruneParts, setParts } from "@/lib/uploads/parts-cache";
 import { dueAt, isDue, relistAfterMs, rereadSettings, type ReadWhere, type RereadSettings } from "@/lib/uploads/reread-policy";
 import {
   rowId,
@@ -92,7 +92,13 @@ function applyPartsResult(profileId: string, result: UploadPartsResult): PartsUp
     forgetUpload(profileId, id);
     return { id, gone: true, partsInfo: null };
   }
+  noteReadFailure(profileId, id, result.error, Date.now());
   return { id, gone: false, partsInfo: getParts(profileId, id), partsError: result.error };
+}
+
+/** The error of the upload's latest read when it failed after the last good one. */
+function currentPartsError(profileId: string, id: string): ReclaimError | undefined {
+  return getReadFailure(profileId, id)?.error;
 }
 
 /** ListParts for one upload into the cache; joins a read of the same upload already in flight. */
@@ -115,6 +121,7 @@ function isRowDue(profile: Profile, id: string, where: ReadWhere, policy: Reread
     {
       id,
       read: getLastRead(profile.id, id),
+      failures: getReadFailure(profile.id, id),
       initiated: recent?.initiatedById.get(id) ?? null,
       where,
       now,
@@ -161,6 +168,7 @@ async function listBucket(profile: Profile, bucket: string, prefix: string | und
         const ref = { bucket, key: upload.key, uploadId: upload.uploadId };
         const id = rowId(ref);
         const partsInfo = getParts(profile.id, id);
+        const partsError = currentPartsError(profile.id, id);
         rows.push({
           ...ref,
           id,
@@ -168,6 +176,7 @@ async function listBucket(profile: Profile, bucket: string, prefix: string | und
           storageClass: upload.storageClass,
           initiator: upload.initiator,
           partsInfo,
+          ...(partsError ? { partsError } : {}),
         });
         uploads++;
         parts += partsInfo?.parts ?? 0;
@@ -241,7 +250,15 @@ async function readDueParts(profile: Profile, listing: UploadListing): Promise<U
     const due: { ref: UploadRef; at: number }[] = [];
     for (const row of listing.rows) {
       const at = dueAt(
-        { id: row.id, read: getLastRead(profile.id, row.id), initiated: timeOf(row.initiated), where: "background", now, uploads: listing.rows.length },
+        {
+          id: row.id,
+          read: getLastRead(profile.id, row.id),
+          failures: getReadFailure(profile.id, row.id),
+          initiated: timeOf(row.initiated),
+          where: "background",
+          now,
+          uploads: listing.rows.length,
+        },
         policy,
       );
       if (at <= now) due.push({ ref: { bucket: row.bucket, key: row.key, uploadId: row.uploadId }, at });
@@ -289,7 +306,10 @@ export async function currentListing(profile: Profile): Promise<UploadListing> {
 function withCurrentParts(profileId: string, listing: UploadListing): UploadListing {
   const rows = listing.rows.map((row) => {
     const partsInfo = getParts(profileId, row.id);
-    return partsInfo === row.partsInfo ? row : { ...row, partsInfo };
+    const partsError = currentPartsError(profileId, row.id);
+    if (partsInfo === row.partsInfo && partsError === row.partsError) return row;
+    const { partsError: _before, ...rest } = row;
+    return { ...rest, partsInfo, ...(partsError ? { partsError } : {}) };
   });
   return withTotals(listing, rows);
 }
@@ -314,7 +334,8 @@ function withTotals(
     listedAt: listing.listedAt,
     rows,
     buckets: listing.buckets.map((b) => ({ ...b, ...sums.get(b.bucket) })),
-    partsPending: rows.filter((row) => !row.partsInfo).length,
+    // A row whose read failed is not "counting…": it shows the error, and is tried again later.
+    partsPending: rows.filter((row) => !row.partsInfo && !row.partsError).length,
   };
 }
 

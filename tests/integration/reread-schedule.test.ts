@@ -71,6 +71,7 @@ function openTab(inView: UploadRef[] = [], phaseMs = 0) {
   })();
   return {
     latestParts: (ref: UploadRef) => latest?.rows.find((r) => r.id === idOf(ref))?.partsInfo?.parts,
+    latestRow: (ref: UploadRef) => latest?.rows.find((r) => r.id === idOf(ref)),
     close: async () => {
       stopped = true;
       await done;
@@ -173,5 +174,37 @@ describe("re-reading parts by need", () => {
     await tab.close();
     expect(partsReads(live, from)).toBeGreaterThanOrEqual(1);
     expect(tab.latestParts(live)).toBeGreaterThan(partsBefore);
+  });
+
+  it("asks again after a refused ListParts by a growing interval, not on every poll, and the row says why", async () => {
+    const refused = await createUpload(raw, bucket, "refused/denied.bin", [9]);
+    // Idle by the time it is first read (its only part older than the live window).
+    await sleep(4_500);
+    proxy.addFault({
+      match: (r) => r.kind === "ListParts" && r.query.get("uploadId") === refused.uploadId,
+      action: { type: "error", status: 403, code: "AccessDenied" },
+    });
+    try {
+      const from = proxy.requests.length;
+      // In view, where it is tried most often: after the first failure again in 1 s (the live
+      // in-view interval), then 2 s, 4 s… Polled every 0.5 s, 8 s would be 16 tries.
+      const tab = openTab([refused]);
+      await sleep(8_000);
+      const refusedReads = partsReads(refused, from);
+      expect(refusedReads).toBeGreaterThanOrEqual(2);
+      expect(refusedReads).toBeLessThanOrEqual(5);
+      // The row shows the refusal, not "counting…".
+      expect(tab.latestRow(refused)?.partsError?.code).toBe("access-denied");
+      expect(tab.latestRow(refused)?.partsInfo).toBeNull();
+
+      // Once the endpoint answers again, the next try counts the parts.
+      proxy.clearFaults();
+      for (let i = 0; i < 40 && tab.latestParts(refused) === undefined; i++) await sleep(250);
+      await tab.close();
+      expect(tab.latestParts(refused)).toBe(1);
+      expect(tab.latestRow(refused)?.partsError).toBeUndefined();
+    } finally {
+      proxy.clearFaults();
+    }
   });
 });
