@@ -46,7 +46,7 @@
 # -----------------------------------------------------------------------------
 set -euo pipefail
 
-REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 PROG="scripts/gateway.sh"
 
 usage() {
@@ -54,16 +54,11 @@ usage() {
   exit 2
 }
 
-die() {
-  echo "$PROG: $*" >&2
-  exit 1
-}
-
 [[ $# -ge 2 ]] || usage
 CMD="$1"
 INSTANCE="$2"
 OFFSET="${3:-}"
-[[ "$INSTANCE" =~ ^[a-z0-9-]+$ ]] || die "instance name must match [a-z0-9-]+ (got '$INSTANCE')"
+check_instance_name "$INSTANCE"
 
 DATA_ROOT="$REPO/.data"
 DATA="$DATA_ROOT/$INSTANCE"
@@ -120,17 +115,8 @@ elapsed() { # since $1 (ns), one decimal
 }
 
 ensure_packages() {
-  local missing=0 c
-  for c in radosgw ceph-mon ceph-osd faketime ceph radosgw-admin ceph-authtool monmaptool; do
-    command -v "$c" >/dev/null 2>&1 || missing=1
-  done
-  [[ $missing == 0 ]] && return 0
-  echo "$PROG: installing Debian packages radosgw ceph-mon ceph-osd faketime ..." >&2
-  local sudo=()
-  [[ $(id -u) == 0 ]] || sudo=(sudo)
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update >&2
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-    radosgw ceph-mon ceph-osd faketime >&2
+  ensure_debian_packages "radosgw ceph-mon ceph-osd faketime ceph radosgw-admin ceph-authtool monmaptool" \
+    radosgw ceph-mon ceph-osd faketime
 }
 
 # A pid is "ours" only if it is alive and its command line names our ceph.conf.
@@ -162,8 +148,6 @@ http_code() {
 }
 
 rgw_ready() { [[ "$(http_code)" == 200 ]]; }
-
-port_taken() { [[ -n "$(ss -Hltn "( sport = :$1 )" 2>/dev/null)" ]]; }
 
 port_owner() { ss -Hltnp "( sport = :$1 )" 2>/dev/null | sed -n 's/.*users:((\(.*\)))/\1/p' | head -n1; }
 
@@ -624,18 +608,12 @@ cmd_env() {
   echo "RECLAIM_GATEWAY_FILE=$GATEWAY_JSON"
 }
 
-with_lock() {
-  mkdir -p "$DATA_ROOT"
-  exec 9>"$DATA_ROOT/.$INSTANCE.lock"
-  flock -w 300 9 || die "could not lock instance '$INSTANCE' (another gateway.sh is busy with it)"
-  "$@"
-}
 
 case "$CMD" in
-  start) with_lock cmd_start ;;
-  stop) with_lock cmd_stop ;;
+  start) with_lock "$INSTANCE" 300 cmd_start ;;
+  stop) with_lock "$INSTANCE" 300 cmd_stop ;;
   status) cmd_status ;;
-  restart-rgw) with_lock cmd_restart_rgw ;;
+  restart-rgw) with_lock "$INSTANCE" 300 cmd_restart_rgw ;;
   env) cmd_env ;;
   *) usage ;;
 esac

@@ -8,15 +8,44 @@ as_root() {
   if [ "$(id -u)" = "0" ]; then "$@"; else sudo "$@"; fi
 }
 
+# The message of a script that cannot go on ($PROG: the script's name as its usage shows it).
+die() {
+  echo "${PROG:-$0}: $*" >&2
+  exit 1
+}
+
+# gateway.sh and postgres.sh keep each instance's files under .data/<instance>/.
+check_instance_name() {
+  [[ "$1" =~ ^[a-z0-9-]+$ ]] || die "instance name must match [a-z0-9-]+ (got '$1')"
+}
+
+# Runs "$@" holding a lock file under .data/ (one script at a time per instance and kind):
+#   with_lock <lock name> <seconds to wait> <command…>
+with_lock() {
+  local name="$1" wait="$2"; shift 2
+  mkdir -p "$REPO/.data"
+  exec 9>"$REPO/.data/.$name.lock"
+  flock -w "$wait" 9 || die "could not lock '$name' (another ${PROG:-script} is busy with it)"
+  "$@"
+}
+
+port_taken() { [[ -n "$(ss -Hltn "( sport = :$1 )" 2>/dev/null)" ]]; }
+
+# Installs Debian packages (as root, or through sudo). On stderr: some callers print their
+# answer on stdout (postgres.sh url).
+install_debian_packages() {
+  log "installing Debian packages: $*" >&2
+  as_root apt-get update -qq >&2
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
+}
+
 # Installs the named Debian packages when any of the given commands is missing.
 ensure_debian_packages() {
   local commands="$1"; shift
   local missing=0
   for c in $commands; do command -v "$c" >/dev/null 2>&1 || missing=1; done
   [ "$missing" = 0 ] && return 0
-  log "installing Debian packages: $*"
-  as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  install_debian_packages "$@"
 }
 
 # Reclaim runs on Node.js 24 LTS (README, "Node.js"). When the Node on PATH is another major

@@ -22,22 +22,18 @@
 # -----------------------------------------------------------------------------
 set -euo pipefail
 
-REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 PROG="scripts/postgres.sh"
 
 usage() {
   echo "usage: $PROG <start|stop|status|url> <instance>" >&2
   exit 2
 }
-die() {
-  echo "$PROG: $*" >&2
-  exit 1
-}
 
 [[ $# -ge 2 ]] || usage
 CMD="$1"
 INSTANCE="$2"
-[[ "$INSTANCE" =~ ^[a-z0-9-]+$ ]] || die "instance name must match [a-z0-9-]+ (got '$INSTANCE')"
+check_instance_name "$INSTANCE"
 
 DATA_ROOT="$REPO/.data"
 DATA="$DATA_ROOT/$INSTANCE"
@@ -72,11 +68,7 @@ pg_bin() {
 
 ensure_packages() {
   pg_bin >/dev/null && return 0
-  echo "$PROG: installing the Debian package postgresql ..." >&2
-  local sudo=()
-  [[ $(id -u) == 0 ]] || sudo=(sudo)
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update >&2
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql >&2
+  install_debian_packages postgresql
   # The package starts a system cluster of its own; ours does not need it (and we leave it alone).
   pg_bin >/dev/null || die "postgresql was installed but no pg_ctl was found under /usr/lib/postgresql"
 }
@@ -95,8 +87,6 @@ server_pid() {
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$PGDATA" || return 1
   echo "$pid"
 }
-
-port_taken() { [[ -n "$(ss -Hltn "( sport = :$1 )" 2>/dev/null)" ]]; }
 
 password() { cat "$PASSWORD_FILE"; }
 
@@ -201,16 +191,10 @@ cmd_url() {
   url
 }
 
-with_lock() {
-  mkdir -p "$DATA_ROOT"
-  exec 9>"$DATA_ROOT/.$INSTANCE.pg.lock"
-  flock -w 120 9 || die "could not lock instance '$INSTANCE' (another postgres.sh is busy with it)"
-  "$@"
-}
 
 case "$CMD" in
-  start) with_lock cmd_start ;;
-  stop) with_lock cmd_stop ;;
+  start) with_lock "$INSTANCE.pg" 120 cmd_start ;;
+  stop) with_lock "$INSTANCE.pg" 120 cmd_stop ;;
   status) cmd_status ;;
   url) cmd_url ;;
   *) usage ;;

@@ -10,10 +10,10 @@ import {
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import type { Page } from "@playwright/test";
-import Database from "better-sqlite3";
 import { csvHeader, LEDGER_CSV_COLUMNS, parseCsvObjects } from "@/lib/ledger/csv";
 import { formatBytesExact, plural } from "@/lib/format";
 import { expect, screenshotDir, test, users } from "../fixtures";
+import { readSqlite } from "../support/sqlite-file";
 import { instanceDir, rawClient } from "../support/gateway";
 import { countParts, listUploads } from "../support/sdk";
 
@@ -41,18 +41,8 @@ interface LedgerRow {
   outcome: string;
 }
 
-/** The ledger as the server wrote it; opened read-only for each look. */
-function readLedger<T>(read: (db: Database.Database) => T): T {
-  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
-  try {
-    return read(db);
-  } finally {
-    db.close();
-  }
-}
-
 function reclaimedTotals(since?: Date): { uploads: number; parts: number; bytes: number } {
-  return readLedger((db) =>
+  return readSqlite(dbFile, (db) =>
     db
       .prepare(
         `SELECT COUNT(*) AS uploads, COALESCE(SUM(parts_before), 0) AS parts, COALESCE(SUM(bytes_before), 0) AS bytes
@@ -64,7 +54,7 @@ function reclaimedTotals(since?: Date): { uploads: number; parts: number; bytes:
 
 function rowsOf(uploadId: string): LedgerRow[] {
   if (!fs.existsSync(dbFile)) return [];
-  return readLedger((db) => db.prepare("SELECT * FROM abort_attempt WHERE upload_id = ?").all(uploadId) as LedgerRow[]);
+  return readSqlite(dbFile, (db) => db.prepare("SELECT * FROM abort_attempt WHERE upload_id = ?").all(uploadId) as LedgerRow[]);
 }
 
 async function abortThroughUploadsPage(page: Page, key: string): Promise<void> {
@@ -140,7 +130,7 @@ test("the history page's totals equal the ledger rows", async ({ page }) => {
   await expect(bars.last()).toContainText(formatBytesExact(todayBytes));
 
   // Per bucket: our bucket's row shows what the ledger sums for it.
-  const bucketBytes = readLedger(
+  const bucketBytes = readSqlite(dbFile,
     (db) =>
       db.prepare("SELECT COALESCE(SUM(bytes_before), 0) FROM abort_attempt WHERE outcome = 'reclaimed' AND bucket = ?").pluck().get(BUCKET) as number,
   );
@@ -170,7 +160,7 @@ test("filters live in the URL and the CSV export round-trips the filtered rows",
   await page.getByLabel("Outcome", { exact: true }).selectOption("reclaimed");
   await expect(page).toHaveURL(/[?&]outcome=reclaimed/);
   const attempts = page.getByRole("table", { name: "Abort attempts" });
-  const expected = readLedger(
+  const expected = readSqlite(dbFile,
     (db) =>
       db
         .prepare("SELECT * FROM abort_attempt WHERE bucket = ? AND outcome = 'reclaimed' ORDER BY id")

@@ -9,11 +9,11 @@ import os from "node:os";
 import path from "node:path";
 import { CreateMultipartUploadCommand, UploadPartCommand } from "@aws-sdk/client-s3";
 import type { Page } from "@playwright/test";
-import Database from "better-sqlite3";
 import { parseCsvObjects } from "@/lib/ledger/csv";
 import { formatMoney } from "@/lib/money";
 import { expect, metricsToken, screenshotDir, test, users } from "../fixtures";
 import { freePort } from "../support/app-server";
+import { readSqlite } from "../support/sqlite-file";
 import { instanceDir, rawClient, repoRoot } from "../support/gateway";
 import { findSecrets, gatewaySecrets } from "../support/secrets";
 
@@ -34,15 +34,6 @@ function configuredPrice(profileId: string): { currency: string; perGiBMonth: nu
   };
   const price = file.profiles.find((p) => p.id === profileId)?.storagePrice;
   return price ? { currency: price.currency ?? "USD", perGiBMonth: price.perGiBMonth } : undefined;
-}
-
-function readLedger<T>(read: (db: Database.Database) => T): T {
-  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
-  try {
-    return read(db);
-  } finally {
-    db.close();
-  }
 }
 
 async function cookieHeader(page: Page): Promise<string> {
@@ -208,10 +199,10 @@ test("the Reclaimed page and its CSV show the monthly cost avoided; the abort is
   await abort.click();
   await page.getByRole("dialog", { name: "Abort this upload?" }).getByRole("button", { name: "Abort upload", exact: true }).click();
   await expect
-    .poll(() => readLedger((db) => db.prepare("SELECT outcome FROM abort_attempt WHERE upload_id = ?").pluck().get(uploadId)), { timeout: 30_000 })
+    .poll(() => readSqlite(dbFile, (db) => db.prepare("SELECT outcome FROM abort_attempt WHERE upload_id = ?").pluck().get(uploadId)), { timeout: 30_000 })
     .toBe("reclaimed");
 
-  const reclaimed = readLedger(
+  const reclaimed = readSqlite(dbFile,
     (db) =>
       db
         .prepare("SELECT profile_id AS profile, bucket, SUM(bytes_before) AS bytes FROM abort_attempt WHERE outcome = 'reclaimed' GROUP BY profile_id, bucket")

@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { CreateMultipartUploadCommand, UploadPartCommand } from "@aws-sdk/client-s3";
 import Database from "better-sqlite3";
+import { readSqlite } from "../support/sqlite-file";
 import { expect, test, users } from "../fixtures";
 import { startAppServer, startExpectingRefusal, type AppServer } from "../support/app-server";
 import { rawClient, repoRoot } from "../support/gateway";
@@ -34,12 +35,7 @@ interface UserRow {
 
 /** The users table of a fresh server, read-only, as the server wrote it. */
 function usersOf(server: AppServer): UserRow[] {
-  const db = new Database(server.dbFile, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare("SELECT id, email, role, banned FROM user ORDER BY email").all() as UserRow[];
-  } finally {
-    db.close();
-  }
+  return readSqlite(server.dbFile, (db) => db.prepare("SELECT id, email, role, banned FROM user ORDER BY email").all() as UserRow[]);
 }
 
 function activeAdmins(server: AppServer): string[] {
@@ -327,8 +323,7 @@ test.describe("a fresh server whose public URL is plain http but not loopback", 
     const made = `made-up-${Date.now()}@example.com`;
     const answers = [await signInStatus(server, long, "whatever-password"), await signInStatus(server, made, "whatever-password")];
     expect(answers.map((a) => a.status)).toEqual([400, 401]);
-    const db = new Database(server.dbFile, { readonly: true, fileMustExist: true });
-    try {
+    readSqlite(server.dbFile, (db) => {
       const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'login%'").all() as { name: string }[]).map((t) => t.name);
       expect(tables.length).toBeGreaterThan(0);
       for (const table of tables) {
@@ -336,9 +331,7 @@ test.describe("a fresh server whose public URL is plain http but not loopback", 
         expect(dump).not.toContain("xxxxxxxxxx");
         expect(dump).not.toContain(made);
       }
-    } finally {
-      db.close();
-    }
+    });
     // A row whose window has passed is gone after the next failure.
     const writable = new Database(server.dbFile, { fileMustExist: true });
     try {
@@ -348,13 +341,8 @@ test.describe("a fresh server whose public URL is plain http but not loopback", 
       writable.close();
     }
     expect((await signInStatus(server, `another-${Date.now()}@example.com`, "whatever-password")).status).toBe(401);
-    const reader = new Database(server.dbFile, { readonly: true, fileMustExist: true });
-    try {
-      const rows = reader.prepare("SELECT count(*) AS n FROM login_attempt").get() as { n: number };
-      expect(rows.n).toBe(1);
-    } finally {
-      reader.close();
-    }
+    const rows = readSqlite(server.dbFile, (db) => db.prepare("SELECT count(*) AS n FROM login_attempt").get() as { n: number });
+    expect(rows.n).toBe(1);
   });
 
   test("a client that sends a new X-Forwarded-For on each request is still throttled by its address", async () => {

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import Database from "better-sqlite3";
+import { readSqlite } from "../support/sqlite-file";
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { freePort, startAppServer, type AppServer } from "../support/app-server";
 import { rawClient } from "../support/gateway";
@@ -123,26 +123,20 @@ async function ssoSignIn(page: Page, login: string): Promise<void> {
 
 /** The ledger's row(s) for an upload, as written by the server. */
 function ledgerRows(uploadId: string): { actor_email: string; actor_subject: string | null; outcome: string }[] {
-  const db = new Database(app.dbFile, { readonly: true });
-  try {
-    return db.prepare("SELECT actor_email, actor_subject, outcome FROM abort_attempt WHERE upload_id = ? ORDER BY id").all(uploadId) as {
-      actor_email: string;
-      actor_subject: string | null;
-      outcome: string;
-    }[];
-  } finally {
-    db.close();
-  }
+  return readSqlite(
+    app.dbFile,
+    (db) =>
+      db.prepare("SELECT actor_email, actor_subject, outcome FROM abort_attempt WHERE upload_id = ? ORDER BY id").all(uploadId) as {
+        actor_email: string;
+        actor_subject: string | null;
+        outcome: string;
+      }[],
+  );
 }
 
 function userRow(email: string): { role: string | null; n: number } {
-  const db = new Database(app.dbFile, { readonly: true });
-  try {
-    const row = db.prepare(`SELECT role FROM "user" WHERE email = ?`).get(email) as { role: string | null } | undefined;
-    return { role: row?.role ?? null, n: row ? 1 : 0 };
-  } finally {
-    db.close();
-  }
+  const row = readSqlite(app.dbFile, (db) => db.prepare(`SELECT role FROM "user" WHERE email = ?`).get(email) as { role: string | null } | undefined);
+  return { role: row?.role ?? null, n: row ? 1 : 0 };
 }
 
 function createUpload(key: string) {
@@ -308,24 +302,25 @@ test("an email the provider does not vouch for never opens the local account tha
   // No session, and the local admin gained no single sign-on account.
   await page.goto("/users");
   await expect(page).toHaveURL(/\/login$/);
-  const db = new Database(app.dbFile, { readonly: true });
-  try {
-    const linked = db
-      .prepare(`SELECT count(*) AS n FROM account a JOIN "user" u ON u.id = a.userId WHERE u.email = ? AND a.providerId = 'oidc'`)
-      .get(app.admin.email) as { n: number };
-    expect(linked.n).toBe(0);
-  } finally {
-    db.close();
-  }
+  const linked = readSqlite(
+    app.dbFile,
+    (db) =>
+      db
+        .prepare(`SELECT count(*) AS n FROM account a JOIN "user" u ON u.id = a.userId WHERE u.email = ? AND a.providerId = 'oidc'`)
+        .get(app.admin.email) as { n: number },
+  );
+  expect(linked.n).toBe(0);
   await context.close();
 });
 
 test("an ID token posted straight to /sign-in/social opens no session", async () => {
-  const db = new Database(app.dbFile, { readonly: true });
-  const row = db
-    .prepare(`SELECT a.idToken AS idToken FROM account a JOIN "user" u ON u.id = a.userId WHERE u.email = ? AND a.providerId = 'oidc'`)
-    .get(idpUsers.alice!.email) as { idToken: string | null } | undefined;
-  db.close();
+  const row = readSqlite(
+    app.dbFile,
+    (db) =>
+      db
+        .prepare(`SELECT a.idToken AS idToken FROM account a JOIN "user" u ON u.id = a.userId WHERE u.email = ? AND a.providerId = 'oidc'`)
+        .get(idpUsers.alice!.email) as { idToken: string | null } | undefined,
+  );
   const idToken = row?.idToken ?? "";
   expect(idToken.split(".")).toHaveLength(3);
   const response = await fetch(new URL("/api/auth/sign-in/social", app.url), {
