@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { metricsToken, users } from "./tests/fixtures";
+import { debianChromium } from "./tests/support/chromium";
 
 // End-to-end tests drive Debian's Chromium against the standalone production build (what a
 // deployment runs; scripts/build.sh) served by scripts/serve.sh, talking to the real local Ceph
@@ -33,17 +34,7 @@ export default defineConfig({
     baseURL,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
-    launchOptions: {
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    },
+    launchOptions: debianChromium,
   },
   projects: [
     { name: "setup", testMatch: /auth\.setup\.ts/ },

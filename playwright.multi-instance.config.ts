@@ -1,5 +1,6 @@
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
+import { debianChromium } from "./tests/support/chromium";
 
 // Two dashboard instances on one PostgreSQL and one gateway (tests/e2e-multi): the spec
 // starts the private PostgreSQL (scripts/postgres.sh), a scratch database and both
@@ -21,9 +22,6 @@ export default defineConfig({
     screenshot: "only-on-failure",
     ...devices["Desktop Chrome"],
     viewport: { width: 1440, height: 900 },
-    launchOptions: {
-      executablePath: "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    },
+    launchOptions: debianChromium,
   },
 });
