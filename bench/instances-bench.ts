@@ -41,8 +41,21 @@ function postgresScript(command: string): string {
   return execFileSync("bash", [path.join(REPO, "scripts/postgres.sh"), command, INSTANCE], { encoding: "utf8" }).trim();
 }
 
-/** A scratch database on the bench cluster; returns its URL and how to drop it. */
+function postgresRunning(): boolean {
+  try {
+    postgresScript("status");
+    return true;
+  } catch {
+    return false; // exit 3: stopped
+  }
+}
+
+/**
+ * A scratch database on the bench cluster; returns its URL and how to drop it (which also
+ * stops the cluster when this bench started it).
+ */
 async function scratchPostgres(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const wasRunning = postgresRunning();
   postgresScript("start");
   const server = postgresScript("url");
   const name = `reclaim_bench_${randomBytes(4).toString("hex")}`;
@@ -58,7 +71,14 @@ async function scratchPostgres(): Promise<{ url: string; drop: () => Promise<voi
   await admin(`CREATE DATABASE "${name}"`);
   const url = new URL(server);
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+  const drop = async () => {
+    try {
+      await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    } finally {
+      if (!wasRunning) postgresScript("stop");
+    }
+  };
+  return { url: url.toString(), drop };
 }
 
 function readLine(child: ChildProcess, lines: readline.Interface): Promise<Record<string, unknown>> {
