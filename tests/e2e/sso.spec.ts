@@ -165,7 +165,7 @@ test("an admin-group user signs in with the provider and aborts an upload", asyn
   await page.goto(`/history?q=${encodeURIComponent(upload.key)}`);
   const row = page.getByRole("table", { name: "Abort attempts" }).getByRole("row").filter({ hasText: upload.key });
   await expect(row.getByTitle(`Identity provider subject: ${idp.subjectOf("alice")}`)).toBeVisible();
-  await page.screenshot({ path: "test-results/screenshots/sso-history-subject.png" });
+  await page.getByRole("table", { name: "Abort attempts" }).screenshot({ path: "test-results/screenshots/sso-history-subject.png" });
 
   await page.goto("/users");
   const rows = page.getByRole("table", { name: "Users" }).getByRole("row");
