@@ -40,7 +40,7 @@ export default async function LoginPage({ searchParams }: PageProps<"/login">) {
           <details className="text-sm">
             <summary className="cursor-pointer text-muted-foreground">Break-glass sign-in with a password</summary>
             <p className="my-2 text-muted-foreground">Only for accounts an operator marked break-glass.</p>
-            <LoginForm />
+            <LoginForm breakGlassOnly />
           </details>
         )}
       </div>

@@ -7,7 +7,8 @@ import { Card } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { authClient } from "@/lib/auth/client";
 
-export function LoginForm() {
+/** `breakGlassOnly`: password sign-in is off except for break-glass accounts (the server does not say which). */
+export function LoginForm({ breakGlassOnly = false }: { breakGlassOnly?: boolean }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -26,8 +27,8 @@ export function LoginForm() {
       setError(
         signInError.status === 429
           ? "Too many attempts. Wait a minute before trying again."
-          : signInError.code === "PASSWORD_SIGNIN_OFF" || signInError.code === "password_signin_off"
-            ? "Password sign-in is turned off for this account. Use single sign-on."
+          : breakGlassOnly
+            ? "Wrong email or password, or not a break-glass account (use single sign-on)."
             : "Wrong email or password.",
       );
       return;

@@ -8,7 +8,6 @@ const SENTENCES: Record<string, string> = {
     "Your identity provider no longer makes you an admin, but you are Reclaim's last active admin, so you were not signed in. Sign in with a break-glass account and make someone else admin first.",
   account_not_linked:
     "Reclaim already has an account with your email, and your identity provider did not confirm that the email is yours (email_verified), so the two were not joined. Ask an administrator.",
-  password_signin_off: "Password sign-in is turned off. Use single sign-on.",
   issuer_mismatch: "The answer did not come from the configured identity provider.",
   invalid_code: "The identity provider's sign-in code was not accepted (it may have expired or been used).",
   state_mismatch: "The sign-in could not be matched to one started in this browser.",

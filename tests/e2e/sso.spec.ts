@@ -353,10 +353,16 @@ test("with password sign-in off only break-glass accounts use a password; the Us
     const local = { email: "local-viewer@reclaim.test", name: "Local Viewer", password: "local-viewer-password", role: "viewer" };
     const created = await callAction(strict.url, actionRef("app/actions/users.ts", "createUserAction"), local, { cookie: breakGlass.cookie });
     expect(created.result?.ok).toBe(true);
-    // The right password, but not a break-glass account: refused before the password counts.
+    // The right password, but not a break-glass account: refused, with the very answer of a
+    // wrong password or an unknown email, so the answers do not tell which emails are break-glass.
     const refused = await signInCookie(strict.url, local);
-    expect(refused.status).toBe(403);
-    expect(refused.body).toContain("password_signin_off");
+    const wrongPassword = await signInCookie(strict.url, { ...strict.admin, password: "not-the-password" });
+    const unknown = await signInCookie(strict.url, { email: "nobody@reclaim.test", password: "whatever-password" });
+    expect(wrongPassword.status).toBe(401);
+    for (const answer of [refused, unknown]) {
+      expect(answer.status).toBe(wrongPassword.status);
+      expect(answer.body).toBe(wrongPassword.body);
+    }
     expect(refused.setCookie.some((c) => c.includes("session_token=") && !c.includes("Max-Age=0"))).toBe(false);
 
     const context = await browser.newContext({ baseURL: strict.url });
