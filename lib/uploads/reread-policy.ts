@@ -14,11 +14,12 @@ import type { Env } from "@/lib/env";
 // A live upload may still be written to, and its part count is what the admin watches; an
 // upload nobody wrote to for days will rarely change. A live row in view is re-read just
 // under the page's 5 s refresh (a read counts from when it began): one tab re-reads it on each
-// refresh, and five tabs polling out of step cannot re-read it more often than that. Nothing here is relied on for anything
-// destructive: every abort and every bulk dry run reads the parts again first. The uploads
-// themselves (new, vanished) come from the listing, re-read every RECLAIM_RELIST_MS (30 s).
-// All of it runs only while a tab polls (lib/uploads/service.ts), once per profile however
-// many tabs and users watch it.
+// refresh, and five tabs polling out of step cannot re-read it more often than that. Nothing
+// here is relied on for anything destructive: every abort and every bulk dry run reads the
+// parts again first. A read that fails is tried again after the live interval, doubling up to
+// the upload's own. The uploads themselves (new, vanished) come from the listing, re-read
+// every RECLAIM_RELIST_MS (30 s). All of it runs only while a tab polls
+// (lib/uploads/service.ts), once per profile however many tabs and users watch it.
 //
 // "clock" is the schedule before this one, kept for the benchmark's comparison: every upload
 // every minute (every uploads/100 s past 6,000), rows in view on every refresh, the listing

@@ -22,7 +22,15 @@ import { noteGone, noteListing, noteListingFailure } from "@/lib/uploads/invento
 import { recordListing } from "@/lib/uploads/listing-journal";
 import { IN_FLIGHT_GRACE_MS, resolveInterruptedAsGone, reverifyAttempt } from "@/lib/uploads/recovery";
 import { forgetParts, getLastRead, getParts, getReadFailure, noteReadFailure, pruneParts, setParts } from "@/lib/uploads/parts-cache";
-import { dueAt, isDue, relistAfterMs, rereadSettings, type ReadWhere, type RereadSettings } from "@/lib/uploads/reread-policy";
+import {
+  dueAt,
+  isDue,
+  relistAfterMs,
+  rereadSettings,
+  type DueInput,
+  type ReadWhere,
+  type RereadSettings,
+} from "@/lib/uploads/reread-policy";
 import {
   rowId,
   type ListingCursor,
@@ -114,21 +122,16 @@ function readOnce(profile: Profile, ref: UploadRef): Promise<PartsUpdate> {
   return read;
 }
 
+/** What the re-read policy needs to know about one upload of this profile. */
+function dueInput(profileId: string, id: string, initiated: number | null, where: ReadWhere, now: number, uploads: number): DueInput {
+  return { id, read: getLastRead(profileId, id), failures: getReadFailure(profileId, id), initiated, where, now, uploads };
+}
+
 /** Whether this upload's parts are due for a re-read now, in the background or in view. */
 function isRowDue(profile: Profile, id: string, where: ReadWhere, policy: RereadSettings, now = Date.now()): boolean {
   const recent = recentListings.get(profile.id);
-  return isDue(
-    {
-      id,
-      read: getLastRead(profile.id, id),
-      failures: getReadFailure(profile.id, id),
-      initiated: recent?.initiatedById.get(id) ?? null,
-      where,
-      now,
-      uploads: recent?.listing.rows.length ?? 0,
-    },
-    policy,
-  );
+  const initiated = recent?.initiatedById.get(id) ?? null;
+  return isDue(dueInput(profile.id, id, initiated, where, now, recent?.listing.rows.length ?? 0), policy);
 }
 
 /**
@@ -249,18 +252,7 @@ async function readDueParts(profile: Profile, listing: UploadListing): Promise<U
     const policy = settings();
     const due: { ref: UploadRef; at: number }[] = [];
     for (const row of listing.rows) {
-      const at = dueAt(
-        {
-          id: row.id,
-          read: getLastRead(profile.id, row.id),
-          failures: getReadFailure(profile.id, row.id),
-          initiated: timeOf(row.initiated),
-          where: "background",
-          now,
-          uploads: listing.rows.length,
-        },
-        policy,
-      );
+      const at = dueAt(dueInput(profile.id, row.id, timeOf(row.initiated), "background", now, listing.rows.length), policy);
       if (at <= now) due.push({ ref: { bucket: row.bucket, key: row.key, uploadId: row.uploadId }, at });
     }
     if (due.length === 0) return listing;
