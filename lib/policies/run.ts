@@ -120,11 +120,23 @@ export async function startRun(
       await releaseLease(lease, owner);
       return fail("slot-taken", "This slot was already run (or the policy was paused).");
     }
-    const run = await insertRun({ id: runId, policy, trigger, scheduledFor: params.slot ?? null, startedBy: params.startedBy ?? null });
-    const active: ActiveRun = { runId, policyId, owner, jobId: null, stopReason: null, done: Promise.resolve() };
+    // Known here before its row exists: whoever sees the row running can wait for it.
+    let settle: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (settle = resolve));
+    const active: ActiveRun = { runId, policyId, owner, jobId: null, stopReason: null, done };
     rt.runs.set(policyId, active);
+    let run: PolicyRun;
+    try {
+      run = await insertRun({ id: runId, policy, trigger, scheduledFor: params.slot ?? null, startedBy: params.startedBy ?? null });
+    } catch (error) {
+      rt.runs.delete(policyId);
+      settle();
+      throw error;
+    }
     // Its listing and its bulk job's requests are billed to "policy" (the outermost cause wins).
-    active.done = withS3Cause("policy", () => execute(policy, run, active, ttl, params.options ?? {}));
+    void withS3Cause("policy", () => execute(policy, run, active, ttl, params.options ?? {}))
+      .catch((error: unknown) => logger().error({ event: "policy-run", policyId, runId, error: errorMessage(error) }, "policy run failed"))
+      .finally(settle);
     logger().info(
       { event: "policy-run", policyId, policy: policy.name, runId, trigger, mode: policy.mode, startedBy: params.startedBy ?? null },
       `policy run started`,
