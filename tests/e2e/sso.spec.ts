@@ -371,6 +371,12 @@ test("with password sign-in off only break-glass accounts use a password; the Us
     await expect(page.getByRole("button", { name: `Sign in with ${PROVIDER}` })).toBeVisible();
     await page.screenshot({ path: "test-results/screenshots/sso-sign-in.png" });
     await page.getByText("Break-glass sign-in with a password").click();
+    // Not a break-glass account: the form says what may be wrong without telling which.
+    await page.getByLabel("Email").fill(local.email);
+    await page.getByLabel("Password").fill(local.password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(page.locator("#login-error")).toHaveText("Wrong email or password, or not a break-glass account (use single sign-on).");
+    await page.locator("main").screenshot({ path: "test-results/screenshots/sso-break-glass-refused.png" });
     await page.getByLabel("Email").fill(strict.admin.email);
     await page.getByLabel("Password").fill(strict.admin.password);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
