@@ -65,7 +65,16 @@ node_integrity() {
 # Puts the pinned Node first on PATH (fetching it when absent) and points node-gyp at it,
 # unless the Node on PATH is already a 24 (a container's, or the pinned one from a parent script).
 use_node() {
-  [ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null)" = "24" ] && return 0
+  if [ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null)" = "24" ]; then
+    # node-gyp must build against this Node's headers: Debian's npm would take its own Node 20's
+    # (/usr/include/nodejs), and better-sqlite3 would then not load.
+    local prefix
+    prefix="$(dirname "$(dirname "$(command -v node)")")"
+    if [ -z "${npm_config_nodedir:-}" ] && [ -f "$prefix/include/node/node_version.h" ]; then
+      export npm_config_nodedir="$prefix"
+    fi
+    return 0
+  fi
   local arch
   case "$(uname -m)" in
     x86_64) arch=x64 ;;
@@ -104,7 +113,8 @@ ensure_node_modules() {
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     log "installing npm dependencies (npm ci, Node $(node -v))"
     npm ci --no-audit --no-fund
-  elif ! node -e 'require("better-sqlite3")(":memory:").close()' >/dev/null 2>&1; then
+  fi
+  if ! node -e 'require("better-sqlite3")(":memory:").close()' >/dev/null 2>&1; then
     log "rebuilding better-sqlite3 for Node $(node -v)"
     npm rebuild better-sqlite3
   fi
